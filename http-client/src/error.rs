@@ -1,0 +1,191 @@
+//! The one error type of the client.
+//!
+//! Every failure a caller can see is a variant of [`Error`], each saying what went wrong and with
+//! what input, so that a message such as "response head larger than 65536 bytes" reaches the user
+//! instead of a bare "invalid data". Errors that wrap an `io::Error` return it from
+//! [`std::error::Error::source`].
+//!
+//! Variants that come from the server's bytes (`Protocol`, `TooLarge`) carry owned strings: the
+//! bytes they describe live in a buffer that is gone by the time the caller looks.
+//!
+//! # What production clients do differently
+//!
+//! reqwest wraps one boxed `Inner { kind, source, url }` and answers questions with methods
+//! (`is_timeout()`, `is_connect()`); hyper does the same with a private `Kind`. That keeps the
+//! type small and lets the library add kinds without a breaking change. A plain enum is easier to
+//! read and to match on in tests, so we use one.
+
+use std::fmt;
+use std::io;
+
+/// Which phase of a request ran out of time, for [`Error::Timeout`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TimeoutPhase {
+    /// Opening the TCP connection (and resolving the host name) took longer than the connect
+    /// timeout.
+    Connect,
+    /// The server sent nothing for longer than the read timeout while a response was expected.
+    Read,
+    /// The whole request, redirects included, took longer than the total timeout.
+    Total,
+}
+
+impl fmt::Display for TimeoutPhase {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            TimeoutPhase::Connect => "connect",
+            TimeoutPhase::Read => "read",
+            TimeoutPhase::Total => "total",
+        })
+    }
+}
+
+/// Everything that can go wrong while making a request or reading its response.
+#[derive(Debug)]
+pub enum Error {
+    /// The host name could not be resolved or no address accepted a connection.
+    Connect {
+        /// `host:port` that we tried to reach.
+        addr: String,
+        /// The last error seen (from the resolver or from `connect`).
+        source: io::Error,
+    },
+    /// A timeout fired; the field says which one.
+    Timeout(TimeoutPhase),
+    /// Reading from or writing to an established connection failed.
+    Io(io::Error),
+    /// The URL is not an absolute `http://host[:port]/path?query` URL.
+    InvalidUrl {
+        /// The URL as given.
+        url: String,
+        /// What is wrong with it.
+        reason: String,
+    },
+    /// The URL (or a redirect's `Location`) uses a scheme other than `http`, e.g. `https`.
+    UnsupportedScheme {
+        /// The scheme, lower-cased.
+        scheme: String,
+    },
+    /// A header name or value given to the request builder cannot be sent (e.g. it contains
+    /// CR or LF, which would let it inject further header lines).
+    InvalidHeader {
+        /// The header's name as given.
+        name: String,
+    },
+    /// The server's bytes are not a valid HTTP/1.1 response.
+    Protocol(String),
+    /// The response exceeded a limit.
+    TooLarge {
+        /// Which limit, e.g. "response head bytes".
+        what: &'static str,
+        /// The limit's value.
+        limit: u64,
+    },
+    /// More redirects than the configured maximum.
+    TooManyRedirects {
+        /// The configured maximum.
+        limit: usize,
+        /// The URL of the last redirect response.
+        url: String,
+    },
+    /// [`Response::error_for_status`](crate::Response::error_for_status) found a 4xx or 5xx
+    /// status.
+    Status {
+        /// The status code.
+        code: u16,
+        /// The reason phrase the server sent.
+        reason: String,
+        /// The URL of the response.
+        url: String,
+    },
+}
+
+impl Error {
+    /// Shorthand for [`Error::Protocol`].
+    pub(crate) fn protocol(what: impl Into<String>) -> Error {
+        Error::Protocol(what.into())
+    }
+
+    /// Shorthand for [`Error::InvalidUrl`].
+    pub(crate) fn invalid_url(url: &str, reason: impl Into<String>) -> Error {
+        Error::InvalidUrl {
+            url: url.to_string(),
+            reason: reason.into(),
+        }
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Error::Connect { addr, source } => write!(f, "cannot connect to {addr}: {source}"),
+            Error::Timeout(phase) => write!(f, "{phase} timeout elapsed"),
+            Error::Io(e) => write!(f, "connection error: {e}"),
+            Error::InvalidUrl { url, reason } => write!(f, "invalid URL {url:?}: {reason}"),
+            Error::UnsupportedScheme { scheme } => {
+                write!(
+                    f,
+                    "unsupported URL scheme {scheme:?} (only http is supported)"
+                )
+            }
+            Error::InvalidHeader { name } => write!(f, "invalid request header {name:?}"),
+            Error::Protocol(what) => write!(f, "invalid HTTP response: {what}"),
+            Error::TooLarge { what, limit } => write!(f, "{what} exceed the limit of {limit}"),
+            Error::TooManyRedirects { limit, url } => {
+                write!(f, "more than {limit} redirects (last one at {url})")
+            }
+            Error::Status { code, reason, url } => {
+                write!(f, "HTTP status {code} {reason} for {url}")
+            }
+        }
+    }
+}
+
+impl std::error::Error for Error {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            Error::Connect { source, .. } => Some(source),
+            Error::Io(e) => Some(e),
+            _ => None,
+        }
+    }
+}
+
+impl From<io::Error> for Error {
+    fn from(e: io::Error) -> Error {
+        Error::Io(e)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::error::Error as _;
+
+    #[test]
+    fn messages_say_what_and_with_what_input() {
+        let e = Error::TooLarge {
+            what: "response head bytes",
+            limit: 65536,
+        };
+        assert_eq!(
+            e.to_string(),
+            "response head bytes exceed the limit of 65536"
+        );
+        let e = Error::Timeout(TimeoutPhase::Read);
+        assert_eq!(e.to_string(), "read timeout elapsed");
+        let e = Error::Status {
+            code: 404,
+            reason: "Not Found".into(),
+            url: "http://a/b".into(),
+        };
+        assert_eq!(e.to_string(), "HTTP status 404 Not Found for http://a/b");
+    }
+
+    #[test]
+    fn io_errors_are_the_source() {
+        let e = Error::Io(io::Error::new(io::ErrorKind::ConnectionReset, "reset"));
+        assert_eq!(e.source().map(|s| s.to_string()), Some("reset".to_string()));
+        assert!(Error::Timeout(TimeoutPhase::Total).source().is_none());
+    }
+}
