@@ -1,0 +1,20 @@
+//! Fluent Python's flag downloaders (chapters 20 and 21, the flags2 family) on this
+//! project's own runtime and HTTP client, with a flag server to download from.
+//!
+//! - [`cli`], [`usage`], [`config`]: the command line and the validated settings.
+//! - [`codes`], [`countries`]: which codes to fetch; the 194 known countries.
+//! - [`site`]: LOCAL / DELAY / ERROR labels or a base URL.
+//! - [`serve`]: the HTTP flag server with delay and error injection.
+//! - [`gifgen`], [`prng`]: generated flag images and the seeded random stream.
+//! - [`save`]: atomic file writes.
+
+pub mod cli;
+pub mod codes;
+pub mod config;
+pub mod countries;
+pub mod gifgen;
+pub mod prng;
+pub mod save;
+pub mod serve;
+pub mod site;
+pub mod usage;

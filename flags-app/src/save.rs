@@ -1,0 +1,139 @@
+//! Saving a downloaded flag atomically: a temp file, fsync, rename [save_flag].
+//!
+//! The book's `save_flag` simply writes the file. If the process dies or the disk
+//! fills half way, that leaves a truncated GIF under the final name, and a later run
+//! cannot tell it from a good one. Here the bytes go to a hidden temp file in the
+//! destination directory (the same filesystem, so the rename is atomic), which is
+//! flushed to disk and then renamed over the final name. Readers see either no file
+//! or the whole file. On any error the temp file is removed.
+//!
+//! The temp name carries the process id and a per-process counter, so concurrent
+//! saves (threads mode, the blocking pool) never share a temp file.
+//!
+//! What a production program does differently: it also fsyncs the directory after
+//! the rename, so the new name itself survives a power cut. We skip that: a lost
+//! flag is downloaded again next run.
+
+use std::fs::{self, File};
+use std::io::{self, Write};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
+
+/// Numbers the temp files of this process.
+static TEMP_COUNTER: AtomicU64 = AtomicU64::new(0);
+
+/// Why a file could not be saved, with the path and a hint for the usual causes.
+#[derive(Debug)]
+pub struct SaveError {
+    /// The final path we were writing.
+    pub path: PathBuf,
+    /// The underlying error.
+    pub error: io::Error,
+}
+
+impl std::fmt::Display for SaveError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let hint = match self.error.kind() {
+            io::ErrorKind::StorageFull => " (the disk is full)",
+            io::ErrorKind::PermissionDenied => " (no permission to write there)",
+            io::ErrorKind::ReadOnlyFilesystem => " (the filesystem is read-only)",
+            io::ErrorKind::QuotaExceeded => " (disk quota exceeded)",
+            io::ErrorKind::NotFound => " (the destination directory does not exist)",
+            _ => "",
+        };
+        write!(
+            f,
+            "cannot save {}: {}{hint}",
+            self.path.display(),
+            self.error
+        )
+    }
+}
+
+impl std::error::Error for SaveError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        Some(&self.error)
+    }
+}
+
+/// Writes `bytes` to `dir/filename` atomically (see the module doc).
+pub fn save_atomically(dir: &Path, filename: &str, bytes: &[u8]) -> Result<PathBuf, SaveError> {
+    let path = dir.join(filename);
+    let fail = |error| SaveError {
+        path: path.clone(),
+        error,
+    };
+    let serial = TEMP_COUNTER.fetch_add(1, Ordering::Relaxed);
+    let temp = dir.join(format!(".{filename}.{}.{serial}.part", std::process::id()));
+    let written = (|| {
+        let mut file = File::options().write(true).create_new(true).open(&temp)?;
+        file.write_all(bytes)?;
+        file.sync_all()?;
+        fs::rename(&temp, &path)
+    })();
+    match written {
+        Ok(()) => Ok(path),
+        Err(error) => {
+            let _ = fs::remove_file(&temp);
+            Err(fail(error))
+        }
+    }
+}
+
+/// Creates the destination directory (and parents) if needed.
+pub fn ensure_dir(dir: &Path) -> Result<(), SaveError> {
+    fs::create_dir_all(dir).map_err(|error| SaveError {
+        path: dir.to_path_buf(),
+        error,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn temp_dir(name: &str) -> PathBuf {
+        let dir = std::env::temp_dir().join(format!("flags-save-{name}-{}", std::process::id()));
+        let _ = fs::remove_dir_all(&dir);
+        fs::create_dir_all(&dir).unwrap();
+        dir
+    }
+
+    fn entries(dir: &Path) -> Vec<String> {
+        let mut names: Vec<String> = fs::read_dir(dir)
+            .unwrap()
+            .map(|entry| entry.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        names.sort();
+        names
+    }
+
+    #[test]
+    fn saved_file_has_the_bytes_and_no_temp_file_remains() {
+        let dir = temp_dir("ok");
+        let path = save_atomically(&dir, "br.gif", b"GIF89a").unwrap();
+        assert_eq!(fs::read(&path).unwrap(), b"GIF89a");
+        save_atomically(&dir, "br.gif", b"GIF89a-v2").unwrap();
+        assert_eq!(fs::read(&path).unwrap(), b"GIF89a-v2");
+        assert_eq!(entries(&dir), ["br.gif"]);
+        fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn failed_rename_leaves_no_temp_file_and_names_the_path() {
+        let dir = temp_dir("fail");
+        // A directory where the file should go makes the rename fail.
+        fs::create_dir(dir.join("br.gif")).unwrap();
+        fs::write(dir.join("br.gif/inside"), b"x").unwrap();
+        let err = save_atomically(&dir, "br.gif", b"GIF89a").unwrap_err();
+        assert!(err.to_string().contains("br.gif"), "{err}");
+        assert_eq!(entries(&dir), ["br.gif"]);
+        fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn missing_directory_error_says_so() {
+        let err = save_atomically(Path::new("/no/such/dir"), "br.gif", b"x").unwrap_err();
+        assert!(err.to_string().contains("does not exist"), "{err}");
+    }
+}
