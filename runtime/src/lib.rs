@@ -1,1 +1,58 @@
-//! placeholder
+//! A single-threaded async runtime on mio, written to be read.
+//!
+//! This crate is the event loop of Fluent Python's "Concurrency with
+//! asyncio" chapter, re-built in Rust so that every step can be followed:
+//! a task is spawned, polled, parks on a socket or a timer, is woken, and
+//! is polled again. Each public item names its asyncio counterpart in
+//! brackets, e.g. [`run`] is `asyncio.run`.
+//!
+//! | asyncio                        | here                                  |
+//! |--------------------------------|---------------------------------------|
+//! | `asyncio.run(coro)`            | [`run`]                               |
+//! | `loop.run_until_complete(f)`   | [`Runtime::block_on`]                 |
+//! | `asyncio.create_task(coro)`    | [`spawn`], [`task::Builder`]          |
+//! | `asyncio.Task`                 | [`JoinHandle`]                        |
+//! | `Task.cancel()`                | [`JoinHandle::abort`]                 |
+//! | `asyncio.CancelledError`       | [`JoinError::is_cancelled`]           |
+//! | `await asyncio.sleep(0)`       | [`yield_now`]                         |
+//! | `asyncio.open_connection`      | [`net::TcpStream::connect`]           |
+//! | `asyncio.start_server`         | [`net::TcpListener`]                  |
+//!
+//! ## Map of the crate
+//!
+//! - `runtime.rs`, `builder.rs`: the [`Runtime`] handle and its settings.
+//! - `event_loop.rs`: one tick of the loop (read this first).
+//! - `core.rs`: the loop's state: run queue, task set, remote-wake queue.
+//! - `context.rs`: the thread-local "running loop".
+//! - `task/`: tasks, wakers, `JoinHandle`.
+//! - `reactor/`: mio, readiness, and the wakers of tasks waiting on sockets.
+//! - `net/`: `TcpListener` and `TcpStream`.
+//!
+//! ## Example
+//!
+//! ```
+//! let total = runtime::run(async {
+//!     let handles: Vec<_> = (1..=3).map(|n| runtime::spawn(async move { n * 10 })).collect();
+//!     let mut total = 0;
+//!     for handle in handles {
+//!         total += handle.await.unwrap();
+//!     }
+//!     total
+//! });
+//! assert_eq!(total, 60);
+//! ```
+
+mod builder;
+mod context;
+mod core;
+mod event_loop;
+pub mod net;
+mod reactor;
+mod runtime;
+pub mod task;
+mod yield_now;
+
+pub use builder::Builder;
+pub use runtime::{Runtime, run};
+pub use task::{JoinError, JoinHandle, spawn};
+pub use yield_now::yield_now;

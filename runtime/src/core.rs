@@ -1,0 +1,173 @@
+//! The state of one runtime: its run queue, its tasks, its reactor, and the
+//! queue through which other threads wake its tasks.
+//!
+//! `Runtime` is a thin handle around an `Rc<Core>`; the thread-local context
+//! (`context.rs`) holds a second `Rc` while `block_on` runs, so that `spawn`
+//! and the sockets can find the core. The loop itself is in `event_loop.rs`.
+//!
+//! ## Who touches what
+//!
+//! Everything in [`Core`] is used on the runtime's thread only, through
+//! short `RefCell` borrows that never span a poll of user code. The one part
+//! other threads reach is [`RemoteQueue`], through the `Arc` in every task
+//! header.
+
+use std::cell::{Cell, RefCell};
+use std::collections::VecDeque;
+use std::io;
+use std::rc::Rc;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+
+use crossbeam_channel::{Receiver, Sender};
+
+use crate::context;
+use crate::reactor::Reactor;
+use crate::task::header::Header;
+use crate::task::set::TaskSet;
+
+/// The way into a runtime's run queue from other threads.
+///
+/// A remote wake sends the task's header through a crossbeam channel, then
+/// interrupts the loop's `epoll_wait` through a `mio::Waker` (an eventfd on
+/// Linux). `notified` saves the eventfd write when the loop has already been
+/// nudged and has not yet drained the channel.
+pub(crate) struct RemoteQueue {
+    /// The id of the runtime this queue belongs to; a waker compares it with
+    /// the current thread's runtime to choose the local path.
+    pub(crate) runtime_id: u64,
+    /// The sending end; the receiving end is `Core::remote_inbox`.
+    sender: Sender<Arc<Header>>,
+    /// Interrupts the loop's poll.
+    waker: mio::Waker,
+    /// True from the first remote wake until the loop drains the channel.
+    notified: AtomicBool,
+}
+
+impl RemoteQueue {
+    /// Queues `task` from any thread and makes sure the loop notices.
+    pub(crate) fn push(&self, task: Arc<Header>) {
+        if self.sender.send(task).is_err() {
+            // The runtime is gone; there is nothing left to run the task.
+            return;
+        }
+        if !self.notified.swap(true, Ordering::AcqRel) {
+            // An error means the poll instance is closed: the runtime is
+            // shutting down and will not run the task anyway.
+            let _ = self.waker.wake();
+        }
+    }
+}
+
+/// One runtime's state. See the module doc.
+pub(crate) struct Core {
+    /// Unique per runtime in the process; see [`RemoteQueue::runtime_id`].
+    pub(crate) id: u64,
+    /// Tasks ready to be polled, in wake order. Local wakes push here with
+    /// no lock.
+    pub(crate) run_queue: RefCell<VecDeque<Arc<Header>>>,
+    /// Every live task, so that wakes find futures and shutdown finds all.
+    pub(crate) tasks: RefCell<TaskSet>,
+    /// The I/O half of the loop; sockets hold their own `Rc` of it.
+    pub(crate) reactor: Rc<Reactor>,
+    /// Shared with every task header, for wakes from other threads.
+    pub(crate) remote: Arc<RemoteQueue>,
+    /// Where remote wakes arrive; drained into `run_queue` after each poll.
+    remote_inbox: Receiver<Arc<Header>>,
+    /// Tasks spawned since the runtime was built.
+    pub(crate) spawned: Cell<u64>,
+}
+
+impl Core {
+    /// A core with an empty run queue and a fresh `epoll` instance.
+    pub(crate) fn new() -> io::Result<Core> {
+        /// The last runtime id handed out.
+        static NEXT_RUNTIME_ID: AtomicU64 = AtomicU64::new(1);
+        let reactor = Reactor::new()?;
+        let (sender, remote_inbox) = crossbeam_channel::unbounded();
+        let id = NEXT_RUNTIME_ID.fetch_add(1, Ordering::Relaxed);
+        let remote = Arc::new(RemoteQueue {
+            runtime_id: id,
+            sender,
+            waker: reactor.remote_waker()?,
+            notified: AtomicBool::new(false),
+        });
+        Ok(Core {
+            id,
+            run_queue: RefCell::new(VecDeque::new()),
+            tasks: RefCell::new(TaskSet::default()),
+            reactor: Rc::new(reactor),
+            remote,
+            remote_inbox,
+            spawned: Cell::new(0),
+        })
+    }
+
+    /// Counts a spawn.
+    pub(crate) fn on_spawn(&self) {
+        self.spawned.set(self.spawned.get() + 1);
+    }
+
+    /// The next task to poll: local queue first, then remote wakes.
+    pub(crate) fn next_task(&self) -> Option<Arc<Header>> {
+        if let Some(task) = self.run_queue.borrow_mut().pop_front() {
+            return Some(task);
+        }
+        self.remote_inbox.try_recv().ok()
+    }
+
+    /// True if a task is waiting to be polled.
+    pub(crate) fn has_ready_work(&self) -> bool {
+        !self.run_queue.borrow().is_empty() || !self.remote_inbox.is_empty()
+    }
+
+    /// Moves every remote wake into the local queue. Clears `notified`
+    /// first: a wake that comes after the clear either is drained here or
+    /// writes the eventfd again, so none is stranded.
+    pub(crate) fn drain_remote(&self) {
+        self.remote.notified.store(false, Ordering::Release);
+        let mut queue = self.run_queue.borrow_mut();
+        queue.extend(self.remote_inbox.try_iter());
+    }
+
+    /// Drops every queued wake and every live task (runtime shutdown).
+    /// Cancelling a task can wake or even spawn others, so this repeats
+    /// until nothing is left, up to a bound.
+    pub(crate) fn shutdown(&self) {
+        /// Rounds of cancelling before giving up on futures whose `Drop`
+        /// spawns new tasks forever.
+        const MAX_SHUTDOWN_ROUNDS: usize = 64;
+        for _ in 0..MAX_SHUTDOWN_ROUNDS {
+            let tasks = self.tasks.borrow_mut().drain();
+            if tasks.is_empty() {
+                break;
+            }
+            for task in &tasks {
+                task.cancel();
+            }
+            drop(tasks);
+        }
+        let queued: Vec<_> = self.run_queue.borrow_mut().drain(..).collect();
+        drop(queued);
+        let remote: Vec<_> = self.remote_inbox.try_iter().collect();
+        drop(remote);
+    }
+}
+
+/// Pushes `task` on the local run queue if the calling thread is running the
+/// task's runtime; otherwise hands it back for the remote path.
+pub(crate) fn push_local(task: Arc<Header>) -> Result<(), Arc<Header>> {
+    let runtime_id = task.remote.runtime_id;
+    let mut task = Some(task);
+    context::try_with_core(|core| {
+        if core.id == runtime_id
+            && let Some(task) = task.take()
+        {
+            core.run_queue.borrow_mut().push_back(task);
+        }
+    });
+    match task {
+        None => Ok(()),
+        Some(task) => Err(task),
+    }
+}

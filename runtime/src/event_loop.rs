@@ -1,0 +1,125 @@
+//! The event loop: what `block_on` does until its future is ready.
+//!
+//! One *tick* of the loop:
+//!
+//! ```text
+//!   ┌──────────────────────────────────────────────────────────────────┐
+//!   │ 1. pop up to EVENT_INTERVAL tasks from the run queue, poll each  │
+//!   │    (the block_on future is polled the same way when it is woken) │
+//!   │ 2. park: epoll_wait on the reactor                               │
+//!   │      timeout 0            if tasks are still queued (fairness)   │
+//!   │      until the next timer if nothing is queued                   │
+//!   │      forever              if nothing is queued and no timers     │
+//!   │    → socket events wake their tasks                              │
+//!   │ 3. fire expired timers → wake their tasks                        │
+//!   │ 4. move remote wakes (other threads) into the run queue          │
+//!   └──────────────────────────────────────────────────────────────────┘
+//! ```
+//!
+//! Step 2 with a zero timeout is what keeps I/O from starving: even if tasks
+//! wake each other forever, sockets are looked at every `EVENT_INTERVAL`
+//! polls. asyncio's `_run_once` has the same shape: it runs the ready
+//! callbacks it had at the start of the iteration, then calls the selector,
+//! with a zero timeout if callbacks are ready.
+//!
+//! tokio's current_thread scheduler also checks its global (remote) queue
+//! every `global_queue_interval` polls (31) to keep remote wakes from
+//! starving; here remote wakes are only taken when the local queue is empty
+//! or after a park, which is fair enough for one thread and simpler.
+
+use std::future::Future;
+use std::panic::Location;
+use std::pin::pin;
+use std::rc::Rc;
+use std::sync::Arc;
+use std::sync::atomic::Ordering;
+use std::task::{Context, Poll, Waker};
+use std::time::Duration;
+
+use crate::context;
+use crate::core::Core;
+use crate::task::header::{Header, MAIN_SLOT};
+
+/// Task polls between two looks at the reactor. tokio's default
+/// `event_interval` is 61: a prime, so the check does not fall into step
+/// with a program's own periodic pattern.
+pub(crate) const EVENT_INTERVAL: usize = 61;
+
+impl Core {
+    /// Runs the loop until `future` is ready, polling spawned tasks too.
+    pub(crate) fn block_on<F: Future>(
+        self: &Rc<Self>,
+        future: F,
+        location: &'static Location<'static>,
+    ) -> F::Output {
+        let _guard = context::enter(Rc::clone(self));
+        let mut future = pin!(future);
+        // The block_on future gets a header too, so that its waker works
+        // like any task's; MAIN_SLOT tells the loop to poll it in place.
+        let main = Arc::new(Header::new(
+            MAIN_SLOT,
+            None,
+            location,
+            Arc::clone(&self.remote),
+        ));
+        let main_waker = Waker::from(Arc::clone(&main));
+        let mut cx = Context::from_waker(&main_waker);
+        Arc::clone(&main).schedule();
+        loop {
+            for _ in 0..EVENT_INTERVAL {
+                let Some(task) = self.next_task() else { break };
+                if task.slot != MAIN_SLOT {
+                    self.run_task(task);
+                } else if Arc::ptr_eq(&task, &main) {
+                    main.scheduled.store(false, Ordering::Release);
+                    if let Poll::Ready(output) = future.as_mut().poll(&mut cx) {
+                        return output;
+                    }
+                }
+                // else: a stale wake of an earlier block_on's future.
+            }
+            self.park();
+        }
+    }
+
+    /// Polls one task, or drops it if its `JoinHandle` asked for an abort.
+    fn run_task(&self, header: Arc<Header>) {
+        // Cleared before the poll: a wake during the poll queues it again.
+        header.scheduled.store(false, Ordering::Release);
+        let Some(task) = self.tasks.borrow().get(&header) else {
+            return; // the task ended after this wake was queued
+        };
+        let done = if header.abort_requested.load(Ordering::Relaxed) {
+            task.cancel();
+            true
+        } else {
+            task.poll()
+        };
+        if done {
+            let removed = self.tasks.borrow_mut().remove(&header);
+            drop(removed);
+        }
+    }
+
+    /// Step 2 to 4 of the tick: wait for I/O (and timers), then collect
+    /// remote wakes.
+    fn park(&self) {
+        let timeout = if self.has_ready_work() {
+            Some(Duration::ZERO)
+        } else {
+            self.idle_timeout()
+        };
+        if let Err(err) = self.reactor.poll(timeout) {
+            // epoll_wait only fails on a broken epoll fd or bad arguments:
+            // the loop cannot go on, and block_on has no error channel.
+            panic!("event loop: polling the reactor failed: {err}");
+        }
+        self.drain_remote();
+    }
+
+    /// How long the loop may block when no task is queued: until the next
+    /// timer, or (`None`) until an event or a remote wake.
+    fn idle_timeout(&self) -> Option<Duration> {
+        None
+    }
+}

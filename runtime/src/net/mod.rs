@@ -1,0 +1,17 @@
+//! TCP on the reactor [asyncio.open_connection, asyncio.start_server].
+//!
+//! [`TcpListener`] and [`TcpStream`] wrap mio's non-blocking sockets and a
+//! [`Registration`](crate::reactor::Registration). Every operation is "try
+//! the syscall; on `WouldBlock`, wait for the reactor's event; try again".
+//! asyncio offers the same at two levels (transports and protocols, and
+//! streams); this is the streams level, with methods named after
+//! `std::io`'s `Read` and `Write`.
+//!
+//! Sockets must be created inside a runtime, and must be used on its thread.
+//! Dropping one deregisters it from the reactor and closes it.
+
+mod tcp_listener;
+mod tcp_stream;
+
+pub use tcp_listener::TcpListener;
+pub use tcp_stream::TcpStream;

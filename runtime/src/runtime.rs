@@ -1,0 +1,115 @@
+//! [`Runtime`] [the asyncio event loop] and [`run`] [asyncio.run].
+
+use std::fmt;
+use std::future::Future;
+use std::io;
+use std::panic::Location;
+use std::rc::Rc;
+
+use crate::builder::Builder;
+use crate::context;
+use crate::core::Core;
+
+/// A single-threaded event loop: a run queue of tasks, a reactor for
+/// sockets, and (with the time module) a timer wheel.
+///
+/// `Runtime` is `!Send`: it, its tasks and its sockets live on the thread
+/// that made it, like an asyncio loop. Dropping it drops every task that is
+/// still alive, which closes their sockets.
+pub struct Runtime {
+    /// The loop's state, shared with the thread-local context while
+    /// `block_on` runs.
+    core: Rc<Core>,
+}
+
+impl Runtime {
+    /// A runtime with the default settings; see [`Builder`] for the others.
+    pub fn new() -> io::Result<Runtime> {
+        Builder::new().build()
+    }
+
+    /// Wraps a core (called by the builder).
+    pub(crate) fn from_core(core: Core) -> Runtime {
+        Runtime {
+            core: Rc::new(core),
+        }
+    }
+
+    /// Runs the loop until `future` completes, and returns its output
+    /// [loop.run_until_complete]. Spawned tasks run while it waits; the ones
+    /// still alive at the end stay in the runtime for the next `block_on`.
+    ///
+    /// # Panics
+    ///
+    /// If a runtime is already running on this thread: a nested `block_on`
+    /// could only deadlock, so it fails loudly instead. Also re-raises a
+    /// panic of `future` itself (a panic of a spawned task goes to its
+    /// `JoinHandle` instead).
+    #[track_caller]
+    pub fn block_on<F: Future>(&self, future: F) -> F::Output {
+        self.core.block_on(future, Location::caller())
+    }
+
+    /// How many spawned tasks are alive (not yet finished or cancelled).
+    pub fn alive_tasks(&self) -> usize {
+        self.core.tasks.borrow().len()
+    }
+
+    /// The shared core (for the other modules of the crate).
+    #[allow(dead_code)]
+    pub(crate) fn core(&self) -> &Rc<Core> {
+        &self.core
+    }
+}
+
+impl Drop for Runtime {
+    fn drop(&mut self) {
+        // Enter the runtime while its tasks are dropped, so that a `Drop`
+        // which spawns or wakes finds it. If another runtime is running on
+        // this thread (a runtime dropped inside a task), stay out of its way.
+        let _guard = if context::try_with_core(|_| ()).is_none() {
+            Some(context::enter(Rc::clone(&self.core)))
+        } else {
+            None
+        };
+        self.core.shutdown();
+    }
+}
+
+impl fmt::Debug for Runtime {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Runtime")
+            .field("id", &self.core.id)
+            .field("alive_tasks", &self.alive_tasks())
+            .finish()
+    }
+}
+
+/// Builds a runtime, drives `future` to completion, then cancels (drops)
+/// every task still alive, and returns the output [asyncio.run].
+///
+/// # Panics
+///
+/// If called inside a running runtime, or if the OS refuses to create the
+/// loop's epoll instance (asyncio.run raises in both cases).
+///
+/// # Examples
+///
+/// ```
+/// let n = runtime::run(async {
+///     runtime::yield_now().await;
+///     7
+/// });
+/// assert_eq!(n, 7);
+/// ```
+#[track_caller]
+pub fn run<F: Future>(future: F) -> F::Output {
+    if context::try_with_core(|_| ()).is_some() {
+        panic!("{}", context::NESTED_RUNTIME);
+    }
+    let runtime = match Runtime::new() {
+        Ok(runtime) => runtime,
+        Err(err) => panic!("runtime::run: could not create the event loop: {err}"),
+    };
+    runtime.block_on(future)
+}

@@ -1,0 +1,196 @@
+//! The part of a task that other threads may see: its [`Header`], which is
+//! also its waker.
+//!
+//! A `std::task::Waker` must be `Send + Sync`: a waker may be cloned into a
+//! thread (the blocking pool, a timer thread of some other library) and woken
+//! from there. The future itself is not `Send` (this runtime has one thread),
+//! so it cannot live behind the waker. The task is therefore cut in two:
+//!
+//! ```text
+//!   Arc<Header>  (Send + Sync)              Rc<TaskCell<F>>  (runtime thread only)
+//!   +-----------------------------+         +---------------------------------+
+//!   | id, name, spawn location    |<--------| header                          |
+//!   | slot in the task set        |         | the future, boxed               |
+//!   | scheduled: AtomicBool       |         | the output, once finished       |
+//!   | state:     AtomicU8         |         | the JoinHandle's waker          |
+//!   | remote: Arc<RemoteQueue>    |         +---------------------------------+
+//!   +-----------------------------+
+//!        ^  Waker = Arc<Header> through std::task::Wake, no unsafe code
+//! ```
+//!
+//! ## Waking (the only thing a waker does)
+//!
+//! 1. `scheduled.swap(true)`: if it was already true the task is queued, and
+//!    this wake is absorbed. Two wakes before the task runs schedule it once.
+//! 2. The event loop clears `scheduled` *before* it polls the task. A wake
+//!    that arrives during the poll therefore queues the task again: no wake
+//!    is ever lost.
+//! 3. If the waking thread is the runtime's own thread (its current runtime
+//!    has the same id), the header is pushed on the local run queue: a
+//!    `RefCell<VecDeque>`, no lock, no atomic beyond step 1.
+//! 4. Otherwise it is sent through the runtime's [`RemoteQueue`]: a
+//!    crossbeam channel plus a `mio::Waker` that interrupts `epoll_wait`.
+//!
+//! tokio does the same split (a `Header` with an atomic state word, the
+//! future in a `Core` next to it) but in one allocation, reached through a
+//! hand-written raw waker vtable; we use `std::task::Wake` on an `Arc`, which
+//! costs an extra allocation per task and needs no `unsafe`.
+
+use std::panic::Location;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicU8, AtomicU64, Ordering};
+use std::task::Wake;
+
+use crate::core::RemoteQueue;
+
+/// A task's identity, unique for the life of the process. Ids start at 1.
+#[derive(Copy, Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct TaskId(pub(crate) u64);
+
+impl std::fmt::Display for TaskId {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.0.fmt(f)
+    }
+}
+
+impl TaskId {
+    /// Hands out the next id.
+    pub(crate) fn next() -> TaskId {
+        /// The last id handed out; process-wide so ids never repeat.
+        static NEXT_ID: AtomicU64 = AtomicU64::new(1);
+        TaskId(NEXT_ID.fetch_add(1, Ordering::Relaxed))
+    }
+}
+
+/// The lifecycle states a task shows in its `Debug` output, as asyncio's
+/// task repr does (`<Task pending ...>`, `<Task finished ...>`).
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+#[repr(u8)]
+pub(crate) enum TaskState {
+    /// Waiting to be polled, or waiting for a wake.
+    Pending = 0,
+    /// Being polled right now.
+    Running = 1,
+    /// Returned `Ready`, or panicked.
+    Finished = 2,
+    /// Aborted, or dropped by the runtime at shutdown, before it finished.
+    Cancelled = 3,
+}
+
+impl TaskState {
+    /// The word asyncio's repr uses for this state.
+    pub(crate) fn as_str(self) -> &'static str {
+        match self {
+            TaskState::Pending => "pending",
+            TaskState::Running => "running",
+            TaskState::Finished => "finished",
+            TaskState::Cancelled => "cancelled",
+        }
+    }
+}
+
+/// The slot value of the `block_on` future, which is not in the task set.
+pub(crate) const MAIN_SLOT: usize = usize::MAX;
+
+/// The thread-safe half of a task. See the module doc for the picture.
+pub(crate) struct Header {
+    /// The task's id; shown as `id=` in its repr.
+    pub(crate) id: TaskId,
+    /// The index of the task in its runtime's task set, or [`MAIN_SLOT`] for
+    /// the future given to `block_on`. Fixed at spawn; read by the loop only.
+    pub(crate) slot: usize,
+    /// The name given with `task::Builder::name`, if any.
+    pub(crate) name: Option<Box<str>>,
+    /// Where `spawn` was called, captured by `#[track_caller]`.
+    pub(crate) spawned_at: &'static Location<'static>,
+    /// True from the moment the task is queued until the loop starts to poll
+    /// it. Any thread may set it (waking); only the loop clears it.
+    pub(crate) scheduled: AtomicBool,
+    /// A [`TaskState`] as `u8`, written by the loop, read by `Debug`.
+    state: AtomicU8,
+    /// True once `JoinHandle::abort` was called; the loop then drops the
+    /// future instead of polling it. Written and read on the runtime thread,
+    /// atomic only because the header is shared.
+    pub(crate) abort_requested: AtomicBool,
+    /// The way back into the owning runtime's run queue from any thread.
+    pub(crate) remote: Arc<RemoteQueue>,
+}
+
+impl Header {
+    /// A header for a new task that is not yet scheduled.
+    pub(crate) fn new(
+        slot: usize,
+        name: Option<Box<str>>,
+        spawned_at: &'static Location<'static>,
+        remote: Arc<RemoteQueue>,
+    ) -> Header {
+        Header {
+            id: TaskId::next(),
+            slot,
+            name,
+            spawned_at,
+            scheduled: AtomicBool::new(false),
+            state: AtomicU8::new(TaskState::Pending as u8),
+            abort_requested: AtomicBool::new(false),
+            remote,
+        }
+    }
+
+    /// The current lifecycle state.
+    pub(crate) fn state(&self) -> TaskState {
+        match self.state.load(Ordering::Relaxed) {
+            0 => TaskState::Pending,
+            1 => TaskState::Running,
+            2 => TaskState::Finished,
+            _ => TaskState::Cancelled,
+        }
+    }
+
+    /// Records a lifecycle transition (runtime thread only).
+    pub(crate) fn set_state(&self, state: TaskState) {
+        self.state.store(state as u8, Ordering::Relaxed);
+    }
+
+    /// Queues the task unless it is queued already (steps 1, 3 and 4 of the
+    /// module doc).
+    pub(crate) fn schedule(self: Arc<Self>) {
+        // AcqRel pairs with the loop's Release store of `false`: a waker on
+        // another thread that sees `false` also sees everything the last
+        // poll wrote.
+        if self.scheduled.swap(true, Ordering::AcqRel) {
+            return;
+        }
+        if let Err(header) = crate::core::push_local(self) {
+            let remote = Arc::clone(&header.remote);
+            remote.push(header);
+        }
+    }
+}
+
+impl Wake for Header {
+    fn wake(self: Arc<Self>) {
+        self.schedule();
+    }
+
+    fn wake_by_ref(self: &Arc<Self>) {
+        // Check before cloning, so that a repeated wake costs one atomic load.
+        if !self.scheduled.load(Ordering::Acquire) {
+            Arc::clone(self).schedule();
+        }
+    }
+}
+
+impl std::fmt::Debug for Header {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "<Task {} id={}", self.state().as_str(), self.id)?;
+        if let Some(name) = &self.name {
+            write!(f, " name='{name}'")?;
+        }
+        write!(
+            f,
+            " spawned at {}:{}>",
+            self.spawned_at.file(),
+            self.spawned_at.line()
+        )
+    }
+}

@@ -1,0 +1,74 @@
+//! Helpers shared by the runtime's integration tests.
+#![allow(dead_code)]
+
+use std::cell::Cell;
+use std::future::Future;
+use std::pin::Pin;
+use std::rc::Rc;
+use std::task::{Context, Poll};
+
+/// Counts of what happened to a [`Counted`] future.
+#[derive(Default, Debug)]
+pub struct Counts {
+    /// Times `poll` was called.
+    pub polls: Cell<usize>,
+    /// Times the future was dropped (0 or 1).
+    pub drops: Cell<usize>,
+}
+
+/// Wraps a future and counts its polls and drops.
+pub struct Counted<F> {
+    /// The wrapped future.
+    inner: Pin<Box<F>>,
+    /// Shared with the test.
+    counts: Rc<Counts>,
+}
+
+impl<F: Future> Counted<F> {
+    /// Wraps `inner`; the test keeps the returned `Rc<Counts>`.
+    pub fn new(inner: F) -> (Counted<F>, Rc<Counts>) {
+        let counts = Rc::new(Counts::default());
+        (
+            Counted {
+                inner: Box::pin(inner),
+                counts: counts.clone(),
+            },
+            counts,
+        )
+    }
+}
+
+impl<F: Future> Future for Counted<F> {
+    type Output = F::Output;
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<F::Output> {
+        self.counts.polls.set(self.counts.polls.get() + 1);
+        self.inner.as_mut().poll(cx)
+    }
+}
+
+impl<F> Drop for Counted<F> {
+    fn drop(&mut self) {
+        self.counts.drops.set(self.counts.drops.get() + 1);
+    }
+}
+
+/// A future that stays pending forever and never wakes itself.
+pub async fn pending_forever() {
+    std::future::pending::<()>().await
+}
+
+/// Sets a flag when dropped: stands in for a `finally:` block.
+pub struct DropFlag(pub Rc<Cell<bool>>);
+
+impl Drop for DropFlag {
+    fn drop(&mut self) {
+        self.0.set(true);
+    }
+}
+
+/// How many file descriptors this process has open.
+pub fn open_fds() -> usize {
+    std::fs::read_dir("/proc/self/fd")
+        .expect("/proc/self/fd is readable on Linux")
+        .count()
+}
