@@ -1,0 +1,104 @@
+//! `spinner`: Fluent Python's spinner examples, one mode per file.
+//!
+//! ```text
+//! cargo run -p spinner-demo -- thread                   # spinner_thread.py
+//! cargo run -p spinner-demo -- async --seconds 0.5      # spinner_async.py
+//! cargo run -p spinner-demo -- blocking                 # spinner_async_experiment.py
+//! cargo run -p spinner-demo -- async | tr '\r' '\n'     # see every frame
+//! ```
+//!
+//! This file only parses the arguments and calls the mode's `main`.
+
+mod line;
+mod thread_mode;
+
+use std::fmt;
+use std::process::ExitCode;
+use std::time::Duration;
+
+use clap::{Parser, Subcommand};
+
+/// Spin a text spinner while a slow function computes the answer, with an
+/// OS thread or with a task on our async runtime.
+#[derive(Debug, Parser)]
+#[command(name = "spinner", version, arg_required_else_help = true)]
+struct Cli {
+    /// Which version of the program to run.
+    #[command(subcommand)]
+    mode: Mode,
+    /// How long slow() takes, in seconds (fractions allowed, e.g. 0.5).
+    #[arg(
+        long,
+        global = true,
+        default_value = "3",
+        value_parser = parse_seconds,
+        allow_negative_numbers = true
+    )]
+    seconds: Duration,
+    /// The text shown after the spinner frame.
+    #[arg(long, global = true, default_value = "thinking!")]
+    msg: String,
+}
+
+/// The three programs of the book.
+#[derive(Debug, Clone, Copy, Subcommand)]
+enum Mode {
+    /// A thread spins while the main thread sleeps (spinner_thread.py).
+    Thread,
+}
+
+fn main() -> ExitCode {
+    // Bad arguments: clap prints the usage and exits with code 2.
+    let cli = Cli::parse();
+    let outcome = match cli.mode {
+        Mode::Thread => thread_mode::main(&cli.msg, cli.seconds),
+    };
+    match outcome {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(err) => {
+            eprintln!("spinner: cannot write to stdout: {err}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// Parses `--seconds`: a finite, non-negative number of seconds.
+fn parse_seconds(text: &str) -> Result<Duration, SecondsError> {
+    let secs: f64 = text
+        .trim()
+        .parse()
+        .map_err(|_| SecondsError::NotANumber(text.to_owned()))?;
+    if !secs.is_finite() {
+        return Err(SecondsError::NotFinite(text.to_owned()));
+    }
+    if secs < 0.0 {
+        return Err(SecondsError::Negative(text.to_owned()));
+    }
+    Duration::try_from_secs_f64(secs).map_err(|_| SecondsError::TooLarge(text.to_owned()))
+}
+
+/// Why a `--seconds` value was refused; each variant holds the text given.
+#[derive(Debug)]
+enum SecondsError {
+    /// Not a decimal number at all.
+    NotANumber(String),
+    /// `NaN` or an infinity.
+    NotFinite(String),
+    /// Below zero: slow() cannot finish before it starts.
+    Negative(String),
+    /// More seconds than a `Duration` holds (about 584 billion years).
+    TooLarge(String),
+}
+
+impl fmt::Display for SecondsError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            SecondsError::NotANumber(text) => write!(f, "'{text}' is not a number of seconds"),
+            SecondsError::NotFinite(text) => write!(f, "'{text}' is not a finite number"),
+            SecondsError::Negative(text) => write!(f, "'{text}' is negative"),
+            SecondsError::TooLarge(text) => write!(f, "'{text}' is too large"),
+        }
+    }
+}
+
+impl std::error::Error for SecondsError {}
