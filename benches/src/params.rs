@@ -1,0 +1,75 @@
+//! The size of every workload, named once and used by both sides.
+//!
+//! The numbers come from the suite's issue (issue 8); where tokio's own
+//! benchmarks (`benches/rt_current_thread.rs`, `sync_semaphore.rs`) use a
+//! similar workload, ours follows the same shape.
+
+/// Tasks spawned and then awaited, in spawn order, by `spawn_many`.
+pub const SPAWN_MANY: usize = 1_000;
+
+/// Tasks in `yield_many`.
+pub const YIELD_TASKS: usize = 200;
+
+/// `yield_now` calls per task in `yield_many` (200 × 1,000 = 200,000 polls).
+pub const YIELDS_PER_TASK: usize = 1_000;
+
+/// Length of the spawn chain in `chained_spawn`: each task spawns the next
+/// and awaits it.
+pub const CHAIN: usize = 1_000;
+
+/// Round trips in `ping_pong`, each over a fresh pair of oneshot channels.
+pub const PING_PONGS: usize = 1_000;
+
+/// Requests in `request_reply`, each answered before the next is sent.
+pub const REQUESTS: usize = 1_000;
+
+/// Capacity of the bounded mpsc channels in `request_reply`. One request is
+/// in flight at a time, so any capacity ≥ 1 behaves the same.
+pub const CHANNEL_CAPACITY: usize = 16;
+
+/// Acquire/release pairs per task in both semaphore workloads.
+pub const SEMAPHORE_ACQUIRES: usize = 1_000;
+
+/// Tasks competing in `semaphore_contended`.
+pub const SEMAPHORE_TASKS: usize = 6;
+
+/// Permits of the contended semaphore: fewer than the tasks, so that tasks
+/// queue (each holds its permit across a `yield_now`).
+pub const SEMAPHORE_PERMITS: usize = 2;
+
+/// Sleeps registered then dropped, one at a time, in `timers_register_cancel`.
+pub const TIMER_REGISTER_CANCEL: usize = 1_000;
+
+/// Tasks that each sleep `TIMER_FIRE_DELAY` in `timers_fire_1ms`.
+pub const TIMERS_FIRED: usize = 1_000;
+
+/// The sleep of each task in `timers_fire_1ms`: one tick of our wheel.
+pub const TIMER_FIRE_DELAY: std::time::Duration = std::time::Duration::from_millis(1);
+
+/// Sleeps armed at once, then all dropped, in `timers_insert_cancel_100k`.
+pub const TIMERS_INSERTED: usize = 100_000;
+
+/// Deadline of the sleeps that are registered and cancelled: long enough
+/// that none fires during the run (they land in an upper wheel level).
+pub const TIMER_FAR_DELAY: std::time::Duration = std::time::Duration::from_secs(60);
+
+/// Bytes per message in `tcp_echo`.
+pub const ECHO_MESSAGE: usize = 1024;
+
+/// Round trips in `tcp_echo`.
+pub const ECHO_ROUND_TRIPS: usize = 1_000;
+
+/// Size of the body the neutral HTTP server returns in `http_get_*`.
+pub const HTTP_BODY: usize = 2 * 1024;
+
+/// Sequential GETs over one keep-alive connection in `http_get_keepalive`.
+pub const HTTP_SEQUENTIAL: usize = 100;
+
+/// GETs in flight at once in `http_get_concurrent`.
+pub const HTTP_CONCURRENT: usize = 10;
+
+/// Tasks left parked forever in the memory binary's `idle_tasks` case.
+pub const MEMORY_IDLE_TASKS: usize = 100_000;
+
+/// Sleeps armed at once in the memory binary's `armed_timers` case.
+pub const MEMORY_ARMED_TIMERS: usize = 1_000_000;
