@@ -21,6 +21,7 @@ use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 
 use crossbeam_channel::{Receiver, Sender};
 
+use crate::blocking::{BlockingPool, default_max_threads};
 use crate::context;
 use crate::reactor::Reactor;
 use crate::task::header::Header;
@@ -76,6 +77,9 @@ pub(crate) struct Core {
     remote_inbox: Receiver<Arc<Header>>,
     /// Tasks spawned since the runtime was built.
     pub(crate) spawned: Cell<u64>,
+    /// The threads behind `spawn_blocking`; replaced by the builder when
+    /// `max_blocking_threads` is set (no thread exists before first use).
+    pub(crate) blocking: BlockingPool,
 }
 
 impl Core {
@@ -100,6 +104,7 @@ impl Core {
             remote,
             remote_inbox,
             spawned: Cell::new(0),
+            blocking: BlockingPool::new(default_max_threads(), id),
         })
     }
 
@@ -134,6 +139,8 @@ impl Core {
     /// Cancelling a task can wake or even spawn others, so this repeats
     /// until nothing is left, up to a bound.
     pub(crate) fn shutdown(&self) {
+        // First, so that no job starts while the tasks are dropped.
+        self.blocking.shutdown();
         /// Rounds of cancelling before giving up on futures whose `Drop`
         /// spawns new tasks forever.
         const MAX_SHUTDOWN_ROUNDS: usize = 64;

@@ -42,6 +42,7 @@
 //! assert_eq!(total, 60);
 //! ```
 
+mod blocking;
 mod builder;
 mod context;
 mod core;
@@ -52,6 +53,7 @@ mod runtime;
 pub mod task;
 mod yield_now;
 
+pub use blocking::spawn_blocking;
 pub use builder::Builder;
 pub use runtime::{Runtime, run};
 pub use task::{JoinError, JoinHandle, spawn};

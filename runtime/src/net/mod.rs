@@ -1,4 +1,5 @@
-//! TCP on the reactor [asyncio.open_connection, asyncio.start_server].
+//! TCP on the reactor [asyncio.open_connection, asyncio.start_server], and
+//! name resolution on the blocking pool [loop.getaddrinfo].
 //!
 //! [`TcpListener`] and [`TcpStream`] wrap mio's non-blocking sockets and a
 //! [`Registration`](crate::reactor::Registration). Every operation is "try
@@ -10,8 +11,10 @@
 //! Sockets must be created inside a runtime, and must be used on its thread.
 //! Dropping one deregisters it from the reactor and closes it.
 
+mod lookup;
 mod tcp_listener;
 mod tcp_stream;
 
+pub use lookup::lookup_host;
 pub use tcp_listener::TcpListener;
 pub use tcp_stream::TcpStream;

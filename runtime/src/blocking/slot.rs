@@ -1,0 +1,148 @@
+//! Where a blocking job leaves its result, and the future that waits for it.
+//!
+//! ```text
+//!   worker thread                          runtime thread
+//!   job: catch_unwind(f) ──> Slot ──wake──> ResultFuture (inside a small task)
+//!                            Mutex          polls: Running -> stores its waker
+//!                                                  Done    -> takes the result
+//! ```
+//!
+//! The slot is the one piece of state the two threads share, so it is an
+//! `Arc<Mutex<..>>`. The worker stores the result, takes the waker out, lets
+//! go of the lock and only then wakes (STYLE rule 5). The waker is the
+//! awaiting task's header, and since the worker is not the runtime thread,
+//! the wake takes the remote path: the crossbeam queue plus the eventfd that
+//! interrupts `epoll_wait`.
+//!
+//! A job that is dropped without running (runtime shutdown, or no thread
+//! could be started) drops its [`Completer`], which marks the slot
+//! [`SlotState::Lost`].
+
+use std::any::Any;
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+use std::task::{Context, Poll, Waker};
+
+/// What a job produced: its value, or the payload of its panic.
+pub(crate) type JobResult<T> = Result<T, Box<dyn Any + Send + 'static>>;
+
+/// The life of a slot.
+enum SlotState<T> {
+    /// The job has not finished; holds the waker of the task awaiting it.
+    Running(Option<Waker>),
+    /// The job finished (or panicked); the result waits to be taken.
+    Done(JobResult<T>),
+    /// The job was dropped without running.
+    Lost,
+    /// The result was taken.
+    Taken,
+}
+
+/// The shared result cell of one job.
+pub(crate) struct Slot<T> {
+    /// Locked by the worker once (to complete) and by the runtime thread at
+    /// each poll; never held across a wake or a call into user code.
+    state: Mutex<SlotState<T>>,
+}
+
+impl<T> Slot<T> {
+    /// A slot for a job that has not run yet.
+    pub(crate) fn new() -> Arc<Slot<T>> {
+        Arc::new(Slot {
+            state: Mutex::new(SlotState::Running(None)),
+        })
+    }
+
+    /// Locks the state; nothing panics under the lock, so no poisoning.
+    fn lock(&self) -> MutexGuard<'_, SlotState<T>> {
+        self.state.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// Moves the slot out of `Running`, then wakes the awaiting task with the
+    /// lock released.
+    fn finish(&self, next: SlotState<T>) {
+        let waker = {
+            let mut state = self.lock();
+            match std::mem::replace(&mut *state, next) {
+                SlotState::Running(waker) => waker,
+                old => {
+                    *state = old; // finished twice: keep the first outcome
+                    None
+                }
+            }
+        };
+        if let Some(waker) = waker {
+            waker.wake();
+        }
+    }
+}
+
+/// The job's handle on its slot: completes it, or marks it lost when
+/// dropped unused.
+pub(crate) struct Completer<T> {
+    /// `None` once the result was stored.
+    slot: Option<Arc<Slot<T>>>,
+}
+
+impl<T> Completer<T> {
+    /// The completer for `slot`.
+    pub(crate) fn new(slot: Arc<Slot<T>>) -> Completer<T> {
+        Completer { slot: Some(slot) }
+    }
+
+    /// Stores the job's result and wakes the awaiting task.
+    pub(crate) fn complete(mut self, result: JobResult<T>) {
+        if let Some(slot) = self.slot.take() {
+            slot.finish(SlotState::Done(result));
+        }
+    }
+}
+
+impl<T> Drop for Completer<T> {
+    fn drop(&mut self) {
+        if let Some(slot) = self.slot.take() {
+            slot.finish(SlotState::Lost);
+        }
+    }
+}
+
+/// Why a job gave no value.
+pub(crate) enum JobFailure {
+    /// `f` panicked; the payload, to resume the panic on the runtime thread.
+    Panicked(Box<dyn Any + Send + 'static>),
+    /// The job was dropped unrun.
+    Lost,
+}
+
+/// Waits on the runtime thread for a slot to be filled.
+pub(crate) struct ResultFuture<T> {
+    /// The slot, shared with the job's [`Completer`].
+    pub(crate) slot: Arc<Slot<T>>,
+}
+
+impl<T> Future for ResultFuture<T> {
+    type Output = Result<T, JobFailure>;
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        let mut state = self.slot.lock();
+        match std::mem::replace(&mut *state, SlotState::Taken) {
+            SlotState::Running(mut waker) => {
+                // Replace the stored waker only if it would wake someone
+                // else (STYLE rule 6); drop the old one after unlocking.
+                let old = if waker.as_ref().is_some_and(|w| w.will_wake(cx.waker())) {
+                    None
+                } else {
+                    waker.replace(cx.waker().clone())
+                };
+                *state = SlotState::Running(waker);
+                drop(state);
+                drop(old);
+                Poll::Pending
+            }
+            SlotState::Done(Ok(value)) => Poll::Ready(Ok(value)),
+            SlotState::Done(Err(payload)) => Poll::Ready(Err(JobFailure::Panicked(payload))),
+            SlotState::Lost | SlotState::Taken => Poll::Ready(Err(JobFailure::Lost)),
+        }
+    }
+}
