@@ -50,6 +50,7 @@ mod event_loop;
 pub mod net;
 mod reactor;
 mod runtime;
+pub mod sync;
 pub mod task;
 mod yield_now;
 

@@ -1,0 +1,501 @@
+//! [`Semaphore`] [asyncio.Semaphore]: at most N holders at once, served
+//! strictly in arrival order.
+//!
+//! ## `async with sem:` in Rust
+//!
+//! ```python
+//! async with sem:              # __aenter__: await sem.acquire()
+//!     image = await get_flag(cc)
+//!                              # __aexit__: sem.release(), also on exceptions
+//! ```
+//!
+//! becomes
+//!
+//! ```
+//! # runtime::run(async {
+//! # let sem = runtime::sync::Semaphore::new(2);
+//! # async fn get_flag(cc: &str) -> usize { cc.len() }
+//! {
+//!     let _permit = sem.acquire().await.unwrap(); // __aenter__
+//!     let image = get_flag("BR").await;
+//! #   assert_eq!(image, 2);
+//! } // _permit is dropped here: __aexit__ releases, on `?`, panic or cancellation too
+//! # });
+//! ```
+//!
+//! The permit is a guard: holding it is being inside the `async with`
+//! block. Name it `_permit`, not `_`: `let _ = sem.acquire().await` drops it
+//! on the spot.
+//!
+//! ## State and rules
+//!
+//! One `RefCell<State>`: free `permits`, a `closed` flag, and the FIFO
+//! [`WaitList`] of waiters. Borrows are short and never span a wake or a
+//! call into user code.
+//!
+//! 1. **Strict FIFO.** If anyone waits, the free count is 0: released
+//!    permits go to the head waiter first (part of a request may be handed
+//!    over before the rest; the waiter keeps it while it waits). So nobody,
+//!    not even `try_acquire`, can overtake a waiter. asyncio's `Semaphore`
+//!    has the same rule since Python 3.11.4 (gh-90155).
+//! 2. **Cancel-safe.** Dropping a waiting acquire unlinks its node at once
+//!    and hands the permits it had been given to the next waiters. Dropping
+//!    one that was already served (woken, not yet polled) hands back all of
+//!    them. No permit is lost, nobody starves.
+//! 3. **Wake after the borrow.** Serving a waiter takes its waker out under
+//!    the borrow, releases the borrow, then wakes.
+//! 4. **Close** fails every waiter and every later acquire with
+//!    [`AcquireError`]; permits already held stay valid (asyncio has no
+//!    close; this is tokio's).
+//!
+//! ## Implementation
+//!
+//! Single-threaded (`!Send`, `RefCell`), so there is no atomic on the fast
+//! path: an uncontended acquire is a borrow, a compare and a subtraction.
+//! tokio's `batch_semaphore` packs permits and the closed bit into one
+//! `AtomicUsize` and takes a mutex only for the wait list, because it must
+//! be `Sync`.
+
+use std::cell::RefCell;
+use std::fmt;
+use std::future::Future;
+use std::pin::Pin;
+use std::rc::Rc;
+use std::task::{Context, Poll};
+
+use super::wait_list::{Key, WaitList};
+
+/// A counter of permits with a fair queue of waiters [asyncio.Semaphore].
+/// See the module doc for the rules.
+///
+/// ```
+/// use std::rc::Rc;
+/// use runtime::sync::Semaphore;
+///
+/// runtime::run(async {
+///     let sem = Rc::new(Semaphore::new(1));
+///     let held = sem.acquire().await.unwrap();
+///     assert!(sem.try_acquire().is_err());
+///     let waiter = runtime::spawn(sem.clone().acquire_owned());
+///     drop(held); // hands the permit to the waiting task
+///     let permit = waiter.await.unwrap().unwrap();
+///     assert_eq!(permit.num_permits(), 1);
+/// });
+/// ```
+pub struct Semaphore {
+    /// Everything; see the module doc for the rules on borrowing it.
+    state: RefCell<State>,
+}
+
+/// The semaphore's state.
+struct State {
+    /// Permits free to take. Always 0 while `waiters` is not empty.
+    permits: usize,
+    /// Set by `close`; never cleared.
+    closed: bool,
+    /// Waiters in arrival order.
+    waiters: WaitList,
+}
+
+/// The semaphore was closed [`Semaphore::close`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AcquireError(());
+
+impl fmt::Display for AcquireError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("semaphore closed")
+    }
+}
+
+impl std::error::Error for AcquireError {}
+
+/// Why [`Semaphore::try_acquire`] did not get a permit.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TryAcquireError {
+    /// The semaphore was closed.
+    Closed,
+    /// Too few free permits, or others are waiting and come first.
+    NoPermits,
+}
+
+impl fmt::Display for TryAcquireError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            TryAcquireError::Closed => f.write_str("semaphore closed"),
+            TryAcquireError::NoPermits => f.write_str("no permits available"),
+        }
+    }
+}
+
+impl std::error::Error for TryAcquireError {}
+
+impl Semaphore {
+    /// A semaphore with `permits` free permits [asyncio.Semaphore(value)].
+    pub fn new(permits: usize) -> Semaphore {
+        Semaphore {
+            state: RefCell::new(State {
+                permits,
+                closed: false,
+                waiters: WaitList::default(),
+            }),
+        }
+    }
+
+    /// Free permits right now. 0 whenever someone waits (rule 1).
+    pub fn available_permits(&self) -> usize {
+        self.state.borrow().permits
+    }
+
+    /// Waits for one permit [async with sem / await sem.acquire()]; the
+    /// permit is released when dropped.
+    ///
+    /// # Errors
+    ///
+    /// [`AcquireError`] if the semaphore is closed before or while waiting.
+    pub async fn acquire(&self) -> Result<SemaphorePermit<'_>, AcquireError> {
+        self.acquire_many(1).await
+    }
+
+    /// Waits for `n` permits at once, keeping its place in the queue: a
+    /// later acquire of fewer permits does not overtake it. `n == 0`
+    /// succeeds at once unless the semaphore is closed.
+    ///
+    /// # Errors
+    ///
+    /// [`AcquireError`] if the semaphore is closed before or while waiting.
+    pub async fn acquire_many(&self, n: usize) -> Result<SemaphorePermit<'_>, AcquireError> {
+        Acquire::new(self, n).await?;
+        Ok(SemaphorePermit {
+            sem: self,
+            permits: n,
+        })
+    }
+
+    /// Like [`acquire`](Self::acquire), with a permit that owns an `Rc` of
+    /// the semaphore, so it can move into a spawned task.
+    ///
+    /// # Errors
+    ///
+    /// [`AcquireError`] if the semaphore is closed before or while waiting.
+    pub async fn acquire_owned(self: Rc<Self>) -> Result<OwnedSemaphorePermit, AcquireError> {
+        self.acquire_many_owned(1).await
+    }
+
+    /// Like [`acquire_many`](Self::acquire_many), with an owned permit.
+    ///
+    /// # Errors
+    ///
+    /// [`AcquireError`] if the semaphore is closed before or while waiting.
+    pub async fn acquire_many_owned(
+        self: Rc<Self>,
+        n: usize,
+    ) -> Result<OwnedSemaphorePermit, AcquireError> {
+        Acquire::new(&self, n).await?;
+        Ok(OwnedSemaphorePermit {
+            sem: self,
+            permits: n,
+        })
+    }
+
+    /// Takes one permit if that needs no waiting [sem.locked() is False].
+    ///
+    /// # Errors
+    ///
+    /// [`TryAcquireError::NoPermits`] if none is free or someone is already
+    /// waiting (they come first), [`TryAcquireError::Closed`] after `close`.
+    pub fn try_acquire(&self) -> Result<SemaphorePermit<'_>, TryAcquireError> {
+        self.try_acquire_many(1)
+    }
+
+    /// Takes `n` permits if that needs no waiting.
+    ///
+    /// # Errors
+    ///
+    /// As [`try_acquire`](Self::try_acquire).
+    pub fn try_acquire_many(&self, n: usize) -> Result<SemaphorePermit<'_>, TryAcquireError> {
+        self.try_take(n)?;
+        Ok(SemaphorePermit {
+            sem: self,
+            permits: n,
+        })
+    }
+
+    /// Like [`try_acquire`](Self::try_acquire), with an owned permit.
+    ///
+    /// # Errors
+    ///
+    /// As [`try_acquire`](Self::try_acquire).
+    pub fn try_acquire_owned(self: Rc<Self>) -> Result<OwnedSemaphorePermit, TryAcquireError> {
+        self.try_take(1)?;
+        Ok(OwnedSemaphorePermit {
+            sem: self,
+            permits: 1,
+        })
+    }
+
+    /// Adds `n` permits [sem.release(), n times]: they go to the waiters
+    /// first, in order, and the rest become free.
+    ///
+    /// # Panics
+    ///
+    /// If the free count would overflow `usize`.
+    pub fn add_permits(&self, n: usize) {
+        self.release(n);
+    }
+
+    /// Closes the semaphore: every waiter wakes with [`AcquireError`], and
+    /// so does every later acquire. Permits already held stay valid and are
+    /// returned as usual. Permits handed to a waiter that had not been fully
+    /// served return to the free count.
+    pub fn close(&self) {
+        let mut wakers = Vec::new();
+        {
+            let mut guard = self.state.borrow_mut();
+            let state = &mut *guard;
+            state.closed = true;
+            while let Some(head) = state.waiters.head() {
+                state.waiters.unlink(head);
+                let node = state.waiters.node_mut(head);
+                node.closed = true;
+                let given = node.requested - node.remaining;
+                wakers.extend(node.waker.take());
+                state.permits += given;
+            }
+        }
+        for waker in wakers {
+            waker.wake();
+        }
+    }
+
+    /// True once [`close`](Self::close) was called.
+    pub fn is_closed(&self) -> bool {
+        self.state.borrow().closed
+    }
+
+    /// The shared part of the `try_` methods.
+    fn try_take(&self, n: usize) -> Result<(), TryAcquireError> {
+        let mut state = self.state.borrow_mut();
+        if state.closed {
+            Err(TryAcquireError::Closed)
+        } else if !state.waiters.is_empty() || state.permits < n {
+            Err(TryAcquireError::NoPermits)
+        } else {
+            state.permits -= n;
+            Ok(())
+        }
+    }
+
+    /// Gives `n` permits to the waiters from the head, waking each one that
+    /// is fully served with no borrow held; the rest become free.
+    fn release(&self, mut n: usize) {
+        while n > 0 {
+            let served = {
+                let mut guard = self.state.borrow_mut();
+                let state = &mut *guard;
+                let Some(head) = state.waiters.head() else {
+                    state.permits = state
+                        .permits
+                        .checked_add(n)
+                        .expect("Semaphore::add_permits: the permit count overflowed usize");
+                    return;
+                };
+                let node = state.waiters.node_mut(head);
+                let given = n.min(node.remaining);
+                node.remaining -= given;
+                n -= given;
+                if node.remaining > 0 {
+                    return; // n is 0: everything went to the head
+                }
+                let waker = node.waker.take();
+                state.waiters.unlink(head);
+                waker
+            };
+            if let Some(waker) = served {
+                waker.wake();
+            }
+        }
+    }
+}
+
+impl fmt::Debug for Semaphore {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.state.try_borrow() {
+            Ok(state) => f
+                .debug_struct("Semaphore")
+                .field("permits", &state.permits)
+                .field("waiters", &!state.waiters.is_empty())
+                .field("closed", &state.closed)
+                .finish(),
+            Err(_) => f.write_str("Semaphore { <borrowed> }"),
+        }
+    }
+}
+
+/// The future behind every `acquire*`: takes `requested` permits, waiting
+/// in the queue if it must.
+struct Acquire<'a> {
+    /// The semaphore.
+    sem: &'a Semaphore,
+    /// Permits wanted.
+    requested: usize,
+    /// This waiter's node, while it is queued or served but not yet polled.
+    key: Option<Key>,
+}
+
+impl<'a> Acquire<'a> {
+    /// A request that has not been polled yet (and so is not queued).
+    fn new(sem: &'a Semaphore, requested: usize) -> Acquire<'a> {
+        Acquire {
+            sem,
+            requested,
+            key: None,
+        }
+    }
+}
+
+impl Future for Acquire<'_> {
+    type Output = Result<(), AcquireError>;
+
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        let sem = self.sem;
+        let mut guard = sem.state.borrow_mut();
+        let state = &mut *guard;
+        let Some(key) = self.key else {
+            // First poll: take the permits or join the queue.
+            if state.closed {
+                return Poll::Ready(Err(AcquireError(())));
+            }
+            let n = self.requested;
+            if n == 0 || (state.waiters.is_empty() && state.permits >= n) {
+                state.permits -= n;
+                return Poll::Ready(Ok(()));
+            }
+            // Rule 1: permits are free only if nobody waits, and then this
+            // waiter becomes the head and takes what there is.
+            let given = state.permits.min(n);
+            state.permits -= given;
+            let key = state.waiters.push_back(n, n - given, cx.waker().clone());
+            drop(guard);
+            self.key = Some(key);
+            return Poll::Pending;
+        };
+        let node = state.waiters.node_mut(key);
+        if node.remaining == 0 || node.closed {
+            let closed = node.closed;
+            let waker = state.waiters.release(key);
+            drop(guard);
+            drop(waker);
+            self.key = None;
+            return Poll::Ready(if closed {
+                Err(AcquireError(()))
+            } else {
+                Ok(())
+            });
+        }
+        let old = match &node.waker {
+            Some(waker) if waker.will_wake(cx.waker()) => None,
+            _ => node.waker.replace(cx.waker().clone()),
+        };
+        drop(guard);
+        drop(old);
+        Poll::Pending
+    }
+}
+
+impl Drop for Acquire<'_> {
+    fn drop(&mut self) {
+        let Some(key) = self.key.take() else { return };
+        let (give_back, waker) = {
+            let mut state = self.sem.state.borrow_mut();
+            let node = state.waiters.node(key);
+            // A closed node's permits went back at close; otherwise return
+            // what was handed over (all of it if the waiter was served).
+            let give_back = if node.closed {
+                0
+            } else {
+                node.requested - node.remaining
+            };
+            (give_back, state.waiters.release(key))
+        };
+        drop(waker);
+        self.sem.release(give_back);
+    }
+}
+
+/// Permits borrowed from a [`Semaphore`], returned when dropped [the body of
+/// `async with sem:`].
+#[must_use = "the permit is released as soon as it is dropped; bind it with `let _permit = ...`"]
+pub struct SemaphorePermit<'a> {
+    /// Where the permits go back.
+    sem: &'a Semaphore,
+    /// How many this permit holds.
+    permits: usize,
+}
+
+impl SemaphorePermit<'_> {
+    /// How many permits this holds.
+    pub fn num_permits(&self) -> usize {
+        self.permits
+    }
+
+    /// Keeps the permits out of the semaphore for good (the bounded
+    /// channel uses this: a queued message holds its slot).
+    pub fn forget(mut self) {
+        self.permits = 0;
+    }
+}
+
+impl Drop for SemaphorePermit<'_> {
+    fn drop(&mut self) {
+        self.sem.release(self.permits);
+    }
+}
+
+impl fmt::Debug for SemaphorePermit<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("SemaphorePermit")
+            .field("permits", &self.permits)
+            .finish()
+    }
+}
+
+/// Permits that keep their [`Semaphore`] alive through an `Rc`, for a task
+/// that outlives the scope that acquired them.
+#[must_use = "the permit is released as soon as it is dropped; bind it with `let _permit = ...`"]
+pub struct OwnedSemaphorePermit {
+    /// Where the permits go back.
+    sem: Rc<Semaphore>,
+    /// How many this permit holds.
+    permits: usize,
+}
+
+impl OwnedSemaphorePermit {
+    /// How many permits this holds.
+    pub fn num_permits(&self) -> usize {
+        self.permits
+    }
+
+    /// The semaphore the permits came from.
+    pub fn semaphore(&self) -> &Rc<Semaphore> {
+        &self.sem
+    }
+
+    /// Keeps the permits out of the semaphore for good.
+    pub fn forget(mut self) {
+        self.permits = 0;
+    }
+}
+
+impl Drop for OwnedSemaphorePermit {
+    fn drop(&mut self) {
+        self.sem.release(self.permits);
+    }
+}
+
+impl fmt::Debug for OwnedSemaphorePermit {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("OwnedSemaphorePermit")
+            .field("permits", &self.permits)
+            .finish()
+    }
+}
