@@ -12,6 +12,7 @@ use std::fmt;
 use std::path::Path;
 
 use plotters::prelude::*;
+use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 use crate::estimates::Row;
 
@@ -23,6 +24,10 @@ const ROW_HEIGHT: u32 = 34;
 const FRAME_HEIGHT: u32 = 110;
 /// Space between neighbouring bars, in pixels (top and bottom of each bar).
 const BAR_GAP: u32 = 5;
+/// Width of the column of workload names, in pixels.
+const NAME_WIDTH: u32 = 210;
+/// Space between a workload's name and the y axis, in pixels.
+const NAME_GAP: i32 = 8;
 /// Headroom past the longest bar, so its value label fits.
 const HEADROOM: f64 = 1.2;
 
@@ -54,6 +59,9 @@ pub fn draw_ratios(rows: &[Row], path: &Path) -> Result<(), ChartError> {
 
     let longest = rows.iter().map(Row::ratio).fold(1.0_f64, f64::max);
     let x_max = longest * HEADROOM;
+    // Row i (top to bottom) owns the band y in [n - i - 1, n - i).
+    let n = rows.len() as f64;
+    let band = |i: usize| n - i as f64;
     let mut chart = ChartBuilder::on(&root)
         .caption(
             "this / tokio (mean time per iteration; below 1 = faster)",
@@ -61,20 +69,14 @@ pub fn draw_ratios(rows: &[Row], path: &Path) -> Result<(), ChartError> {
         )
         .margin(12)
         .x_label_area_size(36)
-        .y_label_area_size(210)
-        .build_cartesian_2d(0.0..x_max, (0..count as i32).into_segmented())
+        .y_label_area_size(NAME_WIDTH)
+        .build_cartesian_2d(0.0..x_max, 0.0..n.max(1.0))
         .map_err(|e| err(&e))?;
-    let names: Vec<&str> = rows.iter().map(|row| row.workload.as_str()).collect();
     chart
         .configure_mesh()
         .disable_y_mesh()
-        .y_labels(rows.len())
-        .y_label_formatter(&|value| match value {
-            SegmentValue::CenterOf(i) => names
-                .get(*i as usize)
-                .map_or(String::new(), |n| n.to_string()),
-            _ => String::new(),
-        })
+        .disable_y_axis()
+        .light_line_style(WHITE)
         .x_desc("ratio this/tokio")
         .draw()
         .map_err(|e| err(&e))?;
@@ -83,31 +85,48 @@ pub fn draw_ratios(rows: &[Row], path: &Path) -> Result<(), ChartError> {
         .draw_series(rows.iter().enumerate().map(|(i, row)| {
             let color = if row.ratio() <= 1.0 { FASTER } else { SLOWER };
             let mut bar = Rectangle::new(
-                [
-                    (0.0, SegmentValue::Exact(i as i32)),
-                    (row.ratio(), SegmentValue::Exact(i as i32 + 1)),
-                ],
+                [(0.0, band(i)), (row.ratio(), band(i) - 1.0)],
                 color.filled(),
             );
             bar.set_margin(BAR_GAP, BAR_GAP, 0, 0);
             bar
         }))
         .map_err(|e| err(&e))?;
+    let left_middle = ("sans-serif", 14)
+        .into_font()
+        .into_text_style(&root)
+        .pos(Pos::new(HPos::Left, VPos::Center));
     chart
         .draw_series(rows.iter().enumerate().map(|(i, row)| {
             Text::new(
                 format!(" {:.2}", row.ratio()),
-                (row.ratio(), SegmentValue::CenterOf(i as i32)),
-                ("sans-serif", 14),
+                (row.ratio(), band(i) - 0.5),
+                left_middle.clone(),
             )
         }))
         .map_err(|e| err(&e))?;
     chart
         .draw_series(std::iter::once(PathElement::new(
-            vec![(1.0, SegmentValue::Exact(0)), (1.0, SegmentValue::Last)],
+            vec![(1.0, 0.0), (1.0, n)],
             BLACK.stroke_width(2),
         )))
         .map_err(|e| err(&e))?;
+
+    // Workload names, right-aligned just left of the plotting area (drawn on
+    // the root area: the chart clips what it draws to its own area).
+    let right_middle = ("sans-serif", 14)
+        .into_font()
+        .into_text_style(&root)
+        .pos(Pos::new(HPos::Right, VPos::Center));
+    for (i, row) in rows.iter().enumerate() {
+        let (x, y) = chart.backend_coord(&(0.0, band(i) - 0.5));
+        root.draw(&Text::new(
+            row.workload.clone(),
+            (x - NAME_GAP, y),
+            right_middle.clone(),
+        ))
+        .map_err(|e| err(&e))?;
+    }
     root.present().map_err(|e| err(&e))?;
     Ok(())
 }
