@@ -47,6 +47,7 @@ mod builder;
 mod context;
 mod core;
 mod event_loop;
+pub mod future;
 pub mod net;
 mod reactor;
 mod runtime;

@@ -1,0 +1,239 @@
+//! `runtime::future`: join_all, as_completed, wait and select, and the
+//! per-child wakers that keep their cost linear.
+
+mod util;
+
+use std::future::Future;
+use std::pin::Pin;
+use std::rc::Rc;
+
+use runtime::future::{Either, ReturnWhen, as_completed, join_all, select, wait};
+use runtime::sync::oneshot;
+use runtime::{run, spawn, yield_now};
+use util::{Counted, Counts, pending_forever};
+
+/// Yields `turns` times, then returns `value`: a child that completes after
+/// a chosen number of trips through the run queue.
+async fn after_turns<T>(turns: usize, value: T) -> T {
+    for _ in 0..turns {
+        yield_now().await;
+    }
+    value
+}
+
+/// A boxed future of `T`, so different `async` blocks fit in one `Vec`.
+type BoxFuture<T> = Pin<Box<dyn Future<Output = T>>>;
+
+#[test]
+fn join_all_keeps_input_order_whatever_the_completion_order() {
+    let out = run(join_all((0..10).map(|i| after_turns(10 - i, i))));
+    assert_eq!(out, (0..10).collect::<Vec<_>>());
+}
+
+#[test]
+fn join_all_takes_join_handles() {
+    let out = run(async {
+        let handles: Vec<_> = (0..5).map(|i| spawn(after_turns(5 - i, i * 2))).collect();
+        join_all(handles).await
+    });
+    let out: Vec<usize> = out.into_iter().map(Result::unwrap).collect();
+    assert_eq!(out, [0, 2, 4, 6, 8]);
+}
+
+#[test]
+fn join_all_of_nothing_is_empty_at_once() {
+    let out: Vec<u8> = run(join_all(Vec::<std::future::Ready<u8>>::new()));
+    assert!(out.is_empty());
+}
+
+#[test]
+fn as_completed_yields_in_completion_order_and_counts_down() {
+    run(async {
+        let mut to_do = as_completed([
+            after_turns(30, 30),
+            after_turns(10, 10),
+            after_turns(20, 20),
+        ]);
+        assert_eq!(to_do.remaining(), 3);
+        let mut got = Vec::new();
+        while let Some(n) = to_do.next().await {
+            got.push(n);
+            assert_eq!(to_do.remaining(), 3 - got.len());
+        }
+        assert_eq!(got, [10, 20, 30]);
+        assert_eq!(to_do.next().await, None);
+    });
+}
+
+#[test]
+fn wait_all_completed_returns_everything() {
+    let (done, pending) = run(wait(
+        (0..4).map(|i| after_turns(i, Ok::<usize, ()>(i))),
+        ReturnWhen::AllCompleted,
+    ));
+    assert_eq!(done, [Ok(0), Ok(1), Ok(2), Ok(3)]);
+    assert!(pending.is_empty());
+}
+
+#[test]
+fn wait_first_completed_hands_back_the_rest_still_runnable() {
+    run(async {
+        let futures: Vec<BoxFuture<Result<u8, ()>>> = vec![
+            Box::pin(after_turns(50, Ok(1))),
+            Box::pin(after_turns(2, Ok(2))),
+            Box::pin(after_turns(70, Ok(3))),
+        ];
+        let (done, pending) = wait(futures, ReturnWhen::FirstCompleted).await;
+        assert_eq!(done, [Ok(2)]);
+        assert_eq!(pending.len(), 2);
+        // The rest can be waited on again and finish normally.
+        let (rest, none) = wait(pending, ReturnWhen::AllCompleted).await;
+        assert_eq!(rest, [Ok(1), Ok(3)]);
+        assert!(none.is_empty());
+    });
+}
+
+#[test]
+fn wait_first_error_stops_at_the_first_err() {
+    run(async {
+        let futures: Vec<BoxFuture<Result<u8, &str>>> = vec![
+            Box::pin(after_turns(1, Ok(1))),
+            Box::pin(after_turns(3, Err("boom"))),
+            Box::pin(async {
+                pending_forever().await;
+                Ok(9)
+            }),
+        ];
+        let (done, pending) = wait(futures, ReturnWhen::FirstError).await;
+        assert_eq!(done, [Ok(1), Err("boom")]);
+        assert_eq!(pending.len(), 1);
+    });
+}
+
+#[test]
+fn wait_first_error_without_errors_waits_for_all() {
+    let (done, pending) = run(wait(
+        (0..3).map(|i| after_turns(i, Ok::<usize, ()>(i))),
+        ReturnWhen::FirstError,
+    ));
+    assert_eq!(done.len(), 3);
+    assert!(pending.is_empty());
+}
+
+#[test]
+fn wait_first_error_sees_a_panicked_task() {
+    run(async {
+        let handles = vec![
+            spawn(async { pending_forever().await }),
+            spawn(async { panic!("task failed") }),
+        ];
+        let (done, pending) = wait(handles, ReturnWhen::FirstError).await;
+        assert_eq!(done.len(), 1);
+        assert!(done[0].as_ref().unwrap_err().is_panic());
+        assert_eq!(pending.len(), 1);
+    });
+}
+
+#[test]
+fn select_returns_the_winner_and_the_loser_can_still_finish() {
+    run(async {
+        match select(after_turns(10, "slow"), after_turns(1, 1)).await {
+            Either::Right((one, slow)) => {
+                assert_eq!(one, 1);
+                assert_eq!(slow.await, "slow");
+            }
+            Either::Left(_) => panic!("the slower future won"),
+        }
+        match select(async { 'a' }, async { 'b' }).await {
+            Either::Left(('a', _)) => {}
+            _ => panic!("when both are ready the first one wins"),
+        }
+    });
+}
+
+#[test]
+fn dropping_a_combinator_drops_its_children() {
+    let (child, counts) = Counted::new(pending_forever());
+    run(async move {
+        let all = join_all([child]);
+        let raced = select(all, yield_now()).await;
+        assert!(matches!(raced, Either::Right(_)));
+        // `raced` holds the join_all; it drops here.
+    });
+    assert_eq!(counts.drops.get(), 1);
+}
+
+/// Builds `n` children that each wait for their own oneshot, counting every
+/// poll, and a task that sends to them one at a time with a `yield_now`
+/// between sends, so that the combinator is woken `n` separate times.
+/// Returns the children, their counts and the sending task.
+fn children_woken_one_by_one(
+    n: usize,
+) -> (
+    Vec<Counted<impl Future<Output = usize>>>,
+    Vec<Rc<Counts>>,
+    runtime::JoinHandle<()>,
+) {
+    let mut senders = Vec::with_capacity(n);
+    let mut children = Vec::with_capacity(n);
+    let mut counts = Vec::with_capacity(n);
+    for _ in 0..n {
+        let (tx, rx) = oneshot::channel::<usize>();
+        let (child, count) = Counted::new(async move { rx.await.unwrap() });
+        senders.push(tx);
+        children.push(child);
+        counts.push(count);
+    }
+    let driver = spawn(async move {
+        for (i, tx) in senders.into_iter().enumerate() {
+            tx.send(i).unwrap();
+            yield_now().await;
+        }
+    });
+    (children, counts, driver)
+}
+
+/// The children: ten thousand, as in the issue.
+const MANY: usize = 10_000;
+
+#[test]
+fn ten_thousand_children_cost_two_polls_each_in_join_all() {
+    let (out, counts, parent) = run(async {
+        let (children, counts, driver) = children_woken_one_by_one(MANY);
+        let (joined, parent) = Counted::new(join_all(children));
+        let out = joined.await;
+        driver.await.unwrap();
+        (out, counts, parent)
+    });
+    assert_eq!(out, (0..MANY).collect::<Vec<_>>());
+    let child_polls: usize = counts.iter().map(|c| c.polls.get()).sum();
+    // One poll to start, one after its wake: linear. Polling every child
+    // on every wake would take about MANY * MANY / 2.
+    assert_eq!(child_polls, 2 * MANY);
+    assert!(
+        parent.polls.get() > MANY / 2,
+        "the wakes came one at a time (parent polled {} times)",
+        parent.polls.get()
+    );
+}
+
+#[test]
+fn ten_thousand_children_cost_two_polls_each_in_as_completed() {
+    let (got, counts) = run(async {
+        let (children, counts, driver) = children_woken_one_by_one(MANY);
+        let mut to_do = as_completed(children);
+        let mut got = Vec::with_capacity(MANY);
+        while let Some(i) = to_do.next().await {
+            got.push(i);
+        }
+        driver.await.unwrap();
+        (got, counts)
+    });
+    assert_eq!(
+        got,
+        (0..MANY).collect::<Vec<_>>(),
+        "completion order = send order"
+    );
+    let child_polls: usize = counts.iter().map(|c| c.polls.get()).sum();
+    assert_eq!(child_polls, 2 * MANY);
+}
