@@ -35,7 +35,8 @@ impl Builder {
     ///
     /// ```
     /// let rt = runtime::Builder::new().max_blocking_threads(4).build().unwrap();
-    /// assert_eq!(rt.block_on(runtime::spawn_blocking(|| 2 + 2)).unwrap(), 4);
+    /// let four = rt.block_on(async { runtime::spawn_blocking(|| 2 + 2).await });
+    /// assert_eq!(four.unwrap(), 4);
     /// ```
     pub fn max_blocking_threads(&mut self, max: usize) -> &mut Builder {
         self.max_blocking_threads = Some(max);

@@ -17,6 +17,17 @@
 //! | `await asyncio.sleep(0)`       | [`yield_now`]                         |
 //! | `asyncio.open_connection`      | [`net::TcpStream::connect`]           |
 //! | `asyncio.start_server`         | [`net::TcpListener`]                  |
+//! | `loop.getaddrinfo(host, port)` | [`net::lookup_host`]                  |
+//! | `asyncio.Semaphore`            | [`sync::Semaphore`]                   |
+//! | `async with sem:`              | `let _permit = sem.acquire().await?;` |
+//! | `asyncio.Queue(maxsize)`       | [`sync::mpsc::channel`]               |
+//! | a `Future` set once            | [`sync::oneshot::channel`]            |
+//! | `asyncio.gather(*aws)`         | [`future::join_all`]                  |
+//! | `asyncio.as_completed(aws)`    | [`future::as_completed`]              |
+//! | `asyncio.wait(aws, return_when)` | [`future::wait`], [`future::ReturnWhen`] |
+//! | `wait(..., FIRST_COMPLETED)` of two | [`future::select`]               |
+//! | `asyncio.to_thread(f)`, `loop.run_in_executor(None, f)` | [`spawn_blocking`] |
+//! | `ThreadPoolExecutor(max_workers)` | [`Builder::max_blocking_threads`]  |
 //!
 //! ## Map of the crate
 //!
@@ -26,7 +37,10 @@
 //! - `context.rs`: the thread-local "running loop".
 //! - `task/`: tasks, wakers, `JoinHandle`.
 //! - `reactor/`: mio, readiness, and the wakers of tasks waiting on sockets.
-//! - `net/`: `TcpListener` and `TcpStream`.
+//! - `net/`: `TcpListener` and `TcpStream`, and `lookup_host`.
+//! - `sync/`: `Semaphore`, `oneshot`, `mpsc`.
+//! - `future/`: `join_all`, `as_completed`, `wait`, `select`.
+//! - `blocking/`: the thread pool behind `spawn_blocking`.
 //!
 //! ## Example
 //!
