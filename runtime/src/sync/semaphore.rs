@@ -226,10 +226,23 @@ impl Semaphore {
     ///
     /// As [`try_acquire`](Self::try_acquire).
     pub fn try_acquire_owned(self: Rc<Self>) -> Result<OwnedSemaphorePermit, TryAcquireError> {
-        self.try_take(1)?;
+        self.try_acquire_many_owned(1)
+    }
+
+    /// Like [`try_acquire_many`](Self::try_acquire_many), with an owned
+    /// permit.
+    ///
+    /// # Errors
+    ///
+    /// As [`try_acquire`](Self::try_acquire).
+    pub fn try_acquire_many_owned(
+        self: Rc<Self>,
+        n: usize,
+    ) -> Result<OwnedSemaphorePermit, TryAcquireError> {
+        self.try_take(n)?;
         Ok(OwnedSemaphorePermit {
             sem: self,
-            permits: 1,
+            permits: n,
         })
     }
 
