@@ -158,7 +158,9 @@ impl Semaphore {
 
     /// Waits for `n` permits at once, keeping its place in the queue: a
     /// later acquire of fewer permits does not overtake it. `n == 0`
-    /// succeeds at once unless the semaphore is closed.
+    /// succeeds at once unless the semaphore is closed. A request for more
+    /// permits than will ever exist waits forever, and so does everyone
+    /// queued behind it: that is the price of strict FIFO.
     ///
     /// # Errors
     ///
