@@ -196,6 +196,7 @@ impl DownloadArgs {
             seed: self.seed,
             mode: self.mode,
             verbose: self.verbose,
+            progress_bar: true,
             executor: self.executor,
             names: self.names,
             dest: self.dest,

@@ -38,6 +38,8 @@ pub struct DownloadConfig {
     pub concurrency: usize,
     /// A line per code instead of a progress bar.
     pub verbose: bool,
+    /// Draw the progress bar (when stderr is a terminal and not verbose).
+    pub progress_bar: bool,
     /// Save on the blocking pool [run_in_executor].
     pub executor: bool,
     /// Save under the country's name [flags3].
@@ -73,6 +75,7 @@ impl DownloadConfig {
             seed: None,
             mode: Mode::Async,
             verbose: false,
+            progress_bar: true,
             executor: false,
             names: false,
             dest,

@@ -44,8 +44,9 @@ const SIZE_QUANTILES: [(f64, f64); 7] = [
     (1.0, 36_300.0),
 ];
 
-/// How close to its target size a generated file must come: 4 %.
-const SIZE_TOLERANCE: f64 = 0.04;
+/// How close to its target size a generated file must come: 6 %, which one or two
+/// encodes reach for almost every flag.
+const SIZE_TOLERANCE: f64 = 0.06;
 
 /// Above this target size a flag is drawn on the largest canvas (500 x 333): a
 /// smaller one cannot hold enough texture to reach the real archive's largest files.
@@ -214,9 +215,10 @@ fn grain_for_bits(bits: f64) -> f64 {
 /// likely) and falls after it, so the search stays below.
 const MAX_GRAIN: f64 = 2.0 / 3.0;
 
-/// First guess of LZW's cost in file bytes per bit of texture information; each
-/// encode then measures the real figure for this design.
-const INITIAL_BYTES_PER_BIT: f64 = 0.2;
+/// First guess of LZW's cost in file bytes per bit of texture information: the
+/// median measured over the 194 designs (they range from 0.14 to 0.23). Each encode
+/// then measures the real figure for this design.
+const INITIAL_BYTES_PER_BIT: f64 = 0.175;
 
 /// Encodes at most this many times per flag (three is typical).
 const MAX_ATTEMPTS: u32 = 6;
@@ -320,12 +322,17 @@ impl FlagImages {
         Some(Arc::clone(image))
     }
 
-    /// Draws every flag now (call it on a spare thread so the first requests find
-    /// their image ready).
-    pub fn warm_up(&self) {
-        for (cc, _) in COUNTRIES {
+    /// Draws the flags of `codes` now (call it on a spare thread so the first
+    /// requests find their image ready); unknown codes are skipped.
+    pub fn warm_up<'a>(&self, codes: impl IntoIterator<Item = &'a str>) {
+        for cc in codes {
             let _ = self.get(cc);
         }
+    }
+
+    /// Every code that has a flag, for [`FlagImages::warm_up`].
+    pub fn all_codes() -> impl Iterator<Item = &'static str> {
+        COUNTRIES.iter().map(|(cc, _)| *cc)
     }
 }
 

@@ -6,15 +6,18 @@
 //! - [`site`]: LOCAL / DELAY / ERROR labels or a base URL.
 //! - [`serve`]: the HTTP flag server with delay and error injection.
 //! - [`gifgen`], [`prng`]: generated flag images and the seeded random stream.
+//! - [`download`]: the three strategies, reporting and accounting.
 //! - [`save`]: atomic file writes.
 
 pub mod cli;
 pub mod codes;
 pub mod config;
 pub mod countries;
+pub mod download;
 pub mod gifgen;
 pub mod prng;
 pub mod save;
 pub mod serve;
 pub mod site;
+mod timeshim;
 pub mod usage;

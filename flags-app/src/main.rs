@@ -4,7 +4,12 @@ use std::process::ExitCode;
 
 use clap::Parser;
 use flags_app::cli::{Cli, Command};
+use flags_app::download;
+use flags_app::serve::server::run_standalone;
 use flags_app::usage::{USAGE_EXIT_CODE, clap_usage_text, usage_text};
+
+/// Exit status when some downloads failed or the run could not start.
+const FAILURE_EXIT_CODE: u8 = 1;
 
 fn main() -> ExitCode {
     let cli = match Cli::try_parse() {
@@ -12,21 +17,28 @@ fn main() -> ExitCode {
         Err(err) if !err.use_stderr() => err.exit(), // --help, --version
         Err(err) => {
             eprint!("{}", clap_usage_text(&err));
-            return ExitCode::from(USAGE_EXIT_CODE as u8);
+            return ExitCode::from(USAGE_EXIT_CODE);
         }
     };
     match cli.into_command() {
-        Ok(Command::Download(config)) => {
-            println!("{config:?}");
-            ExitCode::SUCCESS
-        }
-        Ok(Command::Serve(config)) => {
-            println!("{config:?}");
-            ExitCode::SUCCESS
-        }
+        Ok(Command::Download(config)) => match download::run(&config) {
+            Ok(summary) if summary.succeeded() => ExitCode::SUCCESS,
+            Ok(_) => ExitCode::from(FAILURE_EXIT_CODE),
+            Err(err) => {
+                eprintln!("*** {err}");
+                ExitCode::from(FAILURE_EXIT_CODE)
+            }
+        },
+        Ok(Command::Serve(config)) => match run_standalone(&config) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(err) => {
+                eprintln!("*** {err}");
+                ExitCode::from(FAILURE_EXIT_CODE)
+            }
+        },
         Err(err) => {
             eprint!("{}", usage_text(&err));
-            ExitCode::from(USAGE_EXIT_CODE as u8)
+            ExitCode::from(USAGE_EXIT_CODE)
         }
     }
 }

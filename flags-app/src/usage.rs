@@ -13,7 +13,7 @@ use clap::CommandFactory;
 use crate::cli::Cli;
 
 /// Exit status for command-line usage errors.
-pub const USAGE_EXIT_CODE: i32 = 2;
+pub const USAGE_EXIT_CODE: u8 = 2;
 
 /// A broken command-line rule, with flags2's wording where flags2 has one.
 #[derive(Debug, Clone, PartialEq, Eq)]

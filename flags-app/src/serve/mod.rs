@@ -16,7 +16,10 @@
 //!    to step 2 for the next request on the same connection.
 
 pub mod chaos;
+mod connection;
 pub mod head;
+mod reset;
 pub mod response;
 pub mod route;
+pub mod server;
 pub mod source;

@@ -1,0 +1,107 @@
+//! The flag downloader against the embedded server, in each mode.
+//!
+//! Run: `cargo bench -p flags-app --bench flags`
+//!
+//! - `local_all_194/{sequential,threads,async}`: `flags -a -m 100` against a LOCAL
+//!   server (no delay, no errors): the client, the server and the loopback stack.
+//!   The server is started once and its 194 images are drawn before measuring,
+//!   so only the downloads are timed.
+//! - `delay_0.5s_all_194/async`: the same with every response delayed exactly
+//!   0.5 s and `-m 194`: every request waits at once, so the total should be
+//!   close to the 0.5 s floor; the excess is the overhead of 194 concurrent
+//!   connections.
+//!
+//! The library's [`download`] is called directly (no process start, no report).
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use criterion::{Criterion, criterion_group, criterion_main};
+use flags_app::config::{DownloadConfig, Mode};
+use flags_app::countries::COUNTRIES;
+use flags_app::download::download;
+use flags_app::serve::chaos::{Chaos, DelayRange};
+use flags_app::serve::server::EmbeddedServer;
+
+/// flags2's `-m 100`.
+const MAX_REQ: usize = 100;
+
+/// The fixed delay of the DELAY benchmark, seconds.
+const FIXED_DELAY_SECS: f64 = 0.5;
+
+fn all_codes() -> Vec<String> {
+    COUNTRIES.iter().map(|(cc, _)| (*cc).to_owned()).collect()
+}
+
+fn dest(name: &str) -> PathBuf {
+    std::env::temp_dir().join(format!("flags-bench-{name}-{}", std::process::id()))
+}
+
+fn config(mode: Mode, max_req: usize, dest: PathBuf) -> DownloadConfig {
+    let codes = all_codes();
+    let mut config = DownloadConfig::new(codes, dest);
+    config.mode = mode;
+    config.concurrency = mode.actual_req(max_req, config.codes.len());
+    config.progress_bar = false;
+    config
+}
+
+/// Downloads once and checks that all 194 arrived, so a broken setup cannot pass
+/// as a fast one.
+fn download_all(config: &DownloadConfig, base: &str) {
+    match download(config, base) {
+        Ok(summary) if summary.tally.ok == COUNTRIES.len() => {}
+        Ok(summary) => panic!("benchmark run incomplete: {:?}", summary.tally),
+        Err(err) => panic!("benchmark run failed: {err}"),
+    }
+}
+
+fn local(c: &mut Criterion) {
+    let codes = all_codes();
+    let server = match EmbeddedServer::start(Chaos::none(), Some(1), None, &codes) {
+        Ok(server) => server,
+        Err(err) => panic!("cannot start the flag server: {err}"),
+    };
+    let base = server.base_url();
+    let mut group = c.benchmark_group("local_all_194");
+    for (name, mode) in [
+        ("sequential", Mode::Sequential),
+        ("threads", Mode::Threads),
+        ("async", Mode::Async),
+    ] {
+        let dir = dest(name);
+        let config = config(mode, MAX_REQ, dir.clone());
+        download_all(&config, &base); // draws every image before measuring
+        group.bench_function(name, |b| b.iter(|| download_all(&config, &base)));
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+    group.finish();
+}
+
+fn delay(c: &mut Criterion) {
+    let codes = all_codes();
+    let chaos = Chaos {
+        delay: DelayRange {
+            min: FIXED_DELAY_SECS,
+            max: FIXED_DELAY_SECS,
+        },
+        ..Chaos::none()
+    };
+    let server = match EmbeddedServer::start(chaos, Some(1), None, &codes) {
+        Ok(server) => server,
+        Err(err) => panic!("cannot start the flag server: {err}"),
+    };
+    let base = server.base_url();
+    let dir = dest("delay");
+    let config = config(Mode::Async, codes.len(), dir.clone());
+    download_all(&config, &base);
+    let mut group = c.benchmark_group("delay_0.5s_all_194");
+    group.sample_size(10);
+    group.measurement_time(Duration::from_secs(8));
+    group.bench_function("async", |b| b.iter(|| download_all(&config, &base)));
+    group.finish();
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+criterion_group!(benches, local, delay);
+criterion_main!(benches);

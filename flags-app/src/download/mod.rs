@@ -1,0 +1,158 @@
+//! The downloader: flags2_common's `main` and the three strategies.
+//!
+//! [`run`] is the whole program for one download run:
+//!
+//! 1. With a label (`-s LOCAL|DELAY|ERROR`), start an [`EmbeddedServer`] on a second
+//!    thread and take its base URL; with a URL, use it.
+//! 2. Print the opening lines ([`report::initial_report`]).
+//! 3. Hand the codes to the strategy of `--mode`:
+//!    [`sequential`] (one runtime, one request at a time), [`threads`] (a worker
+//!    thread per connection, each with its own runtime and client) or [`asyncio`]
+//!    (one runtime, a semaphore of `concurrency` permits, `as_completed`). Each
+//!    reports every code's [`Outcome`] to a [`Progress`] exactly once.
+//! 4. Print the summary; the [`Summary`] says whether anything failed.
+
+pub mod asyncio;
+pub mod fetch;
+pub mod interrupt;
+pub mod outcome;
+pub mod report;
+pub mod sequential;
+pub mod threads;
+
+use std::fmt;
+use std::io::{self, Write};
+use std::time::{Duration, Instant};
+
+use crate::config::{DownloadConfig, Mode};
+use crate::save::{SaveError, ensure_dir};
+use crate::serve::server::{EmbeddedServer, ServeError};
+use crate::site::Site;
+use fetch::SaveTo;
+use outcome::Tally;
+use report::Progress;
+
+pub use outcome::{Outcome, Status};
+
+/// What a run did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Summary {
+    /// The counts; `ok + not_found + errors + skipped` is the number requested.
+    pub tally: Tally,
+    /// Wall-clock time of the downloads (server start-up excluded).
+    pub elapsed: Duration,
+}
+
+impl Summary {
+    /// Whether every code was either downloaded or found missing, as flags2 judges
+    /// success: errors or an interruption make the run fail.
+    pub fn succeeded(&self) -> bool {
+        self.tally.errors == 0 && self.tally.skipped == 0
+    }
+}
+
+/// Why a run could not even start.
+#[derive(Debug)]
+pub enum RunError {
+    /// The embedded server did not start.
+    Server(ServeError),
+    /// The destination directory could not be created.
+    Dest(SaveError),
+    /// Writing the report to stdout failed.
+    Output(io::Error),
+}
+
+impl fmt::Display for RunError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            RunError::Server(err) => write!(f, "embedded flag server: {err}"),
+            RunError::Dest(err) => err.fmt(f),
+            RunError::Output(err) => write!(f, "cannot write the report: {err}"),
+        }
+    }
+}
+
+impl std::error::Error for RunError {}
+
+/// Runs a download as the `flags` command does, printing to stdout.
+pub fn run(config: &DownloadConfig) -> Result<Summary, RunError> {
+    interrupt::install_handler();
+    let server = match &config.site {
+        Site::Label(label) => {
+            let mut chaos = label.chaos();
+            if let Some(delay) = config.delay {
+                chaos.delay = delay;
+            }
+            Some((
+                label.to_string(),
+                EmbeddedServer::start(chaos, config.seed, None, &config.codes)
+                    .map_err(RunError::Server)?,
+            ))
+        }
+        Site::Url(_) => None,
+    };
+    let (site_name, base) = match (&config.site, &server) {
+        (_, Some((name, server))) => (name.clone(), server.base_url()),
+        (Site::Url(url), None) => ("URL".to_owned(), url.clone()),
+        (Site::Label(label), None) => (label.to_string(), String::new()),
+    };
+    let mut stdout = io::stdout();
+    report::initial_report(
+        &mut stdout,
+        &site_name,
+        &base,
+        &config.codes,
+        config.concurrency,
+    )
+    .map_err(RunError::Output)?;
+    stdout.flush().map_err(RunError::Output)?;
+    let summary = download(config, &base)?;
+    report::final_report(
+        &mut stdout,
+        &summary.tally,
+        config.codes.len(),
+        summary.elapsed,
+    )
+    .map_err(RunError::Output)?;
+    drop(server);
+    Ok(summary)
+}
+
+/// Downloads `config.codes` from `base` with the configured strategy, without the
+/// opening and closing reports (the benchmarks call this).
+pub fn download(config: &DownloadConfig, base: &str) -> Result<Summary, RunError> {
+    ensure_dir(&config.dest).map_err(RunError::Dest)?;
+    let save_to = SaveTo {
+        dest: config.dest.clone(),
+        names: config.names,
+    };
+    let started = Instant::now();
+    let mut progress = Progress::new(config.codes.len(), config.verbose, config.progress_bar);
+    match config.mode {
+        Mode::Sequential => {
+            sequential::download_many(&config.codes, base, &save_to, config.timeout, &mut progress)
+        }
+        Mode::Threads => threads::download_many(
+            &config.codes,
+            base,
+            &save_to,
+            config.timeout,
+            config.concurrency,
+            &mut progress,
+        ),
+        Mode::Async => asyncio::download_many(
+            &config.codes,
+            base,
+            &save_to,
+            config.timeout,
+            config.concurrency,
+            config.executor,
+            &mut progress,
+        ),
+    }
+    let tally = progress.finish();
+    Ok(Summary {
+        tally,
+        elapsed: started.elapsed(),
+    })
+}

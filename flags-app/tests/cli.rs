@@ -1,0 +1,94 @@
+//! Command-line validation: every mistake gives `*** Usage error: ...`, the usage
+//! line, and exit status 2; help works.
+
+mod util;
+
+use util::run_flags;
+
+fn usage_error(args: &[&str]) -> String {
+    let output = run_flags(args);
+    let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
+    assert_eq!(output.status.code(), Some(2), "{args:?}: {stderr}");
+    assert!(
+        stderr.starts_with("*** Usage error: "),
+        "{args:?}: {stderr}"
+    );
+    assert!(stderr.contains("Usage: flags"), "{args:?}: {stderr}");
+    assert!(output.stdout.is_empty(), "{args:?} printed to stdout");
+    stderr
+}
+
+#[test]
+fn bad_country_codes_are_usage_errors() {
+    for bad in ["ABC", "1", "B1", "é"] {
+        let stderr = usage_error(&[bad]);
+        assert!(
+            stderr.contains("each CC argument must be A to Z or AA to ZZ."),
+            "{stderr}"
+        );
+    }
+}
+
+#[test]
+fn bad_limits_and_request_counts_are_usage_errors() {
+    assert!(usage_error(&["-l", "0"]).contains("--limit N must be >= 1"));
+    assert!(usage_error(&["-l", "-3"]).contains("--limit N must be >= 1"));
+    assert!(usage_error(&["-m", "0"]).contains("--max-req"));
+    assert!(usage_error(&["-m", "1001"]).contains("--max-req"));
+    assert!(usage_error(&["--timeout", "0"]).contains("--timeout"));
+}
+
+#[test]
+fn bad_servers_and_options_are_usage_errors() {
+    assert!(
+        usage_error(&["-s", "REMOTE"]).contains("must be LOCAL, DELAY, ERROR or an http:// URL")
+    );
+    assert!(usage_error(&["-s", "https://example.com"]).contains("http://"));
+    assert!(
+        usage_error(&["-s", "http://127.0.0.1:1/flags", "--seed", "3"]).contains("embedded server")
+    );
+    assert!(usage_error(&["--mode", "threads", "--executor"]).contains("--executor"));
+    // clap's own errors have the same shape.
+    assert!(usage_error(&["--limit", "x"]).contains("invalid value 'x'"));
+    assert!(usage_error(&["--mode", "fibers"]).contains("invalid value 'fibers'"));
+    assert!(usage_error(&["--no-such-option"]).contains("--no-such-option"));
+    assert!(usage_error(&["serve", "--delay", "5..1"]).contains("invalid delay"));
+    assert!(usage_error(&["serve", "--error-rate", "1.5"]).contains("--error-rate"));
+    assert!(usage_error(&["serve", "--error-kinds", "418,boom"]).contains("boom"));
+}
+
+#[test]
+fn help_lists_the_options_and_exits_0() {
+    let output = run_flags(&["--help"]);
+    assert_eq!(output.status.code(), Some(0));
+    let help = String::from_utf8_lossy(&output.stdout);
+    for option in [
+        "--all",
+        "--every",
+        "--limit",
+        "--max-req",
+        "--server",
+        "--verbose",
+        "--mode",
+        "--executor",
+        "--names",
+        "--dest",
+        "--timeout",
+        "serve",
+    ] {
+        assert!(help.contains(option), "help lacks {option}");
+    }
+    let serve_help = run_flags(&["serve", "--help"]);
+    let serve_help = String::from_utf8_lossy(&serve_help.stdout);
+    for option in [
+        "--port",
+        "--host",
+        "--dir",
+        "--delay",
+        "--error-rate",
+        "--error-kinds",
+        "--seed",
+    ] {
+        assert!(serve_help.contains(option), "serve help lacks {option}");
+    }
+}

@@ -1,0 +1,286 @@
+//! End-to-end downloads from the embedded server: every mode gets all 194 flags,
+//! `-e` finds exactly the 194, ERROR mode accounts for every code and leaves no
+//! partial file, and `--names` saves under country names.
+
+mod util;
+
+use flags_app::gifgen::FlagImages;
+use util::{Counts, TempDir, counts, files, gif_size, run_flags};
+
+fn download_all(mode: &[&str], name: &str) {
+    let dest = TempDir::new(name);
+    let dest_arg = dest.path.to_str().expect("utf-8 temp path");
+    let mut args = vec!["-a", "--dest", dest_arg];
+    args.extend_from_slice(mode);
+    let output = run_flags(&args);
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert_eq!(output.status.code(), Some(0), "{args:?}\n{stdout}");
+    assert!(
+        stdout.starts_with("LOCAL site: http://127.0.0.1:"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("Searching for 194 flags: from AD to ZW"),
+        "{stdout}"
+    );
+    assert_eq!(
+        counts(&output),
+        Counts {
+            downloaded: 194,
+            not_found: 0,
+            errors: 0
+        }
+    );
+    let names = files(&dest.path);
+    assert_eq!(names.len(), 194, "{names:?}");
+    assert_eq!(names.first().map(String::as_str), Some("AD.gif"));
+    for name in &names {
+        let bytes = std::fs::read(dest.path.join(name)).expect("read saved flag");
+        gif_size(&bytes).unwrap_or_else(|err| panic!("{name} is not a valid GIF: {err}"));
+    }
+}
+
+#[test]
+fn sequential_mode_downloads_all_194() {
+    download_all(&["--mode", "sequential"], "seq");
+}
+
+#[test]
+fn threads_mode_downloads_all_194() {
+    download_all(&["--mode", "threads"], "threads");
+}
+
+#[test]
+fn async_mode_downloads_all_194() {
+    download_all(&["--mode", "async", "-m", "20"], "async");
+}
+
+#[test]
+fn async_executor_mode_downloads_all_194() {
+    download_all(&["--executor"], "executor");
+}
+
+#[test]
+fn every_code_finds_the_194_and_misses_the_other_482() {
+    let dest = TempDir::new("every");
+    let output = run_flags(&[
+        "-e",
+        "-m",
+        "50",
+        "--dest",
+        dest.path.to_str().expect("utf-8"),
+    ]);
+    assert_eq!(output.status.code(), Some(0));
+    assert_eq!(
+        counts(&output),
+        Counts {
+            downloaded: 194,
+            not_found: 482,
+            errors: 0
+        }
+    );
+    assert_eq!(files(&dest.path).len(), 194);
+}
+
+#[test]
+fn error_server_accounts_for_every_code_and_leaves_no_partial_file() {
+    let served = FlagImages::new();
+    for mode in ["sequential", "threads", "async"] {
+        let dest = TempDir::new("error");
+        let args = [
+            "-s",
+            "ERROR",
+            "--seed",
+            "7",
+            "--delay",
+            "0..0.02",
+            "--mode",
+            mode,
+            "-v",
+            "-e",
+            "-l",
+            "300",
+            "--dest",
+            dest.path.to_str().expect("utf-8"),
+        ];
+        let output = run_flags(&args);
+        let stdout = String::from_utf8_lossy(&output.stdout);
+        let got = counts(&output);
+        assert_eq!(
+            got.downloaded + got.not_found + got.errors,
+            300,
+            "{mode}: {got:?}"
+        );
+        assert!(
+            got.errors > 0,
+            "{mode}: a 0.25 error rate gave no errors\n{stdout}"
+        );
+        assert_eq!(
+            output.status.code(),
+            Some(1),
+            "{mode}: errors must give exit 1"
+        );
+        // -v prints exactly one line per code.
+        let per_code = stdout
+            .lines()
+            .filter(|l| {
+                l.ends_with(" OK") || l.ends_with(" not found") || l.starts_with("*** Error for ")
+            })
+            .count();
+        assert_eq!(per_code, 300, "{mode}\n{stdout}");
+        let names = files(&dest.path);
+        assert_eq!(names.len(), got.downloaded, "{mode}: {names:?}");
+        for name in &names {
+            assert!(
+                name.ends_with(".gif") && !name.starts_with('.'),
+                "{mode}: stray file {name}"
+            );
+            let bytes = std::fs::read(dest.path.join(name)).expect("read saved flag");
+            let cc = name.trim_end_matches(".gif");
+            let original = served
+                .get(cc)
+                .unwrap_or_else(|| panic!("{mode}: {cc} has no flag"));
+            assert!(
+                bytes == *original,
+                "{mode}: {name} differs from what the server served"
+            );
+        }
+    }
+}
+
+#[test]
+fn names_option_saves_under_country_names() {
+    let dest = TempDir::new("names");
+    let output = run_flags(&[
+        "--names",
+        "br",
+        "ci",
+        "us",
+        "--dest",
+        dest.path.to_str().expect("utf-8"),
+    ]);
+    assert_eq!(output.status.code(), Some(0));
+    assert_eq!(
+        files(&dest.path),
+        [
+            "Brazil.gif",
+            "Côte_d'Ivoire.gif",
+            "United_States_of_America.gif"
+        ]
+    );
+}
+
+#[test]
+fn default_run_downloads_the_20_most_populous() {
+    let dest = TempDir::new("pop20");
+    let output = run_flags(&["--dest", dest.path.to_str().expect("utf-8")]);
+    assert_eq!(output.status.code(), Some(0));
+    assert_eq!(counts(&output).downloaded, 20);
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        stdout.contains("Searching for 20 flags: from BD to VN"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("5 concurrent connections will be used."),
+        "{stdout}"
+    );
+}
+
+#[test]
+fn unreachable_server_counts_every_code_as_an_error() {
+    let dest = TempDir::new("refused");
+    // Port 1 on loopback: nothing listens there, connections are refused at once.
+    let output = run_flags(&[
+        "-s",
+        "http://127.0.0.1:1/flags",
+        "-v",
+        "br",
+        "cn",
+        "--dest",
+        dest.path.to_str().expect("utf-8"),
+    ]);
+    assert_eq!(output.status.code(), Some(1));
+    assert_eq!(
+        counts(&output),
+        Counts {
+            downloaded: 0,
+            not_found: 0,
+            errors: 2
+        }
+    );
+    assert!(String::from_utf8_lossy(&output.stdout).contains("*** Error for BR: "));
+}
+
+#[test]
+fn timeouts_count_as_errors() {
+    let dest = TempDir::new("timeout");
+    let args = [
+        "-s",
+        "DELAY",
+        "--delay",
+        "2",
+        "--timeout",
+        "0.2",
+        "-v",
+        "br",
+        "cn",
+        "--dest",
+        dest.path.to_str().expect("utf-8"),
+    ];
+    let output = run_flags(&args);
+    assert_eq!(output.status.code(), Some(1));
+    assert_eq!(
+        counts(&output),
+        Counts {
+            downloaded: 0,
+            not_found: 0,
+            errors: 2
+        }
+    );
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(stdout.contains("*** Error for BR: timed out"), "{stdout}");
+    assert!(files(&dest.path).is_empty());
+}
+
+#[test]
+fn ctrl_c_stops_cleanly_and_reports_every_code() {
+    let dest = TempDir::new("sigint");
+    let child = std::process::Command::new(util::FLAGS)
+        .args([
+            "-s", "DELAY", "--delay", "0.3", "-m", "2", "-v", "-a", "--dest",
+        ])
+        .arg(&dest.path)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("start flags");
+    std::thread::sleep(std::time::Duration::from_millis(1500));
+    let sent = std::process::Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .expect("run kill");
+    assert!(sent.success());
+    let output = child.wait_with_output().expect("wait for flags");
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert_eq!(output.status.code(), Some(1), "{stdout}");
+    let got = counts(&output);
+    let skipped: usize = stdout
+        .lines()
+        .find_map(|l| l.strip_prefix("*** Interrupted: "))
+        .and_then(|rest| rest.split_whitespace().next())
+        .and_then(|n| n.parse().ok())
+        .unwrap_or_else(|| panic!("no interruption line in\n{stdout}"));
+    assert!(skipped > 0 && got.downloaded > 0, "{stdout}");
+    assert_eq!(
+        got.downloaded + got.not_found + got.errors + skipped,
+        194,
+        "{stdout}"
+    );
+    let names = files(&dest.path);
+    assert_eq!(
+        names.len(),
+        got.downloaded,
+        "no temp file may remain: {names:?}"
+    );
+}

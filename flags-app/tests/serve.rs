@@ -1,0 +1,184 @@
+//! `flags serve` from the outside: raw requests for traversal and malformed heads,
+//! keep-alive, a slow client not holding up others, and clients not written here
+//! (curl, Python's urllib) getting the same bytes as the generator makes.
+
+mod util;
+
+use std::io::{Read, Write};
+use std::net::{SocketAddr, TcpStream};
+use std::process::Command;
+use std::time::Duration;
+
+use flags_app::gifgen::FlagImages;
+use util::{TempDir, start_serve};
+
+/// Generous bound for any single read from the server in these tests.
+const IO_LIMIT: Duration = Duration::from_secs(10);
+
+/// Sends `raw` on a new connection and returns everything read until the server
+/// closes or goes quiet.
+fn exchange(addr: SocketAddr, raw: &[u8]) -> String {
+    let mut stream = TcpStream::connect(addr).expect("connect");
+    stream
+        .set_read_timeout(Some(Duration::from_millis(500)))
+        .expect("timeout");
+    stream.write_all(raw).expect("send");
+    let mut got = Vec::new();
+    let mut chunk = [0u8; 4096];
+    loop {
+        match stream.read(&mut chunk) {
+            Ok(0) | Err(_) => break,
+            Ok(n) => got.extend_from_slice(&chunk[..n]),
+        }
+    }
+    String::from_utf8_lossy(&got).into_owned()
+}
+
+fn status_of(response: &str) -> &str {
+    response.split(' ').nth(1).unwrap_or("")
+}
+
+#[test]
+fn traversal_and_malformed_requests_get_400_or_404() {
+    let (_server, addr) = start_serve(&[]);
+    let cases: [(&str, &str); 9] = [
+        ("GET /flags/../../etc/passwd HTTP/1.1\r\n\r\n", "400"),
+        (
+            "GET /flags/%2e%2e/%2e%2e/etc/passwd HTTP/1.1\r\n\r\n",
+            "400",
+        ),
+        (
+            "GET /flags/br%2f..%2f..%2fetc%2fpasswd HTTP/1.1\r\n\r\n",
+            "400",
+        ),
+        ("GET /etc/passwd HTTP/1.1\r\n\r\n", "404"),
+        (
+            "GET http://127.0.0.1/flags/br/br.gif HTTP/1.1\r\n\r\n",
+            "400",
+        ),
+        ("GET /flags/br%00/br.gif HTTP/1.1\r\n\r\n", "400"),
+        ("GET /flags/xx/xx.gif HTTP/1.1\r\n\r\n", "404"),
+        ("NONSENSE\r\n\r\n", "400"),
+        (
+            "POST /flags/br/br.gif HTTP/1.1\r\nContent-Length: 3\r\n\r\nabc",
+            "400",
+        ),
+    ];
+    for (raw, expected) in cases {
+        let response = exchange(addr, raw.as_bytes());
+        assert_eq!(status_of(&response), expected, "{raw:?} got {response:?}");
+        assert!(!response.contains("root:"), "{raw:?} leaked a file");
+    }
+}
+
+#[test]
+fn oversized_head_is_refused() {
+    let (_server, addr) = start_serve(&[]);
+    let mut raw = b"GET /flags/br/br.gif HTTP/1.1\r\nX-Padding: ".to_vec();
+    raw.resize(20_000, b'a');
+    raw.extend_from_slice(b"\r\n\r\n");
+    let response = exchange(addr, &raw);
+    assert_eq!(status_of(&response), "400", "{response:?}");
+}
+
+#[test]
+fn keep_alive_serves_several_requests_on_one_connection() {
+    let (_server, addr) = start_serve(&[]);
+    let raw = "GET /flags/br/br.gif HTTP/1.1\r\n\r\nHEAD /flags/cn/cn.gif HTTP/1.1\r\n\r\nGET /flags/xx/xx.gif HTTP/1.1\r\nConnection: close\r\n\r\n";
+    let response = exchange(addr, raw.as_bytes());
+    let statuses: Vec<&str> = response.matches("HTTP/1.1 ").map(|_| "").collect();
+    assert_eq!(statuses.len(), 3, "{response:?}");
+    assert!(response.starts_with("HTTP/1.1 200 OK\r\n"));
+    assert!(response.contains("Content-Type: image/gif"));
+    assert!(response.contains("HTTP/1.1 404 Not Found"));
+}
+
+#[test]
+fn a_silent_client_does_not_hold_up_others() {
+    let (_server, addr) = start_serve(&[]);
+    let mut slow = TcpStream::connect(addr).expect("connect");
+    slow.write_all(b"GET /flags/br/br.gi")
+        .expect("send half a head");
+    let response = exchange(
+        addr,
+        b"GET /flags/cn/cn.gif HTTP/1.1\r\nConnection: close\r\n\r\n",
+    );
+    assert_eq!(status_of(&response), "200", "{response:?}");
+    drop(slow);
+}
+
+fn expected_gif(cc: &str) -> Vec<u8> {
+    FlagImages::new().get(cc).expect("known code").to_vec()
+}
+
+#[test]
+fn curl_downloads_the_same_bytes_the_generator_makes() {
+    let (_server, addr) = start_serve(&[]);
+    let dir = TempDir::new("curl");
+    let out = dir.path.join("br.gif");
+    let status = Command::new("curl")
+        .args(["--silent", "--fail", "--max-time", "10", "-o"])
+        .arg(&out)
+        .arg(format!("http://{addr}/flags/br/br.gif"))
+        .status();
+    let Ok(status) = status else {
+        eprintln!("curl is not installed; skipping");
+        return;
+    };
+    assert!(status.success());
+    assert_eq!(
+        std::fs::read(&out).expect("curl output"),
+        expected_gif("BR")
+    );
+}
+
+#[test]
+fn python_urllib_downloads_the_same_bytes_the_generator_makes() {
+    let (_server, addr) = start_serve(&[]);
+    let script = format!(
+        "import sys, urllib.request\nsys.stdout.buffer.write(urllib.request.urlopen('http://{addr}/flags/cn/cn.gif', timeout=10).read())"
+    );
+    let Ok(output) = Command::new("python3").args(["-c", &script]).output() else {
+        eprintln!("python3 is not installed; skipping");
+        return;
+    };
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert_eq!(output.stdout, expected_gif("CN"));
+}
+
+#[test]
+fn injected_faults_are_what_the_client_sees() {
+    // Every request fails with a teapot: complete 418 responses on a kept connection.
+    let (_server, addr) =
+        start_serve(&["--error-rate", "1", "--error-kinds", "418", "--seed", "1"]);
+    let response = exchange(
+        addr,
+        b"GET /flags/br/br.gif HTTP/1.1\r\nConnection: close\r\n\r\n",
+    );
+    assert!(
+        response.starts_with("HTTP/1.1 418 I'm a Teapot\r\n"),
+        "{response:?}"
+    );
+    // Truncated: a 200 head announcing more bytes than arrive.
+    let (_server, addr) = start_serve(&[
+        "--error-rate",
+        "1",
+        "--error-kinds",
+        "truncated",
+        "--seed",
+        "1",
+    ]);
+    let response = exchange(addr, b"GET /flags/br/br.gif HTTP/1.1\r\n\r\n");
+    let (head, body) = response.split_once("\r\n\r\n").expect("a head");
+    let declared: usize = head
+        .lines()
+        .find_map(|l| l.strip_prefix("Content-Length: "))
+        .and_then(|n| n.parse().ok())
+        .expect("Content-Length");
+    assert!(body.len() < declared, "{} of {declared} bytes", body.len());
+    let _ = IO_LIMIT;
+}

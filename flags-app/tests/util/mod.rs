@@ -1,0 +1,176 @@
+//! Shared helpers for the end-to-end tests: run the `flags` binary, read its
+//! summary, make temp dirs, start `flags serve` on a free port, and check GIFs.
+//!
+//! Everything runs on 127.0.0.1; every child process is killed when its guard drops.
+
+#![allow(dead_code)] // each test file uses a different subset
+
+use std::io::{BufRead, BufReader};
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Output, Stdio};
+use std::sync::atomic::{AtomicU32, Ordering};
+use std::time::{Duration, Instant};
+
+/// The binary under test.
+pub const FLAGS: &str = env!("CARGO_BIN_EXE_flags");
+
+/// Longest a single `flags` run may take before the test gives up on it.
+pub const RUN_LIMIT: Duration = Duration::from_secs(60);
+
+/// A temp directory removed on drop.
+#[derive(Debug)]
+pub struct TempDir {
+    /// Its path.
+    pub path: PathBuf,
+}
+
+impl TempDir {
+    /// A fresh empty directory named after the test.
+    pub fn new(name: &str) -> TempDir {
+        static SERIAL: AtomicU32 = AtomicU32::new(0);
+        let serial = SERIAL.fetch_add(1, Ordering::Relaxed);
+        let path =
+            std::env::temp_dir().join(format!("flags-test-{name}-{}-{serial}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&path);
+        std::fs::create_dir_all(&path).expect("create temp dir");
+        TempDir { path }
+    }
+}
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.path);
+    }
+}
+
+/// Runs `flags` with `args`, waiting at most [`RUN_LIMIT`].
+pub fn run_flags(args: &[&str]) -> Output {
+    let mut child = Command::new(FLAGS)
+        .args(args)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("start flags");
+    let started = Instant::now();
+    loop {
+        if child.try_wait().expect("wait for flags").is_some() {
+            return child.wait_with_output().expect("collect output");
+        }
+        if started.elapsed() > RUN_LIMIT {
+            let _ = child.kill();
+            let output = child.wait_with_output().expect("collect output");
+            panic!(
+                "flags {args:?} ran over {RUN_LIMIT:?}\nstdout:\n{}\nstderr:\n{}",
+                String::from_utf8_lossy(&output.stdout),
+                String::from_utf8_lossy(&output.stderr)
+            );
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+/// The counts of the summary block.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Counts {
+    /// `N flags downloaded.`
+    pub downloaded: usize,
+    /// `N not found.`
+    pub not_found: usize,
+    /// `N errors.`
+    pub errors: usize,
+}
+
+/// Reads the summary block from `stdout`, panicking with the output if it is absent.
+pub fn counts(output: &Output) -> Counts {
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let number = |suffixes: &[&str]| -> usize {
+        stdout
+            .lines()
+            .find_map(|line| {
+                let line = line.trim();
+                suffixes
+                    .iter()
+                    .find_map(|suffix| line.strip_suffix(suffix))
+                    .and_then(|n| n.trim().parse().ok())
+            })
+            .unwrap_or_else(|| {
+                panic!(
+                    "no {suffixes:?} line in:\n{stdout}\nstderr:\n{}",
+                    String::from_utf8_lossy(&output.stderr)
+                )
+            })
+    };
+    Counts {
+        downloaded: number(&[" flags downloaded.", " flag downloaded."]),
+        not_found: number(&[" not found."]),
+        errors: number(&[" errors.", " error."]),
+    }
+}
+
+/// The files of `dir`, sorted, hidden temp files included.
+pub fn files(dir: &Path) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(dir)
+        .map(|entries| {
+            entries
+                .filter_map(Result::ok)
+                .map(|entry| entry.file_name().to_string_lossy().into_owned())
+                .collect()
+        })
+        .unwrap_or_default();
+    names.sort();
+    names
+}
+
+/// Decodes `bytes` as a GIF and returns its first frame's size, or a reason.
+pub fn gif_size(bytes: &[u8]) -> Result<(u16, u16), String> {
+    let mut decoder = gif::DecodeOptions::new()
+        .read_info(bytes)
+        .map_err(|e| e.to_string())?;
+    let frame = decoder
+        .read_next_frame()
+        .map_err(|e| e.to_string())?
+        .ok_or("no frame")?;
+    Ok((frame.width, frame.height))
+}
+
+/// A child process killed on drop.
+#[derive(Debug)]
+pub struct ChildGuard {
+    /// The process.
+    pub child: Child,
+}
+
+impl Drop for ChildGuard {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Starts `flags serve --port 0 EXTRA...` and returns it with the address it
+/// printed (`Serving ... at http://ADDR/flags`).
+pub fn start_serve(extra: &[&str]) -> (ChildGuard, SocketAddr) {
+    let mut child = Command::new(FLAGS)
+        .args(["serve", "--port", "0"])
+        .args(extra)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("start flags serve");
+    let stdout = child.stdout.take().expect("piped stdout");
+    let guard = ChildGuard { child };
+    let mut first = String::new();
+    BufReader::new(stdout)
+        .read_line(&mut first)
+        .expect("read banner");
+    let addr = first
+        .split("http://")
+        .nth(1)
+        .and_then(|rest| rest.split('/').next())
+        .and_then(|addr| addr.parse().ok())
+        .unwrap_or_else(|| panic!("no address in banner {first:?}"));
+    (guard, addr)
+}
