@@ -80,6 +80,15 @@ impl BodyDecoder {
         }
     }
 
+    /// A guess at the body size for reserving a buffer: the Content-Length, capped at 1 MiB
+    /// (a lying Content-Length must not make us reserve gigabytes), else 0.
+    pub(crate) fn size_hint(&self) -> usize {
+        match &self.decoder {
+            Decoder::Length { declared, .. } => (*declared).min(1 << 20) as usize,
+            _ => 0,
+        }
+    }
+
     /// Decoded body bytes so far.
     pub(crate) fn received(&self) -> u64 {
         self.received

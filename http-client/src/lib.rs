@@ -9,19 +9,26 @@
 //! - `framing`: RFC 9112 §6.3, how long the body is and whether the connection can be reused;
 //! - `chunked`, `body`: incremental body decoders with limits;
 //! - `request`: the request head on the wire;
+//! - [`Client`], [`ClientBuilder`], [`Response`]: sending, the keep-alive `pool`, `redirect`s,
+//!   timeouts (`conn`), name resolution (`resolve`);
 //! - [`wire`]: framing rules and limits shared with the flag server.
 
-// The client that uses these parts lands in the next commit.
-#![allow(dead_code)]
-
 mod body;
+mod builder;
 mod chunked;
+mod client;
+mod conn;
 mod error;
 mod framing;
 mod head;
 mod headers;
+mod interim_timer;
 mod limits;
+mod pool;
+mod redirect;
 mod request;
+mod resolve;
+mod response;
 mod url;
 pub mod wire;
 
@@ -31,8 +38,11 @@ pub mod fuzzing;
 #[cfg(test)]
 mod proptests;
 
+pub use builder::{ClientBuilder, DEFAULT_USER_AGENT};
+pub use client::{Client, RequestBuilder};
 pub use error::{Error, TimeoutPhase};
 pub use head::Version;
 pub use headers::Headers;
 pub use request::Method;
+pub use response::Response;
 pub use url::{Host, Url};

@@ -1,0 +1,187 @@
+//! One TCP connection to a server and its read buffer.
+//!
+//! A [`Conn`] owns the socket and the bytes read from it but not yet used. Bytes arrive in
+//! [`READ_CHUNK`]-sized reads; the head parser and the body decoder take them from the front.
+//! Whatever a read brings beyond the current message stays in the buffer; for a pooled
+//! connection it must be empty (a server that sends bytes nobody asked for is not reused).
+//!
+//! ```text
+//!   buf: [ consumed | unread ......... | spare capacity ]
+//!          0        start              end              buf.len()
+//! ```
+//!
+//! Every wait on the socket goes through [`Deadline::run`], which applies the phase's timeout
+//! (connect or read) or, when it is sooner, what is left of the request's total timeout, and
+//! names the phase that ran out in [`Error::Timeout`].
+
+use std::io;
+use std::net::SocketAddr;
+use std::time::{Duration, Instant};
+
+use runtime::net::TcpStream;
+
+use crate::error::{Error, TimeoutPhase};
+
+/// Bytes asked for per `read` call. 16 KiB is what hyper starts its read buffer at
+/// (`INIT_BUFFER_SIZE` is 8 KiB and grows); a flag image is a few KiB, so one read usually
+/// brings head and body together.
+const READ_CHUNK: usize = 16 * 1024;
+
+/// When a request must be finished, if it has a total timeout.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Deadline {
+    /// The instant the total timeout expires; `None` for no total timeout.
+    at: Option<Instant>,
+}
+
+impl Deadline {
+    /// A deadline `total` from now (`None`: never).
+    pub(crate) fn after(total: Option<Duration>) -> Deadline {
+        Deadline {
+            at: total.map(|t| Instant::now() + t),
+        }
+    }
+
+    /// Runs `fut` with the timeout of `phase`, or with the time left until the deadline if that
+    /// is shorter (then an expiry is reported as [`TimeoutPhase::Total`]).
+    pub(crate) async fn run<T>(
+        &self,
+        phase: TimeoutPhase,
+        limit: Duration,
+        fut: impl Future<Output = T>,
+    ) -> Result<T, Error> {
+        let (limit, phase) = match self.at {
+            Some(at) => {
+                let left = at.saturating_duration_since(Instant::now());
+                if left < limit {
+                    (left, TimeoutPhase::Total)
+                } else {
+                    (limit, phase)
+                }
+            }
+            None => (limit, phase),
+        };
+        crate::interim_timer::timeout(limit, fut)
+            .await
+            .map_err(|_| Error::Timeout(phase))
+    }
+}
+
+/// A connection and its read buffer.
+#[derive(Debug)]
+pub(crate) struct Conn {
+    /// The socket.
+    stream: TcpStream,
+    /// Read buffer; `buf[start..end]` holds bytes read but not yet used.
+    buf: Vec<u8>,
+    /// Start of the unread bytes in `buf`.
+    start: usize,
+    /// End of the unread bytes in `buf`.
+    end: usize,
+    /// Whether this connection already carried a response (it came from the pool).
+    pub(crate) reused: bool,
+}
+
+impl Conn {
+    /// Connects to the first of `addrs` that accepts, within the connect timeout.
+    pub(crate) async fn connect(
+        addrs: &[SocketAddr],
+        authority: &str,
+        connect_timeout: Duration,
+        deadline: &Deadline,
+    ) -> Result<Conn, Error> {
+        let attempt = async {
+            let mut last = io::Error::new(io::ErrorKind::NotFound, "no addresses to connect to");
+            for addr in addrs {
+                match TcpStream::connect(*addr).await {
+                    Ok(stream) => return Ok(stream),
+                    Err(e) => last = e,
+                }
+            }
+            Err(last)
+        };
+        let stream = deadline
+            .run(TimeoutPhase::Connect, connect_timeout, attempt)
+            .await?
+            .map_err(|source| Error::Connect {
+                addr: authority.to_string(),
+                source,
+            })?;
+        // Requests are written in one piece and must not wait for an ACK (Nagle's algorithm).
+        stream.set_nodelay(true)?;
+        Ok(Conn {
+            stream,
+            buf: vec![0; READ_CHUNK],
+            start: 0,
+            end: 0,
+            reused: false,
+        })
+    }
+
+    /// The bytes read but not yet used.
+    pub(crate) fn unread(&self) -> &[u8] {
+        &self.buf[self.start..self.end]
+    }
+
+    /// Marks the first `n` unread bytes as used.
+    pub(crate) fn consume(&mut self, n: usize) {
+        self.start += n;
+        debug_assert!(self.start <= self.end);
+        if self.start == self.end {
+            self.start = 0;
+            self.end = 0;
+        }
+    }
+
+    /// Reads more bytes from the socket into the buffer, keeping the unread ones. Returns how
+    /// many arrived; 0 means the server closed the connection.
+    pub(crate) async fn read_more(
+        &mut self,
+        read_timeout: Duration,
+        deadline: &Deadline,
+    ) -> Result<usize, Error> {
+        if self.buf.len() - self.end < READ_CHUNK {
+            // Move the unread bytes to the front, then grow if that is not room enough
+            // (a head larger than one chunk).
+            self.buf.copy_within(self.start..self.end, 0);
+            self.end -= self.start;
+            self.start = 0;
+            if self.buf.len() - self.end < READ_CHUNK {
+                self.buf.resize(self.end + READ_CHUNK, 0);
+            }
+        }
+        let spare = &mut self.buf[self.end..];
+        let n = deadline
+            .run(TimeoutPhase::Read, read_timeout, self.stream.read(spare))
+            .await??;
+        self.end += n;
+        Ok(n)
+    }
+
+    /// Writes all of `bytes`, within the read (idle) timeout.
+    pub(crate) async fn write_all(
+        &mut self,
+        bytes: &[u8],
+        read_timeout: Duration,
+        deadline: &Deadline,
+    ) -> Result<(), Error> {
+        deadline
+            .run(
+                TimeoutPhase::Read,
+                read_timeout,
+                self.stream.write_all(bytes),
+            )
+            .await??;
+        Ok(())
+    }
+
+    /// Whether an idle connection is still usable: the server has neither closed it nor sent
+    /// anything (an idle connection has nothing to say; bytes there mean trouble).
+    pub(crate) fn is_idle_and_open(&mut self) -> bool {
+        if self.start != self.end {
+            return false;
+        }
+        let mut probe = [0u8; 1];
+        matches!(self.stream.try_read(&mut probe), Err(e) if e.kind() == io::ErrorKind::WouldBlock)
+    }
+}

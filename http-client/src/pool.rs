@@ -1,0 +1,108 @@
+//! Idle keep-alive connections, per host and port.
+//!
+//! After a response whose body was read to its end, on a connection both sides agreed to keep
+//! open, the connection goes back here; the next request to the same host and port takes it
+//! instead of opening a new one. Rules:
+//!
+//! - **Most recent first.** Each host's idle list is a stack: [`Pool::put`] pushes,
+//!   [`Pool::take`] pops. The connection used last is the least likely to have been closed by
+//!   the server's idle timer, and the older ones age out.
+//! - **At most `max_idle_per_host`** per host; extra connections are closed.
+//! - **Idle timeout.** A connection idle longer than `idle_timeout` is closed instead of being
+//!   handed out. The default (see the builder) is below nginx's 75 s `keepalive_timeout`, so
+//!   we usually give up a connection before the server does.
+//! - **Closed by the server.** Before handing a connection out, [`Conn::is_idle_and_open`]
+//!   tries a non-blocking read: EOF (server closed), data (server misbehaved) or an error
+//!   means the connection is dropped and the next one is tried.
+//!
+//! A server can still close a connection just after that check; the client retries such a
+//! request once on a new connection (see `client.rs`).
+//!
+//! # Who touches it
+//!
+//! The pool sits in a `RefCell` inside the client's `Rc`. Borrows are short and never held
+//! across an `.await`: take a connection, release the borrow, then use it.
+//!
+//! # What production clients do differently
+//!
+//! hyper-util's pool runs a background task per connection that notices a server's close as
+//! it happens, and an idle-interval task that evicts expired entries; it also lets waiters
+//! queue for a connection that is about to be returned. We check lazily, on `take`.
+
+use std::collections::HashMap;
+use std::time::{Duration, Instant};
+
+use crate::conn::Conn;
+use crate::url::Host;
+
+/// The pool key: connections are reusable only for the same host and port.
+pub(crate) type PoolKey = (Host, u16);
+
+/// An idle connection and when it became idle.
+#[derive(Debug)]
+struct Idle {
+    /// The connection, with an empty read buffer.
+    conn: Conn,
+    /// When it was returned to the pool.
+    since: Instant,
+}
+
+/// Idle connections per host and port.
+#[derive(Debug)]
+pub(crate) struct Pool {
+    /// Stacks of idle connections; the last one is the most recently used.
+    idle: HashMap<PoolKey, Vec<Idle>>,
+    /// Most idle connections kept per key.
+    max_idle_per_host: usize,
+    /// Idle connections older than this are closed instead of reused.
+    idle_timeout: Duration,
+}
+
+impl Pool {
+    /// An empty pool.
+    pub(crate) fn new(max_idle_per_host: usize, idle_timeout: Duration) -> Pool {
+        Pool {
+            idle: HashMap::new(),
+            max_idle_per_host,
+            idle_timeout,
+        }
+    }
+
+    /// Takes the most recently used live connection for `key`, closing stale ones on the way.
+    pub(crate) fn take(&mut self, key: &PoolKey) -> Option<Conn> {
+        let stack = self.idle.get_mut(key)?;
+        let mut found = None;
+        while let Some(mut idle) = stack.pop() {
+            if idle.since.elapsed() < self.idle_timeout && idle.conn.is_idle_and_open() {
+                idle.conn.reused = true;
+                found = Some(idle.conn);
+                break;
+            }
+            // Dropping `idle` closes the stale socket.
+        }
+        if stack.is_empty() {
+            self.idle.remove(key);
+        }
+        found
+    }
+
+    /// Returns a connection whose response was read to the end and that both sides agreed to
+    /// keep open. Dropped instead when it has unread bytes or the host's list is full.
+    pub(crate) fn put(&mut self, key: PoolKey, conn: Conn) {
+        if self.max_idle_per_host == 0 || !conn.unread().is_empty() {
+            return;
+        }
+        let stack = self.idle.entry(key).or_default();
+        // Expired entries are at the bottom (oldest first): drop them while we are here.
+        let timeout = self.idle_timeout;
+        stack.retain(|idle| idle.since.elapsed() < timeout);
+        if stack.len() >= self.max_idle_per_host {
+            // Keep the most recent ones: the oldest is at index 0.
+            stack.remove(0);
+        }
+        stack.push(Idle {
+            conn,
+            since: Instant::now(),
+        });
+    }
+}
