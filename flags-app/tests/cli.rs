@@ -92,3 +92,41 @@ fn help_lists_the_options_and_exits_0() {
         assert!(serve_help.contains(option), "serve help lacks {option}");
     }
 }
+
+fn parse(args: &[&str]) -> flags_app::config::DownloadConfig {
+    use clap::Parser;
+    let mut argv = vec!["flags"];
+    argv.extend_from_slice(args);
+    let cli = flags_app::cli::Cli::try_parse_from(argv).expect("clap accepts");
+    match cli.into_command().expect("valid") {
+        flags_app::cli::Command::Download(config) => config,
+        other => panic!("not a download: {other:?}"),
+    }
+}
+
+#[test]
+fn concurrency_defaults_depend_on_the_mode_and_never_exceed_the_codes() {
+    assert_eq!(
+        parse(&["-a", "--mode", "sequential", "-m", "50"]).concurrency,
+        1
+    );
+    assert_eq!(parse(&["-a", "--mode", "threads"]).concurrency, 30);
+    assert_eq!(parse(&["-a"]).concurrency, 5);
+    assert_eq!(parse(&["-a", "-m", "1000"]).concurrency, 194);
+    assert_eq!(parse(&["br", "cn", "-m", "100"]).concurrency, 2);
+}
+
+#[test]
+fn code_list_follows_flags2s_rules() {
+    assert_eq!(parse(&["-e", "-a", "br"]).codes.len(), 676);
+    assert_eq!(parse(&["-a", "zz"]).codes.len(), 194);
+    assert_eq!(parse(&["z", "zw", "-l", "3"]).codes, ["ZA", "ZB", "ZC"]);
+    assert_eq!(parse(&[]).codes.len(), 20);
+    let config = parse(&["-s", "error", "--timeout", "0.5", "--dest", "out"]);
+    assert_eq!(
+        config.site,
+        flags_app::site::Site::Label(flags_app::site::Label::Error)
+    );
+    assert_eq!(config.timeout, std::time::Duration::from_millis(500));
+    assert_eq!(config.dest, std::path::PathBuf::from("out"));
+}
