@@ -7,7 +7,8 @@
 //! its entry.
 //!
 //! ```text
-//!   task: poll inner ─ pending ─▶ register (deadline, waker) ─▶ condvar notify if earliest
+//!   task: poll inner ─ pending ─▶ register (deadline, waker) ─▶ notify if due before the
+//!                                                                thread's wake-up time
 //!   timer thread: wait_timeout(earliest - now) ─▶ take due wakers ─▶ unlock ─▶ wake them
 //! ```
 //!
@@ -30,19 +31,40 @@ pub(crate) struct Elapsed;
 /// Deadlines and the wakers waiting for them, ordered by (deadline, entry id).
 type Entries = BTreeMap<(Instant, u64), Waker>;
 
+/// What the timer thread is doing, so that a registration signals it only when needed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Sleep {
+    /// Awake: it will look at the entries before sleeping again.
+    Running,
+    /// Asleep until this instant.
+    Until(Instant),
+    /// Asleep with no deadline (no entries).
+    Forever,
+}
+
+/// The timer's state, behind the mutex.
+#[derive(Debug)]
+struct State {
+    /// Registered entries.
+    entries: Entries,
+    /// The id of the last registered entry (ids tell equal deadlines apart).
+    next_id: u64,
+    /// What the timer thread is doing.
+    sleep: Sleep,
+}
+
 /// State shared between waiting tasks and the timer thread.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 struct Shared {
-    /// Registered entries and the next entry id; locked briefly by both sides, never while
-    /// waking.
-    state: Mutex<(Entries, u64)>,
-    /// Signalled when an entry earlier than all others is registered.
+    /// Locked briefly by both sides, never while waking.
+    state: Mutex<State>,
+    /// Signalled when an entry is registered that is due before the thread would wake.
     changed: Condvar,
 }
 
 impl Shared {
     /// Locks the state; a poisoned lock (a panic while holding it) still holds valid data.
-    fn lock(&self) -> MutexGuard<'_, (Entries, u64)> {
+    fn lock(&self) -> MutexGuard<'_, State> {
         self.state.lock().unwrap_or_else(PoisonError::into_inner)
     }
 }
@@ -51,7 +73,14 @@ impl Shared {
 fn shared() -> &'static Arc<Shared> {
     static SHARED: OnceLock<Arc<Shared>> = OnceLock::new();
     SHARED.get_or_init(|| {
-        let shared = Arc::new(Shared::default());
+        let shared = Arc::new(Shared {
+            state: Mutex::new(State {
+                entries: BTreeMap::new(),
+                next_id: 0,
+                sleep: Sleep::Running,
+            }),
+            changed: Condvar::new(),
+        });
         let thread_side = Arc::clone(&shared);
         std::thread::Builder::new()
             .name("http-client-timer".into())
@@ -65,17 +94,23 @@ fn shared() -> &'static Arc<Shared> {
 fn run_timer(shared: &Shared) {
     let mut guard = shared.lock();
     loop {
+        guard.sleep = Sleep::Running;
         let now = Instant::now();
-        let due: Vec<(Instant, u64)> = guard.0.range(..(now, u64::MAX)).map(|(k, _)| *k).collect();
+        let due: Vec<(Instant, u64)> = guard
+            .entries
+            .range(..(now, u64::MAX))
+            .map(|(k, _)| *k)
+            .collect();
         if !due.is_empty() {
-            let wakers: Vec<Waker> = due.iter().filter_map(|k| guard.0.remove(k)).collect();
+            let wakers: Vec<Waker> = due.iter().filter_map(|k| guard.entries.remove(k)).collect();
             drop(guard);
             wakers.into_iter().for_each(Waker::wake);
             guard = shared.lock();
             continue;
         }
-        guard = match guard.0.keys().next() {
+        guard = match guard.entries.keys().next() {
             Some(&(deadline, _)) => {
+                guard.sleep = Sleep::Until(deadline);
                 let wait = deadline.saturating_duration_since(now);
                 shared
                     .changed
@@ -83,10 +118,13 @@ fn run_timer(shared: &Shared) {
                     .unwrap_or_else(PoisonError::into_inner)
                     .0
             }
-            None => shared
-                .changed
-                .wait(guard)
-                .unwrap_or_else(PoisonError::into_inner),
+            None => {
+                guard.sleep = Sleep::Forever;
+                shared
+                    .changed
+                    .wait(guard)
+                    .unwrap_or_else(PoisonError::into_inner)
+            }
         };
     }
 }
@@ -104,18 +142,27 @@ impl Entry {
     fn register(&mut self, waker: &Waker) {
         let shared = shared();
         let mut guard = shared.lock();
-        let (entries, next_id) = &mut *guard;
+        let state = &mut *guard;
         let id = *self.id.get_or_insert_with(|| {
-            *next_id += 1;
-            *next_id
+            state.next_id += 1;
+            state.next_id
         });
         let key = (self.deadline, id);
-        match entries.get_mut(&key) {
+        match state.entries.get_mut(&key) {
             Some(old) if old.will_wake(waker) => {}
             Some(old) => *old = waker.clone(),
             None => {
-                entries.insert(key, waker.clone());
-                if entries.keys().next() == Some(&key) {
+                state.entries.insert(key, waker.clone());
+                // Signal only if the thread would otherwise sleep past this deadline: most
+                // timeouts are cancelled long before they fire, and a signal per request
+                // would cost a thread switch per request.
+                let wake_thread = match state.sleep {
+                    Sleep::Running => false,
+                    Sleep::Until(at) => self.deadline < at,
+                    Sleep::Forever => true,
+                };
+                if wake_thread {
+                    state.sleep = Sleep::Running;
                     shared.changed.notify_one();
                 }
             }
@@ -126,7 +173,7 @@ impl Entry {
 impl Drop for Entry {
     fn drop(&mut self) {
         if let Some(id) = self.id {
-            let removed = shared().lock().0.remove(&(self.deadline, id));
+            let removed = shared().lock().entries.remove(&(self.deadline, id));
             drop(removed); // dropped after the lock is released
         }
     }
