@@ -1,10 +1,12 @@
 //! [`Builder`]: the runtime's settings, in one place.
 
 use std::io;
+use std::rc::Rc;
 
 use crate::blocking::BlockingPool;
 use crate::core::Core;
 use crate::runtime::Runtime;
+use crate::time::TimerDriver;
 
 /// Settings for a [`Runtime`]. `Runtime::new()` is `Builder::new().build()`.
 ///
@@ -20,6 +22,8 @@ pub struct Builder {
     /// The cap on `spawn_blocking` threads; `None` is the default,
     /// `min(32, cores + 4)`.
     max_blocking_threads: Option<usize>,
+    /// Start with the paused test clock (see [`Builder::start_paused`]).
+    start_paused: bool,
 }
 
 impl Builder {
@@ -43,11 +47,32 @@ impl Builder {
         self
     }
 
+    /// Starts the runtime's clock paused, for tests (tokio's
+    /// `Builder::start_paused`). The clock then moves only through
+    /// [`time::advance`](crate::time::advance), or by jumping to the next
+    /// timer whenever the loop is idle, so sleeps of days take no real time.
+    /// See the [`time`](crate::time) module.
+    ///
+    /// ```
+    /// use std::time::{Duration, Instant};
+    /// let rt = runtime::Builder::new().start_paused(true).build().unwrap();
+    /// let real = Instant::now();
+    /// rt.block_on(async { runtime::time::sleep(Duration::from_secs(10 * 86_400)).await });
+    /// assert!(real.elapsed() < Duration::from_secs(60), "ten virtual days, not real ones");
+    /// ```
+    pub fn start_paused(&mut self, paused: bool) -> &mut Builder {
+        self.start_paused = paused;
+        self
+    }
+
     /// Creates the runtime: its epoll instance, its remote-wake eventfd.
     pub fn build(&self) -> io::Result<Runtime> {
         let mut core = Core::new()?;
         if let Some(max) = self.max_blocking_threads {
             core.blocking = BlockingPool::new(max, core.id);
+        }
+        if self.start_paused {
+            core.timers = Rc::new(TimerDriver::new(true));
         }
         Ok(Runtime::from_core(core))
     }

@@ -26,6 +26,7 @@ use crate::context;
 use crate::reactor::Reactor;
 use crate::task::header::Header;
 use crate::task::set::TaskSet;
+use crate::time::TimerDriver;
 
 /// The way into a runtime's run queue from other threads.
 ///
@@ -80,6 +81,9 @@ pub(crate) struct Core {
     /// The threads behind `spawn_blocking`; replaced by the builder when
     /// `max_blocking_threads` is set (no thread exists before first use).
     pub(crate) blocking: BlockingPool,
+    /// The timer wheel and clock; sleeps hold their own `Rc` of it. Replaced
+    /// by the builder for `start_paused`.
+    pub(crate) timers: Rc<TimerDriver>,
 }
 
 impl Core {
@@ -105,6 +109,7 @@ impl Core {
             remote_inbox,
             spawned: Cell::new(0),
             blocking: BlockingPool::new(default_max_threads(), id),
+            timers: Rc::new(TimerDriver::new(false)),
         })
     }
 

@@ -104,7 +104,8 @@ impl Core {
     /// Step 2 to 4 of the tick: wait for I/O (and timers), then collect
     /// remote wakes.
     fn park(&self) {
-        let timeout = if self.has_ready_work() {
+        let busy = self.has_ready_work();
+        let timeout = if busy {
             Some(Duration::ZERO)
         } else {
             self.idle_timeout()
@@ -114,12 +115,16 @@ impl Core {
             // the loop cannot go on, and block_on has no error channel.
             panic!("event loop: polling the reactor failed: {err}");
         }
+        // Step 3. Idle (nothing was runnable and the poll woke nothing) lets a
+        // paused clock jump to the next timer; see `time/driver.rs`.
+        let idle = !busy && !self.has_ready_work();
+        self.timers.fire(idle);
         self.drain_remote();
     }
 
     /// How long the loop may block when no task is queued: until the next
     /// timer, or (`None`) until an event or a remote wake.
     fn idle_timeout(&self) -> Option<Duration> {
-        None
+        self.timers.park_timeout()
     }
 }

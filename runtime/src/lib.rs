@@ -15,6 +15,8 @@
 //! | `Task.cancel()`                | [`JoinHandle::abort`]                 |
 //! | `asyncio.CancelledError`       | [`JoinError::is_cancelled`]           |
 //! | `await asyncio.sleep(0)`       | [`yield_now`]                         |
+//! | `await asyncio.sleep(s)`       | [`time::sleep`]                       |
+//! | `asyncio.wait_for(aw, timeout)` | [`time::timeout`]                    |
 //! | `asyncio.open_connection`      | [`net::TcpStream::connect`]           |
 //! | `asyncio.start_server`         | [`net::TcpListener`]                  |
 //! | `loop.getaddrinfo(host, port)` | [`net::lookup_host`]                  |
@@ -41,6 +43,7 @@
 //! - `sync/`: `Semaphore`, `oneshot`, `mpsc`.
 //! - `future/`: `join_all`, `as_completed`, `wait`, `select`.
 //! - `blocking/`: the thread pool behind `spawn_blocking`.
+//! - `time/`: the timer wheel, `sleep`, `timeout`, `interval`, the paused clock.
 //!
 //! ## Example
 //!
@@ -67,6 +70,7 @@ mod reactor;
 mod runtime;
 pub mod sync;
 pub mod task;
+pub mod time;
 mod yield_now;
 
 pub use blocking::spawn_blocking;

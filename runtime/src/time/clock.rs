@@ -1,0 +1,86 @@
+//! The runtime's clock: real time, or a paused test clock.
+//!
+//! Every timer deadline is an `Instant`, but the wheel counts whole
+//! milliseconds since an *epoch* (the `Instant` the runtime was built). The
+//! clock converts between the two, and the rounding is where "never early"
+//! starts: a deadline is rounded **up** to its millisecond, the current time
+//! **down** to its millisecond, and the wheel fires a timer only when
+//! `deadline_ms <= now_ms`, so `deadline <= epoch + deadline_ms <= epoch +
+//! now_ms <= now`.
+//!
+//! The paused clock (`Builder::start_paused(true)`) stands still at the
+//! epoch. It moves only when a test calls [`advance`](super::advance), or
+//! when the loop is idle and jumps it to the next timer (auto-advance, see
+//! `driver.rs`). tokio's `time::pause()` works the same way; tokio swaps the
+//! clock at run time, we choose it once when the runtime is built.
+
+use std::cell::Cell;
+use std::time::{Duration, Instant};
+
+/// Nanoseconds per millisecond, the wheel's resolution.
+const NANOS_PER_MS: u32 = 1_000_000;
+
+/// Real or paused time, plus the epoch of the wheel. Runtime thread only.
+#[derive(Debug)]
+pub(crate) struct Clock {
+    /// Millisecond 0 of the wheel: when the runtime was built.
+    epoch: Instant,
+    /// `None` for real time; `Some(offset)` when paused, where the time is
+    /// `epoch + offset`. Only grows.
+    paused: Option<Cell<Duration>>,
+}
+
+impl Clock {
+    /// A clock whose epoch is now; paused at the epoch if `paused`.
+    pub(crate) fn new(paused: bool) -> Clock {
+        Clock {
+            epoch: Instant::now(),
+            paused: paused.then(|| Cell::new(Duration::ZERO)),
+        }
+    }
+
+    /// The current time on this clock.
+    pub(crate) fn now(&self) -> Instant {
+        match &self.paused {
+            None => Instant::now(),
+            Some(offset) => self.epoch + offset.get(),
+        }
+    }
+
+    /// True for the test clock.
+    pub(crate) fn is_paused(&self) -> bool {
+        self.paused.is_some()
+    }
+
+    /// Moves the paused clock forward to `to` (never backwards). Returns
+    /// false, and does nothing, on a real clock.
+    pub(crate) fn advance_to(&self, to: Instant) -> bool {
+        let Some(offset) = &self.paused else {
+            return false;
+        };
+        offset.set(offset.get().max(to.saturating_duration_since(self.epoch)));
+        true
+    }
+
+    /// The millisecond an instant falls in, rounded up: the wheel deadline
+    /// of a timer due at `deadline`. Instants before the epoch are 0.
+    pub(crate) fn deadline_ms(&self, deadline: Instant) -> u64 {
+        let since = deadline.saturating_duration_since(self.epoch);
+        let whole =
+            since.as_secs().saturating_mul(1_000) + u64::from(since.subsec_nanos() / NANOS_PER_MS);
+        whole.saturating_add(u64::from(
+            !since.subsec_nanos().is_multiple_of(NANOS_PER_MS),
+        ))
+    }
+
+    /// The current time in whole milliseconds since the epoch, rounded down.
+    pub(crate) fn now_ms(&self) -> u64 {
+        let since = self.now().saturating_duration_since(self.epoch);
+        since.as_secs().saturating_mul(1_000) + u64::from(since.subsec_nanos() / NANOS_PER_MS)
+    }
+
+    /// The instant of millisecond `ms`, if representable.
+    pub(crate) fn instant_at(&self, ms: u64) -> Option<Instant> {
+        self.epoch.checked_add(Duration::from_millis(ms))
+    }
+}

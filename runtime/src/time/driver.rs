@@ -1,0 +1,142 @@
+//! The time driver: the event loop's timer wheel and clock.
+//!
+//! [`TimerDriver`] is owned by the runtime's `Core`, and each [`Sleep`]
+//! keeps an `Rc` of it so that it can deregister in `Drop`.
+//! The event loop uses it twice per tick (see `event_loop.rs`):
+//!
+//! 1. [`TimerDriver::park_timeout`] before `epoll_wait`: how long the loop
+//!    may block, from the wheel's next expiration, rounded up to a whole
+//!    millisecond so that the loop never wakes before a deadline's
+//!    millisecond has begun.
+//! 2. [`TimerDriver::fire`] after it: advance the wheel to the current
+//!    millisecond, collect the wakers of every timer that came due, release
+//!    the wheel's borrow, then wake them (STYLE rule 5: a wake may run code
+//!    that registers a new timer).
+//!
+//! ## Auto-advance of the paused clock
+//!
+//! With a paused clock, `park_timeout` returns zero while timers exist, so
+//! the loop only peeks at I/O. If that peek made no task runnable, the loop is
+//! idle and would otherwise wait forever: `fire(idle = true)` jumps the clock
+//! to the next expiration, and the timers there fire. This is tokio's
+//! auto-advance. Simplification: tokio does not auto-advance while a
+//! `spawn_blocking` job runs (its result could wake a task); we do, so under a
+//! paused clock a timeout around `spawn_blocking` work elapses at once.
+//!
+//! [`Sleep`]: super::Sleep
+
+use std::cell::RefCell;
+use std::fmt;
+use std::mem;
+use std::task::Waker;
+use std::time::{Duration, Instant};
+
+use super::clock::Clock;
+use super::wheel::{TimerKey, Wheel};
+
+/// The wheel, its clock and a reused buffer. Runtime thread only; every
+/// `RefCell` borrow is released before any waker is woken or dropped.
+pub(crate) struct TimerDriver {
+    /// Real or paused time, and the wheel's epoch.
+    pub(crate) clock: Clock,
+    /// Registered timers, each holding the waker of the task that waits.
+    wheel: RefCell<Wheel<Waker>>,
+    /// The timers fired by the last `fire`, kept to reuse its allocation.
+    /// Always empty between calls.
+    fired: RefCell<Vec<(TimerKey, Waker)>>,
+}
+
+impl TimerDriver {
+    /// A driver with an empty wheel, on a real or paused clock.
+    pub(crate) fn new(paused: bool) -> TimerDriver {
+        TimerDriver {
+            clock: Clock::new(paused),
+            wheel: RefCell::new(Wheel::new()),
+            fired: RefCell::new(Vec::new()),
+        }
+    }
+
+    /// Registers a timer for `deadline` that will wake `waker`.
+    pub(crate) fn register(&self, deadline: Instant, waker: Waker) -> TimerKey {
+        let ms = self.clock.deadline_ms(deadline);
+        self.wheel.borrow_mut().insert(ms, waker)
+    }
+
+    /// Replaces a live timer's waker unless it would wake the same task.
+    /// Returns false if the timer already fired (the key is stale).
+    pub(crate) fn update_waker(&self, key: TimerKey, waker: &Waker) -> bool {
+        let old = {
+            let mut wheel = self.wheel.borrow_mut();
+            let Some(stored) = wheel.get_mut(key) else {
+                return false;
+            };
+            if stored.will_wake(waker) {
+                return true;
+            }
+            mem::replace(stored, waker.clone())
+        };
+        drop(old); // after the borrow: dropping a waker may run task code
+        true
+    }
+
+    /// Moves a live timer. Returns false if it already fired.
+    pub(crate) fn reset(&self, key: TimerKey, deadline: Instant) -> bool {
+        let ms = self.clock.deadline_ms(deadline);
+        self.wheel.borrow_mut().reset(key, ms)
+    }
+
+    /// Removes a timer if it is still registered.
+    pub(crate) fn cancel(&self, key: TimerKey) {
+        let waker = self.wheel.borrow_mut().cancel(key);
+        drop(waker); // after the borrow
+    }
+
+    /// Number of registered timers.
+    pub(crate) fn len(&self) -> usize {
+        self.wheel.borrow().len()
+    }
+
+    /// How long the loop may block in `epoll_wait` when no task is runnable:
+    /// `None` (until I/O) without timers; zero under a paused clock with
+    /// timers (see auto-advance); otherwise until the next expiration,
+    /// rounded up to a whole millisecond.
+    pub(crate) fn park_timeout(&self) -> Option<Duration> {
+        let next = self.wheel.borrow().next_expiration()?;
+        if self.clock.is_paused() {
+            return Some(Duration::ZERO);
+        }
+        let at = self.clock.instant_at(next)?;
+        let remaining = at.saturating_duration_since(Instant::now());
+        let ms =
+            remaining.as_millis() + u128::from(!remaining.subsec_nanos().is_multiple_of(1_000_000));
+        Some(Duration::from_millis(u64::try_from(ms).unwrap_or(u64::MAX)))
+    }
+
+    /// Fires every timer that is due and wakes its task. `idle` means no
+    /// task is runnable: a paused clock then jumps to the next expiration.
+    pub(crate) fn fire(&self, idle: bool) {
+        if idle && self.clock.is_paused() {
+            let next = self.wheel.borrow().next_expiration();
+            if let Some(at) = next.and_then(|ms| self.clock.instant_at(ms)) {
+                self.clock.advance_to(at);
+            }
+        }
+        let now = self.clock.now_ms();
+        let mut fired = mem::take(&mut *self.fired.borrow_mut());
+        self.wheel.borrow_mut().advance(now, &mut fired);
+        // No borrow is held while the tasks are woken.
+        for (_, waker) in fired.drain(..) {
+            waker.wake();
+        }
+        *self.fired.borrow_mut() = fired;
+    }
+}
+
+impl fmt::Debug for TimerDriver {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("TimerDriver")
+            .field("clock", &self.clock)
+            .field("wheel", &self.wheel)
+            .finish_non_exhaustive()
+    }
+}
