@@ -9,6 +9,8 @@
 //!
 //! This file only parses the arguments and calls the mode's `main`.
 
+mod async_mode;
+mod blocking_mode;
 mod line;
 mod thread_mode;
 
@@ -21,7 +23,12 @@ use clap::{Parser, Subcommand};
 /// Spin a text spinner while a slow function computes the answer, with an
 /// OS thread or with a task on our async runtime.
 #[derive(Debug, Parser)]
-#[command(name = "spinner", version, arg_required_else_help = true)]
+#[command(
+    name = "spinner",
+    version,
+    arg_required_else_help = true,
+    after_help = "Through a pipe every frame is kept: spinner async | tr '\\r' '\\n'"
+)]
 struct Cli {
     /// Which version of the program to run.
     #[command(subcommand)]
@@ -45,6 +52,10 @@ struct Cli {
 enum Mode {
     /// A thread spins while the main thread sleeps (spinner_thread.py).
     Thread,
+    /// A task spins while another awaits a sleep, then cancels it (spinner_async.py).
+    Async,
+    /// A task calls std::thread::sleep: the loop freezes, no frame (spinner_async_experiment.py).
+    Blocking,
 }
 
 fn main() -> ExitCode {
@@ -52,6 +63,8 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let outcome = match cli.mode {
         Mode::Thread => thread_mode::main(&cli.msg, cli.seconds),
+        Mode::Async => async_mode::main(&cli.msg, cli.seconds),
+        Mode::Blocking => blocking_mode::main(&cli.msg, cli.seconds),
     };
     match outcome {
         Ok(()) => ExitCode::SUCCESS,

@@ -1,6 +1,9 @@
 //! Runs the built `spinner` binary with its output piped, and takes the
 //! output apart into the pieces the tests look at.
 
+// Each test file is its own crate and uses only some of these helpers.
+#![allow(dead_code)]
+
 use std::process::{Command, Output};
 
 /// The default `--msg`.
