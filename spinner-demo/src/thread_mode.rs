@@ -23,7 +23,8 @@
 //!
 //! - A Rust thread starts when it is made (there is no `Thread(...)` object
 //!   before `start()`), so the repr is printed after the start and says
-//!   `state=started`, where Python prints `initial`.
+//!   `state=started`, where Python prints `initial`. Holding stdout while
+//!   the thread starts keeps the repr line before the first frame.
 //! - Rust has no thread repr, so [`SpinnerThread`] builds one from the
 //!   thread's name and id and from whether it has finished.
 //!
