@@ -6,10 +6,12 @@ mod util;
 use std::future::Future;
 use std::pin::Pin;
 use std::rc::Rc;
+use std::time::Duration;
 
 use runtime::future::{Either, ReturnWhen, as_completed, join_all, select, wait};
 use runtime::sync::oneshot;
-use runtime::{run, spawn, yield_now};
+use runtime::time::{now, sleep};
+use runtime::{Builder, run, spawn, yield_now};
 use util::{Counted, Counts, pending_forever};
 
 /// Yields `turns` times, then returns `value`: a child that completes after
@@ -65,13 +67,69 @@ fn as_completed_yields_in_completion_order_and_counts_down() {
     });
 }
 
+/// Sleeps `ms` milliseconds, then returns `ms`.
+async fn nap(ms: u64) -> u64 {
+    sleep(Duration::from_millis(ms)).await;
+    ms
+}
+
+#[test]
+fn as_completed_over_sleeps_of_30_10_20_ms_yields_10_20_30() {
+    // The paused clock jumps from timer to timer, so the order cannot
+    // depend on how busy the machine is, and the test takes no real time.
+    let rt = Builder::new().start_paused(true).build().unwrap();
+    rt.block_on(async {
+        let start = now();
+        let mut to_do = as_completed([nap(30), nap(10), nap(20)]);
+        let mut got = Vec::new();
+        while let Some(ms) = to_do.next().await {
+            assert!(
+                now() - start >= Duration::from_millis(ms),
+                "{ms} ms sleep ended early"
+            );
+            got.push(ms);
+        }
+        assert_eq!(got, [10, 20, 30]);
+        // Concurrent, not one after another: 30 ms in all, not 60.
+        assert!(now() - start < Duration::from_millis(60));
+    });
+}
+
+#[test]
+fn as_completed_over_spawned_sleeps_on_the_real_clock() {
+    // Generous gaps between deadlines, so that a busy machine cannot swap
+    // them; only the order is checked.
+    let got = run(async {
+        let handles = [300, 100, 200].map(|ms| spawn(nap(ms)));
+        let mut to_do = as_completed(handles);
+        let mut got = Vec::new();
+        while let Some(ms) = to_do.next().await {
+            got.push(ms.unwrap());
+        }
+        got
+    });
+    assert_eq!(got, [100, 200, 300]);
+}
+
+#[test]
+fn select_against_a_sleep_is_a_timeout_for_wait() {
+    let rt = Builder::new().start_paused(true).build().unwrap();
+    rt.block_on(async {
+        let slow = wait([nap(50), nap(500)], ReturnWhen::AllCompleted);
+        match select(slow, sleep(Duration::from_millis(100))).await {
+            Either::Right(((), _unfinished)) => {}
+            Either::Left(_) => panic!("the 500 ms child finished before the 100 ms deadline"),
+        }
+    });
+}
+
 #[test]
 fn wait_all_completed_returns_everything() {
     let (done, pending) = run(wait(
-        (0..4).map(|i| after_turns(i, Ok::<usize, ()>(i))),
+        (0..4).map(|i| after_turns(i, i)),
         ReturnWhen::AllCompleted,
     ));
-    assert_eq!(done, [Ok(0), Ok(1), Ok(2), Ok(3)]);
+    assert_eq!(done, [0, 1, 2, 3]);
     assert!(pending.is_empty());
 }
 
@@ -104,7 +162,7 @@ fn wait_first_error_stops_at_the_first_err() {
                 Ok(9)
             }),
         ];
-        let (done, pending) = wait(futures, ReturnWhen::FirstError).await;
+        let (done, pending) = wait(futures, ReturnWhen::FirstError(Result::is_err)).await;
         assert_eq!(done, [Ok(1), Err("boom")]);
         assert_eq!(pending.len(), 1);
     });
@@ -114,7 +172,7 @@ fn wait_first_error_stops_at_the_first_err() {
 fn wait_first_error_without_errors_waits_for_all() {
     let (done, pending) = run(wait(
         (0..3).map(|i| after_turns(i, Ok::<usize, ()>(i))),
-        ReturnWhen::FirstError,
+        ReturnWhen::FirstError(Result::is_err),
     ));
     assert_eq!(done.len(), 3);
     assert!(pending.is_empty());
@@ -127,9 +185,26 @@ fn wait_first_error_sees_a_panicked_task() {
             spawn(async { pending_forever().await }),
             spawn(async { panic!("task failed") }),
         ];
-        let (done, pending) = wait(handles, ReturnWhen::FirstError).await;
+        let (done, pending) = wait(handles, ReturnWhen::FirstError(Result::is_err)).await;
         assert_eq!(done.len(), 1);
         assert!(done[0].as_ref().unwrap_err().is_panic());
+        assert_eq!(pending.len(), 1);
+    });
+}
+
+#[test]
+fn wait_first_error_with_a_predicate_sees_a_task_returning_err() {
+    run(async {
+        let handles = vec![
+            spawn(async {
+                pending_forever().await;
+                Ok(1)
+            }),
+            spawn(async { Err::<u8, &str>("not found") }),
+        ];
+        let (done, pending) =
+            wait(handles, ReturnWhen::FirstError(|r| !matches!(r, Ok(Ok(_))))).await;
+        assert!(matches!(done[..], [Ok(Err("not found"))]));
         assert_eq!(pending.len(), 1);
     });
 }

@@ -35,4 +35,4 @@ mod wait;
 pub use as_completed::{AsCompleted, as_completed};
 pub use join_all::{JoinAll, join_all};
 pub use select::{Either, Select, SelectOutput, select};
-pub use wait::{MaybeError, ReturnWhen, Wait, WaitResult, wait};
+pub use wait::{ReturnWhen, Wait, WaitResult, wait};

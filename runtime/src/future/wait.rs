@@ -8,56 +8,55 @@ use std::task::{Context, Poll};
 
 use super::set::FutureSet;
 
-/// When [`wait`] returns [asyncio.FIRST_COMPLETED, FIRST_EXCEPTION,
-/// ALL_COMPLETED].
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ReturnWhen {
+/// When [`wait`] returns [asyncio.ALL_COMPLETED, FIRST_COMPLETED,
+/// FIRST_EXCEPTION]. `O` is the futures' output type.
+///
+/// asyncio knows an exception when it sees one; in Rust a failure is a
+/// value, so `FirstError` carries the test for it, a function from `&O` to
+/// `bool`. For `Result` outputs that is `Result::is_err`:
+///
+/// ```
+/// use runtime::future::ReturnWhen;
+///
+/// let when: ReturnWhen<Result<u8, String>> = ReturnWhen::FirstError(Result::is_err);
+/// ```
+///
+/// For a [`JoinHandle`](crate::JoinHandle)`<Result<T, E>>`, whose output is
+/// `Result<Result<T, E>, JoinError>`, a closure sees both layers:
+/// `ReturnWhen::FirstError(|r| !matches!(r, Ok(Ok(_))))`.
+///
+/// (A trait such as `trait IsError { fn is_error(&self) -> bool }` bounded
+/// on `wait` would read more like asyncio, but it would forbid
+/// `AllCompleted` and `FirstCompleted` for outputs that do not implement
+/// it, such as plain numbers; the function pointer costs nothing and
+/// leaves the other two modes free of bounds.)
+pub enum ReturnWhen<O> {
     /// When every future has completed [asyncio.ALL_COMPLETED].
     AllCompleted,
     /// When at least one has completed [asyncio.FIRST_COMPLETED].
     FirstCompleted,
-    /// When one completes with an error, or all have completed
-    /// [asyncio.FIRST_EXCEPTION]. "Error" is what [`MaybeError`] says.
-    FirstError,
+    /// When an output passes the test (an error), or all have completed
+    /// [asyncio.FIRST_EXCEPTION].
+    FirstError(fn(&O) -> bool),
 }
 
-/// An output that may be a failure, for [`ReturnWhen::FirstError`].
-///
-/// asyncio knows an exception when it sees one; in Rust a failure is a
-/// value, so `wait` asks the output. `Result` is an error when it is `Err`;
-/// `()` never is. Implement it for your own outputs:
-///
-/// ```
-/// use runtime::future::MaybeError;
-///
-/// enum Status { Ok, NotFound, Error(String) }
-///
-/// impl MaybeError for Status {
-///     fn is_error(&self) -> bool {
-///         matches!(self, Status::Error(_))
-///     }
-/// }
-/// ```
-///
-/// A [`JoinHandle`](crate::JoinHandle)`<Result<T, E>>` gives
-/// `Result<Result<T, E>, JoinError>`, whose `is_error` sees only the
-/// `JoinError` (a panic or a cancellation). To stop at the task's own
-/// errors too, flatten first, e.g. `async move { handle.await? }` when `E:
-/// From<JoinError>` (as `io::Error` is).
-pub trait MaybeError {
-    /// True if this output counts as an error for [`ReturnWhen::FirstError`].
-    fn is_error(&self) -> bool;
-}
-
-impl<T, E> MaybeError for Result<T, E> {
-    fn is_error(&self) -> bool {
-        self.is_err()
+// By hand: derives would require `O: Clone` / `O: Debug`, which a function
+// pointer over `&O` does not need.
+impl<O> Clone for ReturnWhen<O> {
+    fn clone(&self) -> Self {
+        *self
     }
 }
 
-impl MaybeError for () {
-    fn is_error(&self) -> bool {
-        false
+impl<O> Copy for ReturnWhen<O> {}
+
+impl<O> fmt::Debug for ReturnWhen<O> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            ReturnWhen::AllCompleted => "AllCompleted",
+            ReturnWhen::FirstCompleted => "FirstCompleted",
+            ReturnWhen::FirstError(_) => "FirstError(..)",
+        })
     }
 }
 
@@ -74,23 +73,21 @@ impl MaybeError for () {
 /// use runtime::future::{ReturnWhen, wait};
 ///
 /// runtime::run(async {
-///     let quick = Box::pin(async { Ok::<u8, String>(1) });
-///     let stuck = Box::pin(async { std::future::pending::<()>().await; Ok(2) });
-///     let futures: Vec<std::pin::Pin<Box<dyn Future<Output = Result<u8, String>>>>> =
-///         vec![quick, stuck];
+///     let quick = Box::pin(async { 1 });
+///     let stuck = Box::pin(async { std::future::pending::<()>().await; 2 });
+///     let futures: Vec<std::pin::Pin<Box<dyn Future<Output = u8>>>> = vec![quick, stuck];
 ///     let (done, pending) = wait(futures, ReturnWhen::FirstCompleted).await;
-///     assert_eq!(done, [Ok(1)]);
+///     assert_eq!(done, [1]);
 ///     assert_eq!(pending.len(), 1);
 /// });
 /// ```
 ///
 /// Unlike asyncio there is no `timeout` argument; race the `wait` against
 /// a sleep with [`select`](super::select) for that.
-pub fn wait<I>(futures: I, when: ReturnWhen) -> Wait<I::Item>
+pub fn wait<I>(futures: I, when: ReturnWhen<<I::Item as Future>::Output>) -> Wait<I::Item>
 where
     I: IntoIterator,
     I::Item: Future,
-    <I::Item as Future>::Output: MaybeError,
 {
     Wait {
         set: Some(FutureSet::new(futures)),
@@ -107,21 +104,17 @@ pub struct Wait<F: Future> {
     set: Option<FutureSet<F>>,
     /// Outputs so far, in completion order.
     done: Vec<F::Output>,
-    /// True once an output in `done` is an error.
+    /// True once an output in `done` passed `FirstError`'s test.
     saw_error: bool,
     /// The condition.
-    when: ReturnWhen,
+    when: ReturnWhen<F::Output>,
 }
 
 /// What [`wait`] returns: the outputs of the completed futures and the
 /// futures still running.
 pub type WaitResult<F> = (Vec<<F as Future>::Output>, Vec<Pin<Box<F>>>);
 
-impl<F> Future for Wait<F>
-where
-    F: Future,
-    F::Output: MaybeError,
-{
+impl<F: Future> Future for Wait<F> {
     type Output = WaitResult<F>;
 
     /// # Panics
@@ -132,16 +125,18 @@ where
         let Some(set) = this.set.as_mut() else {
             panic!("`Wait` polled after it completed");
         };
-        let (done, saw_error) = (&mut this.done, &mut this.saw_error);
+        let (done, saw_error, when) = (&mut this.done, &mut this.saw_error, this.when);
         set.poll_woken(cx, |_, output| {
-            *saw_error |= output.is_error();
+            if let ReturnWhen::FirstError(is_error) = when {
+                *saw_error |= is_error(&output);
+            }
             done.push(output);
         });
         let finished = match this.when {
             _ if set.remaining() == 0 => true,
             ReturnWhen::AllCompleted => false,
             ReturnWhen::FirstCompleted => !this.done.is_empty(),
-            ReturnWhen::FirstError => this.saw_error,
+            ReturnWhen::FirstError(_) => this.saw_error,
         };
         if !finished {
             return Poll::Pending;
