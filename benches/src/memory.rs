@@ -5,7 +5,11 @@
 
 use std::fmt;
 
-use crate::params::MEMORY_IDLE_TASKS;
+use std::future::{Future, poll_fn};
+use std::pin::Pin;
+use std::task::Poll;
+
+use crate::params::{MEMORY_ARMED_TIMERS, MEMORY_IDLE_TASKS, TIMER_FAR_DELAY};
 use crate::rt;
 
 /// A memory case.
@@ -15,17 +19,21 @@ pub enum Case {
     Baseline,
     /// `MEMORY_IDLE_TASKS` tasks spawned, each polled once and parked forever.
     IdleTasks,
+    /// `MEMORY_ARMED_TIMERS` far-off sleeps, each boxed and polled once so it
+    /// sits in the timer wheel.
+    ArmedTimers,
 }
 
 impl Case {
     /// Every case, in report order (baseline first: the others subtract it).
-    pub const ALL: [Case; 2] = [Case::Baseline, Case::IdleTasks];
+    pub const ALL: [Case; 3] = [Case::Baseline, Case::IdleTasks, Case::ArmedTimers];
 
     /// The name on the command line.
     pub fn name(self) -> &'static str {
         match self {
             Case::Baseline => "baseline",
             Case::IdleTasks => "idle_tasks",
+            Case::ArmedTimers => "armed_timers",
         }
     }
 
@@ -39,6 +47,7 @@ impl Case {
         match self {
             Case::Baseline => "baseline (empty runtime)".to_string(),
             Case::IdleTasks => format!("{MEMORY_IDLE_TASKS} idle tasks"),
+            Case::ArmedTimers => format!("{MEMORY_ARMED_TIMERS} armed timers"),
         }
     }
 }
@@ -70,16 +79,26 @@ impl Side {
     }
 }
 
-/// Runs `case` on `side` and leaks the runtime, so that its load is still
-/// resident when the caller reads the peak (the process exits right after).
+/// Runs `case` on `side` and leaks the runtime and the load, so that they
+/// are still resident when the caller reads the peak (the process exits
+/// right after).
 pub fn run_case(case: Case, side: Side) {
     match side {
         Side::This => {
             let this = rt::this();
             this.block_on(async {
-                if case == Case::IdleTasks {
-                    for _ in 0..MEMORY_IDLE_TASKS {
-                        drop(runtime::spawn(std::future::pending::<()>()));
+                match case {
+                    Case::Baseline => {}
+                    Case::IdleTasks => {
+                        for _ in 0..MEMORY_IDLE_TASKS {
+                            drop(runtime::spawn(std::future::pending::<()>()));
+                        }
+                    }
+                    Case::ArmedTimers => {
+                        let sleeps = (0..MEMORY_ARMED_TIMERS)
+                            .map(|_| Box::pin(runtime::time::sleep(TIMER_FAR_DELAY)))
+                            .collect();
+                        std::mem::forget(arm(sleeps).await);
                     }
                 }
                 // Every spawned task is queued ahead of us: this lets each
@@ -91,9 +110,18 @@ pub fn run_case(case: Case, side: Side) {
         Side::Tokio => {
             let tokio = rt::tokio();
             tokio.block_on(async {
-                if case == Case::IdleTasks {
-                    for _ in 0..MEMORY_IDLE_TASKS {
-                        drop(tokio::spawn(std::future::pending::<()>()));
+                match case {
+                    Case::Baseline => {}
+                    Case::IdleTasks => {
+                        for _ in 0..MEMORY_IDLE_TASKS {
+                            drop(tokio::spawn(std::future::pending::<()>()));
+                        }
+                    }
+                    Case::ArmedTimers => {
+                        let sleeps = (0..MEMORY_ARMED_TIMERS)
+                            .map(|_| Box::pin(tokio::time::sleep(TIMER_FAR_DELAY)))
+                            .collect();
+                        std::mem::forget(arm(sleeps).await);
                     }
                 }
                 // tokio's current_thread scheduler also runs queued tasks
@@ -103,6 +131,21 @@ pub fn run_case(case: Case, side: Side) {
             std::mem::forget(tokio);
         }
     }
+}
+
+/// Polls each sleep once, which puts it in its runtime's timer wheel, and
+/// hands them back still armed. Boxed on both sides: tokio's `Sleep` is
+/// `!Unpin` (ours is `Unpin` and would not need the box).
+async fn arm<F: Future>(mut sleeps: Vec<Pin<Box<F>>>) -> Vec<Pin<Box<F>>> {
+    poll_fn(|cx| {
+        for sleep in sleeps.iter_mut() {
+            // A far-off sleep is Pending; the result is not needed.
+            let _ = sleep.as_mut().poll(cx);
+        }
+        Poll::Ready(())
+    })
+    .await;
+    sleeps
 }
 
 /// Reading `/proc/self/status` failed or had no `VmHWM` line.

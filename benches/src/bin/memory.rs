@@ -1,4 +1,4 @@
-//! Peak memory (RSS) of each runtime holding many idle tasks or timers.
+//! Peak memory (RSS) of each runtime holding many idle tasks or armed timers.
 //!
 //! ```text
 //! cargo run --release -p benches --bin memory
