@@ -1,0 +1,355 @@
+//! [`Semaphore`] [asyncio.Semaphore]: at most N holders at once, served
+//! strictly in arrival order.
+//!
+//! ## `async with sem:` in Rust
+//!
+//! ```python
+//! async with sem:              # __aenter__: await sem.acquire()
+//!     image = await get_flag(cc)
+//!                              # __aexit__: sem.release(), also on exceptions
+//! ```
+//!
+//! becomes
+//!
+//! ```
+//! # runtime::run(async {
+//! # let sem = runtime::sync::Semaphore::new(2);
+//! # async fn get_flag(cc: &str) -> usize { cc.len() }
+//! {
+//!     let _permit = sem.acquire().await.unwrap(); // __aenter__
+//!     let image = get_flag("BR").await;
+//! #   assert_eq!(image, 2);
+//! } // _permit is dropped here: __aexit__ releases, on `?`, panic or cancellation too
+//! # });
+//! ```
+//!
+//! The permit is a guard: holding it is being inside the `async with`
+//! block. Name it `_permit`, not `_`: `let _ = sem.acquire().await` drops it
+//! on the spot.
+//!
+//! ## State and rules
+//!
+//! One `RefCell<State>`: free `permits`, a `closed` flag, and the FIFO
+//! [`WaitList`] of waiters. Borrows are short and never span a wake or a
+//! call into user code.
+//!
+//! 1. **Strict FIFO.** If anyone waits, the free count is 0: released
+//!    permits go to the head waiter first (part of a request may be handed
+//!    over before the rest; the waiter keeps it while it waits). So nobody,
+//!    not even `try_acquire`, can overtake a waiter. asyncio's `Semaphore`
+//!    has the same rule since Python 3.11.4 (gh-90155).
+//! 2. **Cancel-safe.** Dropping a waiting acquire unlinks its node at once
+//!    and hands the permits it had been given to the next waiters. Dropping
+//!    one that was already served (woken, not yet polled) hands back all of
+//!    them. No permit is lost, nobody starves.
+//! 3. **Wake after the borrow.** Serving a waiter takes its waker out under
+//!    the borrow, releases the borrow, then wakes.
+//! 4. **Close** fails every waiter and every later acquire with
+//!    [`AcquireError`]; permits already held stay valid (asyncio has no
+//!    close; this is tokio's).
+//!
+//! ## Parts
+//!
+//! - `mod.rs` (this file): the state, the methods, `release` and `close`.
+//! - `acquire.rs`: the `Acquire` future and its `Drop` (cancel-safety).
+//! - `permit.rs`: the two permit guards.
+//!
+//! ## Implementation
+//!
+//! Single-threaded (`!Send`, `RefCell`), so there is no atomic on the fast
+//! path: an uncontended acquire is a borrow, a compare and a subtraction.
+//! tokio's `batch_semaphore` packs permits and the closed bit into one
+//! `AtomicUsize` and takes a mutex only for the wait list, because it must
+//! be `Sync`.
+
+mod acquire;
+mod permit;
+
+use std::cell::RefCell;
+use std::fmt;
+use std::rc::Rc;
+
+use super::wait_list::WaitList;
+use acquire::Acquire;
+pub use permit::{OwnedSemaphorePermit, SemaphorePermit};
+
+/// A counter of permits with a fair queue of waiters [asyncio.Semaphore].
+/// See the module doc for the rules.
+///
+/// ```
+/// use std::rc::Rc;
+/// use runtime::sync::Semaphore;
+///
+/// runtime::run(async {
+///     let sem = Rc::new(Semaphore::new(1));
+///     let held = sem.acquire().await.unwrap();
+///     assert!(sem.try_acquire().is_err());
+///     let waiter = runtime::spawn(sem.clone().acquire_owned());
+///     drop(held); // hands the permit to the waiting task
+///     let permit = waiter.await.unwrap().unwrap();
+///     assert_eq!(permit.num_permits(), 1);
+/// });
+/// ```
+pub struct Semaphore {
+    /// Everything; see the module doc for the rules on borrowing it.
+    state: RefCell<State>,
+}
+
+/// The semaphore's state.
+struct State {
+    /// Permits free to take. Always 0 while `waiters` is not empty.
+    permits: usize,
+    /// Set by `close`; never cleared.
+    closed: bool,
+    /// Waiters in arrival order.
+    waiters: WaitList,
+}
+
+/// The semaphore was closed [`Semaphore::close`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AcquireError(());
+
+impl fmt::Display for AcquireError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("semaphore closed")
+    }
+}
+
+impl std::error::Error for AcquireError {}
+
+/// Why [`Semaphore::try_acquire`] did not get a permit.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TryAcquireError {
+    /// The semaphore was closed.
+    Closed,
+    /// Too few free permits, or others are waiting and come first.
+    NoPermits,
+}
+
+impl fmt::Display for TryAcquireError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            TryAcquireError::Closed => f.write_str("semaphore closed"),
+            TryAcquireError::NoPermits => f.write_str("no permits available"),
+        }
+    }
+}
+
+impl std::error::Error for TryAcquireError {}
+
+impl Semaphore {
+    /// A semaphore with `permits` free permits [asyncio.Semaphore(value)].
+    pub fn new(permits: usize) -> Semaphore {
+        Semaphore {
+            state: RefCell::new(State {
+                permits,
+                closed: false,
+                waiters: WaitList::default(),
+            }),
+        }
+    }
+
+    /// Free permits right now. 0 whenever someone waits (rule 1).
+    pub fn available_permits(&self) -> usize {
+        self.state.borrow().permits
+    }
+
+    /// Waits for one permit [async with sem / await sem.acquire()]; the
+    /// permit is released when dropped.
+    ///
+    /// # Errors
+    ///
+    /// [`AcquireError`] if the semaphore is closed before or while waiting.
+    pub async fn acquire(&self) -> Result<SemaphorePermit<'_>, AcquireError> {
+        self.acquire_many(1).await
+    }
+
+    /// Waits for `n` permits at once, keeping its place in the queue: a
+    /// later acquire of fewer permits does not overtake it. `n == 0`
+    /// succeeds at once unless the semaphore is closed. A request for more
+    /// permits than will ever exist waits forever, and so does everyone
+    /// queued behind it: that is the price of strict FIFO.
+    ///
+    /// # Errors
+    ///
+    /// [`AcquireError`] if the semaphore is closed before or while waiting.
+    pub async fn acquire_many(&self, n: usize) -> Result<SemaphorePermit<'_>, AcquireError> {
+        Acquire::new(self, n).await?;
+        Ok(SemaphorePermit {
+            sem: self,
+            permits: n,
+        })
+    }
+
+    /// Like [`acquire`](Self::acquire), with a permit that owns an `Rc` of
+    /// the semaphore, so it can move into a spawned task.
+    ///
+    /// # Errors
+    ///
+    /// [`AcquireError`] if the semaphore is closed before or while waiting.
+    pub async fn acquire_owned(self: Rc<Self>) -> Result<OwnedSemaphorePermit, AcquireError> {
+        self.acquire_many_owned(1).await
+    }
+
+    /// Like [`acquire_many`](Self::acquire_many), with an owned permit.
+    ///
+    /// # Errors
+    ///
+    /// [`AcquireError`] if the semaphore is closed before or while waiting.
+    pub async fn acquire_many_owned(
+        self: Rc<Self>,
+        n: usize,
+    ) -> Result<OwnedSemaphorePermit, AcquireError> {
+        Acquire::new(&self, n).await?;
+        Ok(OwnedSemaphorePermit {
+            sem: self,
+            permits: n,
+        })
+    }
+
+    /// Takes one permit if that needs no waiting [sem.locked() is False].
+    ///
+    /// # Errors
+    ///
+    /// [`TryAcquireError::NoPermits`] if none is free or someone is already
+    /// waiting (they come first), [`TryAcquireError::Closed`] after `close`.
+    pub fn try_acquire(&self) -> Result<SemaphorePermit<'_>, TryAcquireError> {
+        self.try_acquire_many(1)
+    }
+
+    /// Takes `n` permits if that needs no waiting.
+    ///
+    /// # Errors
+    ///
+    /// As [`try_acquire`](Self::try_acquire).
+    pub fn try_acquire_many(&self, n: usize) -> Result<SemaphorePermit<'_>, TryAcquireError> {
+        self.try_take(n)?;
+        Ok(SemaphorePermit {
+            sem: self,
+            permits: n,
+        })
+    }
+
+    /// Like [`try_acquire`](Self::try_acquire), with an owned permit.
+    ///
+    /// # Errors
+    ///
+    /// As [`try_acquire`](Self::try_acquire).
+    pub fn try_acquire_owned(self: Rc<Self>) -> Result<OwnedSemaphorePermit, TryAcquireError> {
+        self.try_acquire_many_owned(1)
+    }
+
+    /// Like [`try_acquire_many`](Self::try_acquire_many), with an owned
+    /// permit.
+    ///
+    /// # Errors
+    ///
+    /// As [`try_acquire`](Self::try_acquire).
+    pub fn try_acquire_many_owned(
+        self: Rc<Self>,
+        n: usize,
+    ) -> Result<OwnedSemaphorePermit, TryAcquireError> {
+        self.try_take(n)?;
+        Ok(OwnedSemaphorePermit {
+            sem: self,
+            permits: n,
+        })
+    }
+
+    /// Adds `n` permits [sem.release(), n times]: they go to the waiters
+    /// first, in order, and the rest become free.
+    ///
+    /// # Panics
+    ///
+    /// If the free count would overflow `usize`.
+    pub fn add_permits(&self, n: usize) {
+        self.release(n);
+    }
+
+    /// Closes the semaphore: every waiter wakes with [`AcquireError`], and
+    /// so does every later acquire. Permits already held stay valid and are
+    /// returned as usual. Permits handed to a waiter that had not been fully
+    /// served return to the free count.
+    pub fn close(&self) {
+        let mut wakers = Vec::new();
+        {
+            let mut guard = self.state.borrow_mut();
+            let state = &mut *guard;
+            state.closed = true;
+            while let Some(head) = state.waiters.head() {
+                state.waiters.unlink(head);
+                let node = state.waiters.node_mut(head);
+                node.closed = true;
+                let given = node.requested - node.remaining;
+                wakers.extend(node.waker.take());
+                state.permits += given;
+            }
+        }
+        for waker in wakers {
+            waker.wake();
+        }
+    }
+
+    /// True once [`close`](Self::close) was called.
+    pub fn is_closed(&self) -> bool {
+        self.state.borrow().closed
+    }
+
+    /// The shared part of the `try_` methods.
+    fn try_take(&self, n: usize) -> Result<(), TryAcquireError> {
+        let mut state = self.state.borrow_mut();
+        if state.closed {
+            Err(TryAcquireError::Closed)
+        } else if !state.waiters.is_empty() || state.permits < n {
+            Err(TryAcquireError::NoPermits)
+        } else {
+            state.permits -= n;
+            Ok(())
+        }
+    }
+
+    /// Gives `n` permits to the waiters from the head, waking each one that
+    /// is fully served with no borrow held; the rest become free.
+    fn release(&self, mut n: usize) {
+        while n > 0 {
+            let served = {
+                let mut guard = self.state.borrow_mut();
+                let state = &mut *guard;
+                let Some(head) = state.waiters.head() else {
+                    state.permits = state
+                        .permits
+                        .checked_add(n)
+                        .expect("Semaphore::add_permits: the permit count overflowed usize");
+                    return;
+                };
+                let node = state.waiters.node_mut(head);
+                let given = n.min(node.remaining);
+                node.remaining -= given;
+                n -= given;
+                if node.remaining > 0 {
+                    return; // n is 0: everything went to the head
+                }
+                let waker = node.waker.take();
+                state.waiters.unlink(head);
+                waker
+            };
+            if let Some(waker) = served {
+                waker.wake();
+            }
+        }
+    }
+}
+
+impl fmt::Debug for Semaphore {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.state.try_borrow() {
+            Ok(state) => f
+                .debug_struct("Semaphore")
+                .field("permits", &state.permits)
+                .field("waiters", &!state.waiters.is_empty())
+                .field("closed", &state.closed)
+                .finish(),
+            Err(_) => f.write_str("Semaphore { <borrowed> }"),
+        }
+    }
+}
