@@ -2,11 +2,13 @@
 
 use std::io;
 use std::rc::Rc;
+use std::time::Duration;
 
 use crate::blocking::BlockingPool;
 use crate::core::Core;
 use crate::runtime::Runtime;
 use crate::time::TimerDriver;
+use crate::{slow_poll, trace};
 
 /// Settings for a [`Runtime`]. `Runtime::new()` is `Builder::new().build()`.
 ///
@@ -16,14 +18,16 @@ use crate::time::TimerDriver;
 /// ```
 #[derive(Debug, Default, Clone)]
 pub struct Builder {
-    /// Not yet used: keeps `Builder { .. }` from being built outside the
-    /// crate, so settings can be added without breaking callers.
-    _private: (),
     /// The cap on `spawn_blocking` threads; `None` is the default,
     /// `min(32, cores + 4)`.
     max_blocking_threads: Option<usize>,
     /// Start with the paused test clock (see [`Builder::start_paused`]).
     start_paused: bool,
+    /// The tick trace on or off; `None` reads `RUNTIME_TRACE`.
+    trace: Option<bool>,
+    /// The slow-poll threshold (`Some(None)` is off); `None` reads
+    /// `RUNTIME_SLOW_POLL_MS`, else the build's default.
+    slow_poll_threshold: Option<Option<Duration>>,
 }
 
 impl Builder {
@@ -65,6 +69,33 @@ impl Builder {
         self
     }
 
+    /// Turns the tick trace on or off [asyncio's debug-mode logging]: one
+    /// line per loop event on stderr (see the `trace` module doc in
+    /// `runtime/src/trace.rs`). Without this call, `RUNTIME_TRACE=1` in the
+    /// environment turns it on.
+    pub fn trace(&mut self, on: bool) -> &mut Builder {
+        self.trace = Some(on);
+        self
+    }
+
+    /// Warns on stderr when one poll holds the loop longer than `threshold`
+    /// [loop.slow_callback_duration]; `None` turns the warning off. Without
+    /// this call, `RUNTIME_SLOW_POLL_MS` decides, and otherwise it is on at
+    /// 100 ms in debug builds and off in release builds.
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// let rt = runtime::Builder::new()
+    ///     .slow_poll_threshold(Some(Duration::from_millis(50)))
+    ///     .build()
+    ///     .unwrap();
+    /// rt.block_on(async {});
+    /// ```
+    pub fn slow_poll_threshold(&mut self, threshold: Option<Duration>) -> &mut Builder {
+        self.slow_poll_threshold = Some(threshold);
+        self
+    }
+
     /// Creates the runtime: its epoll instance, its remote-wake eventfd.
     pub fn build(&self) -> io::Result<Runtime> {
         let mut core = Core::new()?;
@@ -74,6 +105,11 @@ impl Builder {
         if self.start_paused {
             core.timers = Rc::new(TimerDriver::new(true));
         }
+        core.trace = self.trace.unwrap_or_else(trace::enabled_by_env);
+        core.reactor.trace.set(core.trace);
+        core.slow_poll = self
+            .slow_poll_threshold
+            .unwrap_or_else(slow_poll::threshold_from_env);
         Ok(Runtime::from_core(core))
     }
 }

@@ -18,15 +18,18 @@ use std::io;
 use std::rc::Rc;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::time::Duration;
 
 use crossbeam_channel::{Receiver, Sender};
 
 use crate::blocking::{BlockingPool, default_max_threads};
 use crate::context;
 use crate::reactor::Reactor;
-use crate::task::header::Header;
+use crate::stats::{Counters, Stats, bump};
+use crate::task::header::{Header, TaskId};
 use crate::task::set::TaskSet;
 use crate::time::TimerDriver;
+use crate::trace::trace;
 
 /// The way into a runtime's run queue from other threads.
 ///
@@ -76,8 +79,16 @@ pub(crate) struct Core {
     pub(crate) remote: Arc<RemoteQueue>,
     /// Where remote wakes arrive; drained into `run_queue` after each poll.
     remote_inbox: Receiver<Arc<Header>>,
-    /// Tasks spawned since the runtime was built.
-    pub(crate) spawned: Cell<u64>,
+    /// What the loop has done so far; see `stats.rs`.
+    pub(crate) counters: Counters,
+    /// True if the tick trace is on (`trace.rs`). Fixed at build time.
+    pub(crate) trace: bool,
+    /// The task being polled, recorded only while the trace is on, so that
+    /// the reactor can say which task an I/O event wakes.
+    pub(crate) polling: Cell<Option<TaskId>>,
+    /// Polls longer than this print a warning (`slow_poll.rs`); `None` is
+    /// off. Fixed at build time.
+    pub(crate) slow_poll: Option<Duration>,
     /// The threads behind `spawn_blocking`; replaced by the builder when
     /// `max_blocking_threads` is set (no thread exists before first use).
     pub(crate) blocking: BlockingPool,
@@ -107,7 +118,10 @@ impl Core {
             reactor: Rc::new(reactor),
             remote,
             remote_inbox,
-            spawned: Cell::new(0),
+            counters: Counters::default(),
+            trace: false,
+            polling: Cell::new(None),
+            slow_poll: None,
             blocking: BlockingPool::new(default_max_threads(), id),
             timers: Rc::new(TimerDriver::new(false)),
         })
@@ -115,7 +129,31 @@ impl Core {
 
     /// Counts a spawn.
     pub(crate) fn on_spawn(&self) {
-        self.spawned.set(self.spawned.get() + 1);
+        bump(&self.counters.spawned);
+    }
+
+    /// A snapshot of the counters, plus the gauges read from the task set,
+    /// the reactor, the timers and the blocking pool.
+    pub(crate) fn stats(&self) -> Stats {
+        let c = &self.counters;
+        let blocking = self.blocking.counts();
+        let timers = self.timers.counters();
+        Stats {
+            tasks_spawned: c.spawned.get(),
+            tasks_finished: c.finished.get(),
+            tasks_alive: self.tasks.borrow().len() as u64,
+            polls: c.polls.get(),
+            local_wakes: c.local_wakes.get(),
+            remote_wakes: c.remote_wakes.get(),
+            ticks: c.ticks.get(),
+            io_events: c.io_events.get(),
+            io_sources: self.reactor.registered() as u64,
+            timers_armed: timers.armed,
+            timers_fired: timers.fired,
+            timers_cancelled: timers.cancelled,
+            blocking_busy: blocking.busy() as u64,
+            blocking_idle: blocking.idle() as u64,
+        }
     }
 
     /// The next task to poll: local queue first, then remote wakes.
@@ -123,7 +161,9 @@ impl Core {
         if let Some(task) = self.run_queue.borrow_mut().pop_front() {
             return Some(task);
         }
-        self.remote_inbox.try_recv().ok()
+        let task = self.remote_inbox.try_recv().ok()?;
+        self.count_remote_wake(&task);
+        Some(task)
     }
 
     /// True if a task is waiting to be polled.
@@ -137,7 +177,16 @@ impl Core {
     pub(crate) fn drain_remote(&self) {
         self.remote.notified.store(false, Ordering::Release);
         let mut queue = self.run_queue.borrow_mut();
-        queue.extend(self.remote_inbox.try_iter());
+        for task in self.remote_inbox.try_iter() {
+            self.count_remote_wake(&task);
+            queue.push_back(task);
+        }
+    }
+
+    /// Counts (and traces) a wake that came from another thread.
+    fn count_remote_wake(&self, task: &Header) {
+        bump(&self.counters.remote_wakes);
+        trace!(self.trace, "remote wake: {}", task.describe());
     }
 
     /// Drops every queued wake and every live task (runtime shutdown).
@@ -175,6 +224,7 @@ pub(crate) fn push_local(task: Arc<Header>) -> Result<(), Arc<Header>> {
         if core.id == runtime_id
             && let Some(task) = task.take()
         {
+            bump(&core.counters.local_wakes);
             core.run_queue.borrow_mut().push_back(task);
         }
     });

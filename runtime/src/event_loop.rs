@@ -34,11 +34,14 @@ use std::rc::Rc;
 use std::sync::Arc;
 use std::sync::atomic::Ordering;
 use std::task::{Context, Poll, Waker};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use crate::context;
 use crate::core::Core;
+use crate::slow_poll;
+use crate::stats::{add, bump};
 use crate::task::header::{Header, MAIN_SLOT};
+use crate::trace::trace;
 
 /// Task polls between two looks at the reactor. tokio's default
 /// `event_interval` is 61: a prime, so the check does not fall into step
@@ -72,7 +75,10 @@ impl Core {
                     self.run_task(task);
                 } else if Arc::ptr_eq(&task, &main) {
                     main.scheduled.store(false, Ordering::Release);
-                    if let Poll::Ready(output) = future.as_mut().poll(&mut cx) {
+                    let started = self.poll_started(&main);
+                    let polled = future.as_mut().poll(&mut cx);
+                    self.poll_ended(&main, started, polled.is_ready());
+                    if let Poll::Ready(output) = polled {
                         return output;
                     }
                 }
@@ -90,35 +96,77 @@ impl Core {
             return; // the task ended after this wake was queued
         };
         let done = if header.abort_requested.load(Ordering::Relaxed) {
+            trace!(
+                self.trace,
+                "tick {}: cancel {}",
+                self.counters.ticks.get(),
+                header.describe()
+            );
             task.cancel();
             true
         } else {
-            task.poll()
+            let started = self.poll_started(&header);
+            let done = task.poll();
+            self.poll_ended(&header, started, done);
+            done
         };
         if done {
+            bump(&self.counters.finished);
             let removed = self.tasks.borrow_mut().remove(&header);
             drop(removed);
+        }
+    }
+
+    /// Counts a poll that is about to start, and reads the clock if the
+    /// slow-poll warning is on (it is the only reason to read it).
+    fn poll_started(&self, task: &Header) -> Option<Instant> {
+        bump(&self.counters.polls);
+        if self.trace {
+            self.polling.set(Some(task.id));
+        }
+        self.slow_poll.map(|_| Instant::now())
+    }
+
+    /// Traces a finished poll and warns if it blocked the loop too long.
+    fn poll_ended(&self, task: &Header, started: Option<Instant>, ready: bool) {
+        trace!(
+            self.trace,
+            "tick {}: poll {} -> {}",
+            self.counters.ticks.get(),
+            task.describe(),
+            if ready { "Ready" } else { "Pending" }
+        );
+        if let (Some(started), Some(threshold)) = (started, self.slow_poll) {
+            let took = started.elapsed();
+            if took > threshold {
+                slow_poll::warn(task, took);
+            }
         }
     }
 
     /// Step 2 to 4 of the tick: wait for I/O (and timers), then collect
     /// remote wakes.
     fn park(&self) {
+        bump(&self.counters.ticks);
         let busy = self.has_ready_work();
         let timeout = if busy {
             Some(Duration::ZERO)
         } else {
             self.idle_timeout()
         };
-        if let Err(err) = self.reactor.poll(timeout) {
+        match self.reactor.poll(timeout) {
+            Ok(outcome) => add(&self.counters.io_events, outcome.io_events as u64),
             // epoll_wait only fails on a broken epoll fd or bad arguments:
             // the loop cannot go on, and block_on has no error channel.
-            panic!("event loop: polling the reactor failed: {err}");
+            Err(err) => panic!("event loop: polling the reactor failed: {err}"),
         }
         // Step 3. Idle (nothing was runnable and the poll woke nothing) lets a
         // paused clock jump to the next timer; see `time/driver.rs`.
         let idle = !busy && !self.has_ready_work();
-        self.timers.fire(idle);
+        let fired = self.timers.fire(idle);
+        if fired > 0 {
+            trace!(self.trace, "timer: {fired} fired");
+        }
         self.drain_remote();
     }
 

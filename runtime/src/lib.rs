@@ -44,6 +44,7 @@
 //! - `future/`: `join_all`, `as_completed`, `wait`, `select`.
 //! - `blocking/`: the thread pool behind `spawn_blocking`.
 //! - `time/`: the timer wheel, `sleep`, `timeout`, `interval`, the paused clock.
+//! - `stats.rs`, `trace.rs`, `slow_poll.rs`: seeing the loop work.
 //!
 //! ## Example
 //!
@@ -68,13 +69,17 @@ pub mod future;
 pub mod net;
 mod reactor;
 mod runtime;
+mod slow_poll;
+mod stats;
 pub mod sync;
 pub mod task;
 pub mod time;
+mod trace;
 mod yield_now;
 
 pub use blocking::spawn_blocking;
 pub use builder::Builder;
-pub use runtime::{Runtime, run};
+pub use runtime::{Runtime, run, stats};
+pub use stats::Stats;
 pub use task::{JoinError, JoinHandle, spawn};
 pub use yield_now::yield_now;

@@ -9,6 +9,7 @@ use std::rc::Rc;
 use crate::builder::Builder;
 use crate::context;
 use crate::core::Core;
+use crate::stats::Stats;
 
 /// A single-threaded event loop: a run queue of tasks, a reactor for
 /// sockets, and (with the time module) a timer wheel.
@@ -48,6 +49,12 @@ impl Runtime {
     #[track_caller]
     pub fn block_on<F: Future>(&self, future: F) -> F::Output {
         self.core.block_on(future, Location::caller())
+    }
+
+    /// A snapshot of what this runtime has done: tasks, polls, wakes,
+    /// ticks, I/O events, timers, blocking threads. See [`Stats`].
+    pub fn stats(&self) -> Stats {
+        self.core.stats()
     }
 
     /// How many spawned tasks are alive (not yet finished or cancelled).
@@ -112,4 +119,15 @@ pub fn run<F: Future>(future: F) -> F::Output {
         Err(err) => panic!("runtime::run: could not create the event loop: {err}"),
     };
     runtime.block_on(future)
+}
+
+/// A snapshot of the running runtime's counters, from inside a task; see
+/// [`Runtime::stats`].
+///
+/// # Panics
+///
+/// Outside a runtime.
+#[track_caller]
+pub fn stats() -> Stats {
+    context::with_core("runtime::stats", |core| core.stats())
 }

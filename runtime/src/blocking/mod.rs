@@ -59,7 +59,7 @@ use std::panic::{AssertUnwindSafe, catch_unwind, resume_unwind};
 pub(crate) use pool::{BlockingPool, default_max_threads};
 
 use crate::context;
-use crate::task::{JoinHandle, spawn};
+use crate::task::{Builder, JoinHandle};
 use slot::{Completer, JobFailure, ResultFuture, Slot};
 
 /// Runs `f` on the runtime's blocking thread pool and returns a handle to
@@ -91,7 +91,8 @@ where
     let completer = Completer::new(slot.clone());
     let job = Box::new(move || completer.complete(catch_unwind(AssertUnwindSafe(f))));
     context::with_core("runtime::spawn_blocking", |core| core.blocking.submit(job));
-    spawn(async move {
+    // The waiting task is named, so traces and warnings say what it is.
+    Builder::new().name("spawn_blocking").spawn(async move {
         match (ResultFuture { slot }).await {
             Ok(value) => value,
             Err(JobFailure::Panicked(payload)) => resume_unwind(payload),

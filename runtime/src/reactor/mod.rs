@@ -43,12 +43,16 @@ mod registration;
 
 pub(crate) use registration::{Direction, Registration};
 
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::io;
 use std::task::Waker;
 use std::time::Duration;
 
 use mio::{Events, Interest, Poll, Token};
+
+use crate::context;
+use crate::task::TaskId;
+use crate::trace::trace;
 
 /// The token of the `mio::Waker` that other threads use to wake the loop.
 pub(crate) const WAKE_TOKEN: Token = Token(usize::MAX);
@@ -68,6 +72,10 @@ pub(crate) struct IoSlot {
     reader: Option<Waker>,
     /// The task waiting to write (or to finish connecting), if any.
     writer: Option<Waker>,
+    /// The id of the task behind `reader`, recorded only for the trace.
+    reader_task: Option<TaskId>,
+    /// The id of the task behind `writer`, recorded only for the trace.
+    writer_task: Option<TaskId>,
 }
 
 /// The event loop's I/O half. Runtime thread only.
@@ -82,6 +90,8 @@ pub(crate) struct Reactor {
     free: RefCell<Vec<usize>>,
     /// Reused buffer of wakers collected from one batch of events.
     to_wake: RefCell<Vec<Waker>>,
+    /// True if the tick trace is on; set once by the builder.
+    pub(crate) trace: Cell<bool>,
 }
 
 impl Reactor {
@@ -93,6 +103,7 @@ impl Reactor {
             slots: RefCell::new(Vec::new()),
             free: RefCell::new(Vec::new()),
             to_wake: RefCell::new(Vec::new()),
+            trace: Cell::new(false),
         })
     }
 
@@ -149,6 +160,15 @@ impl Reactor {
         drop(old);
     }
 
+    /// How many sockets are registered now.
+    pub(crate) fn registered(&self) -> usize {
+        self.slots
+            .borrow()
+            .iter()
+            .filter(|slot| slot.is_some())
+            .count()
+    }
+
     /// If the socket is ready in `direction`, returns true; otherwise stores
     /// the waker (replacing it only if it would wake another task) and
     /// returns false.
@@ -159,12 +179,15 @@ impl Reactor {
             // runs and returns the socket's real error.
             return true;
         };
-        let (ready, stored) = match direction {
-            Direction::Read => (slot.readable, &mut slot.reader),
-            Direction::Write => (slot.writable, &mut slot.writer),
+        let (ready, stored, task) = match direction {
+            Direction::Read => (slot.readable, &mut slot.reader, &mut slot.reader_task),
+            Direction::Write => (slot.writable, &mut slot.writer, &mut slot.writer_task),
         };
         if ready {
             return true;
+        }
+        if self.trace.get() {
+            *task = context::try_with_core(|core| core.polling.get()).flatten();
         }
         let old = match stored {
             Some(w) if w.will_wake(waker) => None,
@@ -217,13 +240,20 @@ impl Reactor {
                 // Errors and hang-ups count as readiness (`is_read_closed`
                 // as readable, and so on): the next call then returns the
                 // EOF or the error instead of waiting forever.
+                let token = event.token().0;
                 if event.is_readable() || event.is_read_closed() || event.is_error() {
                     slot.readable = true;
-                    to_wake.extend(slot.reader.take());
+                    if let Some(waker) = slot.reader.take() {
+                        trace_wake(self.trace.get(), token, "readable", slot.reader_task);
+                        to_wake.push(waker);
+                    }
                 }
                 if event.is_writable() || event.is_write_closed() || event.is_error() {
                     slot.writable = true;
-                    to_wake.extend(slot.writer.take());
+                    if let Some(waker) = slot.writer.take() {
+                        trace_wake(self.trace.get(), token, "writable", slot.writer_task);
+                        to_wake.push(waker);
+                    }
                 }
             }
         }
@@ -233,6 +263,14 @@ impl Reactor {
         }
         *self.to_wake.borrow_mut() = to_wake;
         Ok(outcome)
+    }
+}
+
+/// Traces one I/O wake-up: `io: token 5 readable -> wake task 7`.
+fn trace_wake(enabled: bool, token: usize, readiness: &str, task: Option<TaskId>) {
+    match task {
+        Some(id) => trace!(enabled, "io: token {token} {readiness} -> wake task {id}"),
+        None => trace!(enabled, "io: token {token} {readiness} -> wake"),
     }
 }
 

@@ -151,6 +151,16 @@ impl Header {
         self.state.store(state as u8, Ordering::Relaxed);
     }
 
+    /// How traces and warnings name the task: `task 3 'spin'`, `task 4`,
+    /// or `task 1 'block_on'` for the future given to `block_on`.
+    pub(crate) fn describe(&self) -> String {
+        match (&self.name, self.slot) {
+            (_, MAIN_SLOT) => format!("task {} 'block_on'", self.id),
+            (Some(name), _) => format!("task {} '{name}'", self.id),
+            (None, _) => format!("task {}", self.id),
+        }
+    }
+
     /// Queues the task unless it is queued already (steps 1, 3 and 4 of the
     /// module doc).
     pub(crate) fn schedule(self: Arc<Self>) {

@@ -25,7 +25,7 @@
 //!
 //! [`Sleep`]: super::Sleep
 
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::fmt;
 use std::mem;
 use std::task::Waker;
@@ -33,6 +33,7 @@ use std::time::{Duration, Instant};
 
 use super::clock::Clock;
 use super::wheel::{TimerKey, Wheel};
+use crate::stats::{add, bump};
 
 /// The wheel, its clock and a reused buffer. Runtime thread only; every
 /// `RefCell` borrow is released before any waker is woken or dropped.
@@ -44,6 +45,23 @@ pub(crate) struct TimerDriver {
     /// The timers fired by the last `fire`, kept to reuse its allocation.
     /// Always empty between calls.
     fired: RefCell<Vec<(TimerKey, Waker)>>,
+    /// Timers armed so far (registered, or moved by a reset).
+    armed: Cell<u64>,
+    /// Timers fired so far.
+    fired_count: Cell<u64>,
+    /// Timers removed before they fired.
+    cancelled: Cell<u64>,
+}
+
+/// The timer counters for `runtime::Stats`.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct TimerCounts {
+    /// Timers armed (registered, or moved by a reset).
+    pub(crate) armed: u64,
+    /// Timers fired.
+    pub(crate) fired: u64,
+    /// Timers removed before they fired.
+    pub(crate) cancelled: u64,
 }
 
 impl TimerDriver {
@@ -53,12 +71,16 @@ impl TimerDriver {
             clock: Clock::new(paused),
             wheel: RefCell::new(Wheel::new()),
             fired: RefCell::new(Vec::new()),
+            armed: Cell::new(0),
+            fired_count: Cell::new(0),
+            cancelled: Cell::new(0),
         }
     }
 
     /// Registers a timer for `deadline` that will wake `waker`.
     pub(crate) fn register(&self, deadline: Instant, waker: Waker) -> TimerKey {
         let ms = self.clock.deadline_ms(deadline);
+        bump(&self.armed);
         self.wheel.borrow_mut().insert(ms, waker)
     }
 
@@ -82,13 +104,29 @@ impl TimerDriver {
     /// Moves a live timer. Returns false if it already fired.
     pub(crate) fn reset(&self, key: TimerKey, deadline: Instant) -> bool {
         let ms = self.clock.deadline_ms(deadline);
-        self.wheel.borrow_mut().reset(key, ms)
+        let moved = self.wheel.borrow_mut().reset(key, ms);
+        if moved {
+            bump(&self.armed);
+        }
+        moved
     }
 
     /// Removes a timer if it is still registered.
     pub(crate) fn cancel(&self, key: TimerKey) {
         let waker = self.wheel.borrow_mut().cancel(key);
+        if waker.is_some() {
+            bump(&self.cancelled);
+        }
         drop(waker); // after the borrow
+    }
+
+    /// The counters, for a stats snapshot.
+    pub(crate) fn counters(&self) -> TimerCounts {
+        TimerCounts {
+            armed: self.armed.get(),
+            fired: self.fired_count.get(),
+            cancelled: self.cancelled.get(),
+        }
     }
 
     /// Number of registered timers.
@@ -114,7 +152,8 @@ impl TimerDriver {
 
     /// Fires every timer that is due and wakes its task. `idle` means no
     /// task is runnable: a paused clock then jumps to the next expiration.
-    pub(crate) fn fire(&self, idle: bool) {
+    /// Returns how many fired.
+    pub(crate) fn fire(&self, idle: bool) -> usize {
         if idle && self.clock.is_paused() {
             let next = self.wheel.borrow().next_expiration();
             if let Some(at) = next.and_then(|ms| self.clock.instant_at(ms)) {
@@ -124,11 +163,14 @@ impl TimerDriver {
         let now = self.clock.now_ms();
         let mut fired = mem::take(&mut *self.fired.borrow_mut());
         self.wheel.borrow_mut().advance(now, &mut fired);
+        let count = fired.len();
+        add(&self.fired_count, count as u64);
         // No borrow is held while the tasks are woken.
         for (_, waker) in fired.drain(..) {
             waker.wake();
         }
         *self.fired.borrow_mut() = fired;
+        count
     }
 }
 
