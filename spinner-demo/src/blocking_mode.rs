@@ -33,11 +33,16 @@
 //! ## The slow-poll warning
 //!
 //! asyncio's debug mode logs "Executing <Task ...> took 3.003 seconds" for a
-//! step like this. Our runtime's slow-poll warning (the observability issue,
-//! #9) will do the same: when it exists, running this mode prints a warning
-//! on stderr naming the future that blocked the loop (here `supervisor`,
-//! the future that `runtime::run` drives). That warning comes from
-//! the runtime, not from this program; nothing here needs to change for it.
+//! step like this. The runtime does the same: a poll that holds the loop
+//! longer than a threshold prints, on stderr,
+//!
+//! ```text
+//! warning: task 1 'block_on' (called at spinner-demo/src/blocking_mode.rs:69) blocked the event loop for 3.00s
+//! ```
+//!
+//! naming the future that blocked it: here `supervisor`, the future that the
+//! runtime's `block_on` drives. The warning is on by default only in debug
+//! builds, so this mode turns it on with the builder, at asyncio's 100 ms.
 //!
 //! The fix, when the blocking call cannot be made async, is to run it on a
 //! thread pool and await the result (asyncio's `loop.run_in_executor`,
@@ -52,9 +57,17 @@ use runtime::task;
 use crate::async_mode::{cancel, spin};
 use crate::line::{self, ANSWER};
 
+/// asyncio's `slow_callback_duration`: polls longer than this are reported.
+const SLOW_POLL_THRESHOLD: Duration = Duration::from_millis(100);
+
 /// Runs the demo: the loop drives `supervisor`, which blocks it; then the answer.
 pub fn main(msg: &str, seconds: Duration) -> io::Result<()> {
-    let result = runtime::run(supervisor(msg.to_owned(), seconds))?;
+    // `runtime::run` with the slow-poll warning on, even in release builds.
+    let rt = runtime::Builder::new()
+        .slow_poll_threshold(Some(SLOW_POLL_THRESHOLD))
+        .build()?;
+    let result = rt.block_on(supervisor(msg.to_owned(), seconds))?;
+    drop(rt);
     line::print(format_args!("Answer: {result}"))
 }
 
