@@ -65,12 +65,7 @@ impl Clock {
     /// The millisecond an instant falls in, rounded up: the wheel deadline
     /// of a timer due at `deadline`. Instants before the epoch are 0.
     pub(crate) fn deadline_ms(&self, deadline: Instant) -> u64 {
-        let since = deadline.saturating_duration_since(self.epoch);
-        let whole =
-            since.as_secs().saturating_mul(1_000) + u64::from(since.subsec_nanos() / NANOS_PER_MS);
-        whole.saturating_add(u64::from(
-            !since.subsec_nanos().is_multiple_of(NANOS_PER_MS),
-        ))
+        ceil_ms(deadline.saturating_duration_since(self.epoch))
     }
 
     /// The current time in whole milliseconds since the epoch, rounded down.
@@ -83,4 +78,13 @@ impl Clock {
     pub(crate) fn instant_at(&self, ms: u64) -> Option<Instant> {
         self.epoch.checked_add(Duration::from_millis(ms))
     }
+}
+
+/// A duration in whole milliseconds, rounded up (saturating).
+pub(crate) fn ceil_ms(duration: Duration) -> u64 {
+    let whole = duration.as_secs().saturating_mul(1_000)
+        + u64::from(duration.subsec_nanos() / NANOS_PER_MS);
+    whole.saturating_add(u64::from(
+        !duration.subsec_nanos().is_multiple_of(NANOS_PER_MS),
+    ))
 }

@@ -31,7 +31,7 @@ use std::mem;
 use std::task::Waker;
 use std::time::{Duration, Instant};
 
-use super::clock::Clock;
+use super::clock::{self, Clock};
 use super::wheel::{TimerKey, Wheel};
 use crate::stats::{add, bump};
 
@@ -145,9 +145,7 @@ impl TimerDriver {
         }
         let at = self.clock.instant_at(next)?;
         let remaining = at.saturating_duration_since(Instant::now());
-        let ms =
-            remaining.as_millis() + u128::from(!remaining.subsec_nanos().is_multiple_of(1_000_000));
-        Some(Duration::from_millis(u64::try_from(ms).unwrap_or(u64::MAX)))
+        Some(Duration::from_millis(clock::ceil_ms(remaining)))
     }
 
     /// Fires every timer that is due and wakes its task. `idle` means no
