@@ -86,7 +86,6 @@ pub(crate) struct Counts {
     pub(crate) queued: usize,
 }
 
-#[allow(dead_code)] // read by the runtime stats (a later issue) and the tests
 impl Counts {
     /// Workers running a job right now.
     pub(crate) fn busy(&self) -> usize {
@@ -186,8 +185,7 @@ impl BlockingPool {
         }
     }
 
-    /// The current counts, for the stats.
-    #[allow(dead_code)] // read by the runtime stats (a later issue) and the tests
+    /// The current counts, for `Runtime::stats`.
     pub(crate) fn counts(&self) -> Counts {
         *self.shared.counts()
     }
