@@ -12,7 +12,7 @@
 //! ## How a sleep works
 //!
 //! There is no timer thread and no timerfd. The event loop owns one
-//! [`TimerDriver`](driver::TimerDriver): a hierarchical timing wheel
+//! `TimerDriver` (`driver.rs`): a hierarchical timing wheel
 //! (`wheel.rs`, whose doc is the data-structure design) plus a clock
 //! (`clock.rs`). A [`Sleep`] registers its deadline and its task's waker in
 //! the wheel on its first poll. Before blocking in `epoll_wait`, the loop asks
