@@ -19,5 +19,4 @@ pub mod prng;
 pub mod save;
 pub mod serve;
 pub mod site;
-mod timeshim;
 pub mod usage;

@@ -107,7 +107,7 @@ pub async fn get_flag_within(
     cc: &str,
     limit: Duration,
 ) -> Result<Vec<u8>, FetchError> {
-    match crate::timeshim::timeout(limit, get_flag(client, base, cc)).await {
+    match runtime::time::timeout(limit, get_flag(client, base, cc)).await {
         Ok(result) => result,
         Err(_) => Err(FetchError::TimedOut),
     }

@@ -105,7 +105,9 @@ impl Progress {
     pub fn record(&mut self, outcome: &Outcome) {
         self.tally.add(outcome.status);
         if self.verbose {
-            println!("{outcome}");
+            // Ignore a closed stdout (`flags -v | head`): the run still finishes
+            // and saves its files; `println!` would panic instead.
+            let _ = writeln!(io::stdout(), "{outcome}");
         } else {
             self.bar.inc(1);
         }

@@ -78,7 +78,7 @@ pub async fn handle_connection(mut stream: TcpStream, shared: Rc<Shared>) {
     let mut buf = Vec::with_capacity(READ_CHUNK);
     loop {
         let head =
-            match crate::timeshim::timeout(HEAD_TIMEOUT, read_head(&mut stream, &mut buf)).await {
+            match runtime::time::timeout(HEAD_TIMEOUT, read_head(&mut stream, &mut buf)).await {
                 Ok(Ok(Some(head))) => head,
                 Ok(Ok(None)) | Err(_) => return, // client closed or went quiet
                 Ok(Err(HeadReadError::Io(err))) => {
@@ -105,7 +105,7 @@ pub async fn handle_connection(mut stream: TcpStream, shared: Rc<Shared>) {
             _ => plan.fault,
         };
         if !matches!(routed, Route::BadRequest(_)) && !plan.delay.is_zero() {
-            crate::timeshim::sleep(plan.delay).await;
+            runtime::time::sleep(plan.delay).await;
         }
         if shared.log {
             let fault_note = fault.map(|f| format!(" fault {f:?}")).unwrap_or_default();

@@ -21,7 +21,7 @@
 
 use std::cell::RefCell;
 use std::fmt;
-use std::io;
+use std::io::{self, Write};
 use std::net::{SocketAddr, TcpStream as StdTcpStream};
 use std::rc::Rc;
 use std::sync::Arc;
@@ -87,7 +87,7 @@ async fn accept_loop(listener: TcpListener, shared: Rc<Shared>, stop: Arc<Atomic
                     return;
                 }
                 eprintln!("flag server: accept failed: {err}");
-                crate::timeshim::sleep(ACCEPT_BACKOFF).await;
+                runtime::time::sleep(ACCEPT_BACKOFF).await;
             }
         }
     }
@@ -135,11 +135,17 @@ pub fn run_standalone(config: &ServeConfig) -> Result<(), ServeError> {
         let local = listener
             .local_addr()
             .map_err(|error| ServeError::Bind { addr, error })?;
-        println!("Serving {what} at http://{local}/flags");
-        println!(
+        // A closed stdout (the reader went away) must not stop the server, so the
+        // banner ignores write errors where `println!` would panic.
+        let mut out = io::stdout().lock();
+        let _ = writeln!(out, "Serving {what} at http://{local}/flags");
+        let _ = writeln!(
+            out,
             "delay {}, error rate {}, faults {:?}, seed {seed}",
             chaos.delay, chaos.error_rate, chaos.kinds
         );
+        let _ = out.flush();
+        drop(out);
         let shared = Rc::new(Shared {
             source,
             planner: RefCell::new(Planner::new(chaos, seed)),

@@ -162,10 +162,12 @@ pub fn start_serve(extra: &[&str]) -> (ChildGuard, SocketAddr) {
         .expect("start flags serve");
     let stdout = child.stdout.take().expect("piped stdout");
     let guard = ChildGuard { child };
+    let mut reader = BufReader::new(stdout);
     let mut first = String::new();
-    BufReader::new(stdout)
-        .read_line(&mut first)
-        .expect("read banner");
+    reader.read_line(&mut first).expect("read banner");
+    // Keep reading (and discarding) the server's stdout so that it never writes to
+    // a closed pipe; the thread ends when the server exits.
+    std::thread::spawn(move || std::io::copy(&mut reader, &mut std::io::sink()));
     let addr = first
         .split("http://")
         .nth(1)
