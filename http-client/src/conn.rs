@@ -38,7 +38,7 @@ impl Deadline {
     /// A deadline `total` from now (`None`: never).
     pub(crate) fn after(total: Option<Duration>) -> Deadline {
         Deadline {
-            at: total.map(|t| Instant::now() + t),
+            at: total.map(|t| runtime::time::now() + t),
         }
     }
 
@@ -52,7 +52,7 @@ impl Deadline {
     ) -> Result<T, Error> {
         let (limit, phase) = match self.at {
             Some(at) => {
-                let left = at.saturating_duration_since(Instant::now());
+                let left = at.saturating_duration_since(runtime::time::now());
                 if left < limit {
                     (left, TimeoutPhase::Total)
                 } else {
@@ -61,7 +61,7 @@ impl Deadline {
             }
             None => (limit, phase),
         };
-        crate::interim_timer::timeout(limit, fut)
+        runtime::time::timeout(limit, fut)
             .await
             .map_err(|_| Error::Timeout(phase))
     }

@@ -22,7 +22,6 @@ mod error;
 mod framing;
 mod head;
 mod headers;
-mod interim_timer;
 mod limits;
 mod pool;
 mod redirect;

@@ -43,7 +43,7 @@ pub(crate) type PoolKey = (Host, u16);
 struct Idle {
     /// The connection, with an empty read buffer.
     conn: Conn,
-    /// When it was returned to the pool.
+    /// When it was returned to the pool, on the runtime's clock.
     since: Instant,
 }
 
@@ -71,9 +71,12 @@ impl Pool {
     /// Takes the most recently used live connection for `key`, closing stale ones on the way.
     pub(crate) fn take(&mut self, key: &PoolKey) -> Option<Conn> {
         let stack = self.idle.get_mut(key)?;
+        let now = runtime::time::now();
         let mut found = None;
         while let Some(mut idle) = stack.pop() {
-            if idle.since.elapsed() < self.idle_timeout && idle.conn.is_idle_and_open() {
+            if now.saturating_duration_since(idle.since) < self.idle_timeout
+                && idle.conn.is_idle_and_open()
+            {
                 idle.conn.reused = true;
                 found = Some(idle.conn);
                 break;
@@ -94,15 +97,15 @@ impl Pool {
         }
         let stack = self.idle.entry(key).or_default();
         // Expired entries are at the bottom (oldest first): drop them while we are here.
-        let timeout = self.idle_timeout;
-        stack.retain(|idle| idle.since.elapsed() < timeout);
+        let (now, timeout) = (runtime::time::now(), self.idle_timeout);
+        stack.retain(|idle| now.saturating_duration_since(idle.since) < timeout);
         if stack.len() >= self.max_idle_per_host {
             // Keep the most recent ones: the oldest is at index 0.
             stack.remove(0);
         }
         stack.push(Idle {
             conn,
-            since: Instant::now(),
+            since: runtime::time::now(),
         });
     }
 }

@@ -173,8 +173,7 @@ fn an_idle_connection_closed_by_the_server_is_replaced() {
                 .unwrap();
             assert_eq!(body, b"ok");
             // Give the server time to close, as an idle timeout would.
-            // Blocking is fine: this test has no other task to run meanwhile.
-            std::thread::sleep(Duration::from_millis(100));
+            runtime::time::sleep(Duration::from_millis(100)).await;
         }
     });
     assert_eq!(server.connection_count(), 2);
