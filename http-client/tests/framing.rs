@@ -206,3 +206,40 @@ fn without_pooling_the_request_says_connection_close() {
         )
     );
 }
+
+#[test]
+fn a_connection_idle_longer_than_the_idle_timeout_is_not_reused() {
+    // The server would keep the first connection open; the client must close it because it
+    // sat in the pool longer than the idle timeout, and open a second one.
+    let (server, _) = scripted(
+        2,
+        &[
+            ("HTTP/1.1 200 OK\r\nContent-Length: 1\r\n\r\na", KEEP),
+            ("HTTP/1.1 200 OK\r\nContent-Length: 1\r\n\r\nb", KEEP),
+        ],
+    );
+    runtime::run(async {
+        let client = Client::builder()
+            .idle_timeout(std::time::Duration::from_millis(100))
+            .build();
+        let a = client
+            .get(&server.url("/"))
+            .send()
+            .await
+            .unwrap()
+            .bytes()
+            .await
+            .unwrap();
+        runtime::time::sleep(std::time::Duration::from_millis(300)).await;
+        let b = client
+            .get(&server.url("/"))
+            .send()
+            .await
+            .unwrap()
+            .bytes()
+            .await
+            .unwrap();
+        assert_eq!((a.as_slice(), b.as_slice()), (&b"a"[..], &b"b"[..]));
+    });
+    assert_eq!(server.connection_count(), 2);
+}
