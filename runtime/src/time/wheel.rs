@@ -207,7 +207,6 @@ impl<T> Wheel<T> {
     }
 
     /// True when no timer is live.
-    #[cfg_attr(not(test), allow(dead_code))] // the driver does not need it; the tests do
     pub(crate) fn is_empty(&self) -> bool {
         self.len == 0
     }
