@@ -155,13 +155,16 @@ pub fn nginx_binary() -> PathBuf {
 
 /// Starts nginx in the foreground with a generated config; `server_extra` is added inside the
 /// `server` block. Its root is `root`; pid, logs and temp files live in `prefix`.
+///
+/// `master_process off` makes nginx one process, so that killing the child on drop stops all
+/// of it (with a master, SIGKILL would leave its worker running as an orphan).
 pub fn nginx(root: &Path, prefix: &TempDir, server_extra: &str) -> ChildServer {
     let binary = nginx_binary();
     let port = free_port();
     let p = prefix.path.display();
     let conf = format!(
         r#"
-worker_processes 1;
+master_process off;
 pid {p}/nginx.pid;
 error_log {p}/error.log warn;
 events {{ worker_connections 64; }}
