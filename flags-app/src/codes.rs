@@ -51,6 +51,16 @@ impl std::fmt::Display for BadCode {
 impl std::error::Error for BadCode {}
 
 /// The sorted, de-duplicated, limited list of codes to download [expand_cc_args].
+///
+/// ```
+/// use flags_app::codes::{CodeRequest, expand_cc_args};
+/// let request = CodeRequest {
+///     args: vec!["z".into(), "br".into()],
+///     limit: Some(3),
+///     ..CodeRequest::default()
+/// };
+/// assert_eq!(expand_cc_args(&request).unwrap(), ["BR", "ZA", "ZB"]);
+/// ```
 pub fn expand_cc_args(request: &CodeRequest) -> Result<Vec<String>, BadCode> {
     let letters = || b'A'..=b'Z';
     let mut codes = BTreeSet::new();

@@ -57,6 +57,15 @@ impl std::error::Error for SaveError {
 }
 
 /// Writes `bytes` to `dir/filename` atomically (see the module doc).
+///
+/// ```
+/// let dir = std::env::temp_dir().join(format!("flags-doc-{}", std::process::id()));
+/// std::fs::create_dir_all(&dir)?;
+/// let path = flags_app::save::save_atomically(&dir, "BR.gif", b"GIF89a")?;
+/// assert_eq!(std::fs::read(&path)?, b"GIF89a");
+/// # std::fs::remove_dir_all(&dir)?;
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 pub fn save_atomically(dir: &Path, filename: &str, bytes: &[u8]) -> Result<PathBuf, SaveError> {
     let path = dir.join(filename);
     let fail = |error| SaveError {

@@ -64,6 +64,12 @@ impl fmt::Display for Label {
 }
 
 /// The `-s/--server` argument.
+///
+/// ```
+/// use flags_app::site::{Label, Site};
+/// assert_eq!("delay".parse(), Ok(Site::Label(Label::Delay)));
+/// assert_eq!("http://127.0.0.1:8001/flags/".parse(), Ok(Site::Url("http://127.0.0.1:8001/flags".into())));
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Site {
     /// Start the embedded server with this behaviour.

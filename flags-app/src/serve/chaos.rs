@@ -59,6 +59,12 @@ impl Fault {
 }
 
 /// A delay range in seconds, `MIN..MAX` or a single `SECS` (`MIN == MAX`).
+///
+/// ```
+/// use flags_app::serve::chaos::DelayRange;
+/// assert_eq!("0.5..5".parse(), Ok(DelayRange::SLOW));
+/// assert!("5..0.5".parse::<DelayRange>().is_err());
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct DelayRange {
     /// Shortest delay, seconds, `0 <= min <= max`.

@@ -36,7 +36,7 @@ use runtime::net::TcpStream;
 
 use super::chaos::{Fault, Planner};
 use super::head::{RequestHead, parse_request};
-use super::response::{error_response, response_head};
+use super::response::{error_parts, error_response, response_head};
 use super::route::{Route, route};
 use super::source::Source;
 
@@ -171,11 +171,15 @@ async fn read_head(
 /// The normal answer to a routed request.
 fn build_response(source: &Source, routed: &Route, keep_alive: bool) -> Response {
     let error = |status: u16, keep_alive: bool, head_only: bool| {
-        let bytes = error_response(status, keep_alive, head_only);
+        let (head, body) = error_parts(status, keep_alive);
         Response {
             status,
-            head: bytes,
-            body: Arc::from(&[][..]),
+            head,
+            body: if head_only {
+                Arc::from(&[][..])
+            } else {
+                Arc::from(body)
+            },
             keep_alive,
         }
     };

@@ -41,12 +41,18 @@ pub fn response_head(
 /// for example `404 Not Found`. With `head_only` (a HEAD request) the body is left
 /// out but Content-Length still gives its size (RFC 9110 §9.3.2).
 pub fn error_response(status: u16, keep_alive: bool, head_only: bool) -> Vec<u8> {
-    let body = format!("{status} {}\n", reason_phrase(status));
-    let mut response = response_head(status, "text/plain; charset=utf-8", body.len(), keep_alive);
+    let (mut response, body) = error_parts(status, keep_alive);
     if !head_only {
-        response.extend_from_slice(body.as_bytes());
+        response.extend_from_slice(&body);
     }
     response
+}
+
+/// The head and the body of an error response, apart.
+pub fn error_parts(status: u16, keep_alive: bool) -> (Vec<u8>, Vec<u8>) {
+    let body = format!("{status} {}\n", reason_phrase(status)).into_bytes();
+    let head = response_head(status, "text/plain; charset=utf-8", body.len(), keep_alive);
+    (head, body)
 }
 
 #[cfg(test)]

@@ -41,6 +41,13 @@ pub enum Route {
 }
 
 /// Routes one request (see the module doc for the rules).
+///
+/// ```
+/// use flags_app::serve::route::{Route, route};
+/// assert_eq!(route("GET", "/flags/br/br.gif"), Route::Flag { cc: "BR".into(), head_only: false });
+/// assert_eq!(route("GET", "/flags/xx/yy.gif"), Route::NotFound);
+/// assert!(matches!(route("GET", "/flags/%2e%2e/etc/passwd"), Route::BadRequest(_)));
+/// ```
 pub fn route(method: &str, target: &str) -> Route {
     let head_only = match method {
         "GET" => false,
