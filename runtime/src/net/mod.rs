@@ -2,7 +2,7 @@
 //! name resolution on the blocking pool [loop.getaddrinfo].
 //!
 //! [`TcpListener`] and [`TcpStream`] wrap mio's non-blocking sockets and a
-//! [`Registration`](crate::reactor::Registration). Every operation is "try
+//! `Registration` (`reactor/registration.rs`). Every operation is "try
 //! the syscall; on `WouldBlock`, wait for the reactor's event; try again".
 //! asyncio offers the same at two levels (transports and protocols, and
 //! streams); this is the streams level, with methods named after
