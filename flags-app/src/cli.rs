@@ -1,4 +1,4 @@
-//! The command line: `flags [OPTIONS] [CC]...` and `flags serve [OPTIONS]` [flags2_common].
+//! The command line: `flags [OPTIONS] [CC]...` and `flags serve [OPTIONS]` [flags2_common.py].
 //!
 //! clap parses the words and the types; [`Cli::into_command`] then applies the rules
 //! clap cannot express (flags2's checks on `--limit`, `--max-req` and the CC
@@ -85,10 +85,10 @@ pub struct DownloadArgs {
     /// Download strategy: flags2_sequential, flags2_threadpool or flags2_asyncio.
     #[arg(long, value_enum, default_value_t = Mode::Async)]
     pub mode: Mode,
-    /// Save files on the runtime's blocking pool [run_in_executor] (async mode).
+    /// Save files on the runtime's blocking pool [loop.run_in_executor] (async mode).
     #[arg(long)]
     pub executor: bool,
-    /// Save each flag under its country's name, e.g. Brazil.gif [flags3].
+    /// Save each flag under its country's name, e.g. Brazil.gif [flags3.py].
     #[arg(long)]
     pub names: bool,
     /// Directory for the downloaded files.

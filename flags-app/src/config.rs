@@ -40,9 +40,9 @@ pub struct DownloadConfig {
     pub verbose: bool,
     /// Draw the progress bar (when stderr is a terminal and not verbose).
     pub progress_bar: bool,
-    /// Save on the blocking pool [run_in_executor].
+    /// Save on the blocking pool [loop.run_in_executor].
     pub executor: bool,
-    /// Save under the country's name [flags3].
+    /// Save under the country's name [flags3.py].
     pub names: bool,
     /// Destination directory.
     pub dest: PathBuf,

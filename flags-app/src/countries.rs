@@ -1,4 +1,4 @@
-//! The 194 country codes the flag server knows, with the country names [flags3].
+//! The 194 country codes the flag server knows, with the country names [flags3.py].
 //!
 //! Fluent Python's flag site has one folder per country, `flags/{cc}/`, holding the
 //! flag GIF and a `metadata.json` with the country's name. The book's `flags3` script

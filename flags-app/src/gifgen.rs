@@ -9,17 +9,17 @@
 //!
 //! ## Parts
 //!
-//! - [`target_sizes`]: gives each code a target file size. The codes are ranked by a
+//! - `target_sizes`: gives each code a target file size. The codes are ranked by a
 //!   hash of the code and rank `i` gets the `(i + 0.5) / 194` quantile of a size
-//!   distribution shaped like the real archive's ([`SIZE_QUANTILES`]). So the set of
+//!   distribution shaped like the real archive's (`SIZE_QUANTILES`). So the set of
 //!   sizes is the same every run and its mean and spread match the real flags.
-//! - [`Design`]: stripes or a canton, from a palette of flag colours, picked by a
+//! - `Design`: stripes or a canton, from a palette of flag colours, picked by a
 //!   SplitMix64 stream seeded with the code.
 //! - Texture: GIF's LZW compresses flat areas to almost nothing (a plain tricolour is
 //!   about 1 KB), so each pixel is, with probability `grain`, swapped for a lighter or
 //!   darker shade of its colour, like the weave of cloth. The file size grows with
-//!   `grain`; [`render_to_size`] solves a small model of that growth for `grain`,
-//!   encodes, corrects the model from the result, and stops within [`SIZE_TOLERANCE`].
+//!   `grain`; `render_to_size` solves a small model of that growth for `grain`,
+//!   encodes, corrects the model from the result, and stops within `SIZE_TOLERANCE`.
 //! - [`FlagImages`]: the cache. Each image is made on first use (`OnceLock`), and
 //!   [`FlagImages::warm_up`] can fill the cache on a background thread.
 //!

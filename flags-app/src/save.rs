@@ -1,4 +1,4 @@
-//! Saving a downloaded flag atomically: a temp file, fsync, rename [save_flag].
+//! Saving a downloaded flag atomically: a temp file, fsync, rename [flags.py save_flag].
 //!
 //! The book's `save_flag` simply writes the file. If the process dies or the disk
 //! fills half way, that leaves a truncated GIF under the final name, and a later run

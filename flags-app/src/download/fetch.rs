@@ -118,7 +118,7 @@ pub async fn get_flag_within(
 pub struct SaveTo {
     /// The destination directory (already created).
     pub dest: PathBuf,
-    /// Name files after the country [flags3] instead of the code.
+    /// Name files after the country [flags3.py] instead of the code.
     pub names: bool,
 }
 

@@ -1,7 +1,7 @@
 //! Ctrl-C: stop starting new downloads, let the ones in flight end, report.
 //!
 //! The `ctrlc` crate runs our handler on its own thread when SIGINT arrives. The
-//! handler only sets [`INTERRUPTED`]; every strategy checks it before starting a
+//! handler only sets `INTERRUPTED`; every strategy checks it before starting a
 //! code, and a code not started is counted as skipped. Downloads already in flight
 //! end by themselves within the request timeout (3.1 s by default), and files are
 //! written atomically, so no partial flag is left behind. A second Ctrl-C is not

@@ -9,11 +9,17 @@
 //!    (bounded by [`head::MAX_REQUEST_HEAD_BYTES`], each read bounded by a timeout).
 //! 3. [`route::route`] turns method and target into a [`route::Route`]; hostile
 //!    targets stop here with 400.
-//! 4. The accept loop's [`chaos::Planner`] has drawn this request's [`chaos::Plan`]:
-//!    the task sleeps the delay, then either injects the fault or answers.
+//! 4. The task draws this request's [`chaos::Plan`] from the server's one
+//!    [`chaos::Planner`] (shared by all connections through an `Rc`; the server is
+//!    single-threaded), sleeps the delay on the runtime's timer, then either
+//!    injects the fault (`reset.rs` for resets) or answers.
 //! 5. The bytes come from a [`source::Source`]: generated GIFs or `--dir`.
 //! 6. [`response::response_head`] frames the answer; with keep-alive the task loops
 //!    to step 2 for the next request on the same connection.
+//!
+//! Steps 1 and 2 to 6 live in `server.rs` and `connection.rs`; `server.rs` also
+//! starts the server standalone ([`server::run_standalone`]) or embedded on a
+//! second thread ([`server::EmbeddedServer`]).
 
 pub mod chaos;
 mod connection;

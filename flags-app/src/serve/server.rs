@@ -12,9 +12,9 @@
 //!
 //! ## Accept loop
 //!
-//! One task accepts; each connection gets a task ([`handle_connection`]). An accept
+//! One task accepts; each connection gets a task (`handle_connection`). An accept
 //! error (for example too many open files) is logged and retried after
-//! [`ACCEPT_BACKOFF`], so a burst of connections cannot spin the loop.
+//! `ACCEPT_BACKOFF`, so a burst of connections cannot spin the loop.
 //!
 //! What tokio/hyper do differently: a multi-threaded accept loop, graceful shutdown
 //! that lets in-flight requests finish, and a connection limit.
