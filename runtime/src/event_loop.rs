@@ -160,9 +160,10 @@ impl Core {
             // the loop cannot go on, and block_on has no error channel.
             Err(err) => panic!("event loop: polling the reactor failed: {err}"),
         }
-        // Step 3. Idle (nothing was runnable and the poll woke nothing) lets a
-        // paused clock jump to the next timer; see `time/driver.rs`.
-        let idle = !busy && !self.has_ready_work();
+        // Step 3. Idle (nothing was runnable, the poll woke nothing, and no
+        // blocking job can still wake a task) lets a paused clock jump to the
+        // next timer; see `time/driver.rs`.
+        let idle = !busy && !self.has_ready_work() && !self.paused_behind_blocking_jobs();
         let fired = self.timers.fire(idle);
         if fired > 0 {
             trace!(self.trace, "timer: {fired} fired");
@@ -173,6 +174,24 @@ impl Core {
     /// How long the loop may block when no task is queued: until the next
     /// timer, or (`None`) until an event or a remote wake.
     fn idle_timeout(&self) -> Option<Duration> {
+        if self.paused_behind_blocking_jobs() {
+            // The paused clock must not jump while a job runs, and there is
+            // nothing to do until the job's remote wake arrives.
+            return None;
+        }
         self.timers.park_timeout()
+    }
+
+    /// True if the clock is paused and a `spawn_blocking` job is running or
+    /// queued. Its completion may wake a task, so the loop is not idle and a
+    /// paused clock must wait for it rather than jump to the next timer, as
+    /// tokio's auto-advance does. Reads the pool's mutex, so it is checked
+    /// only when the clock is paused.
+    fn paused_behind_blocking_jobs(&self) -> bool {
+        if !self.timers.clock.is_paused() {
+            return false;
+        }
+        let counts = self.blocking.counts();
+        counts.busy() > 0 || counts.queued > 0
     }
 }

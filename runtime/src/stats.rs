@@ -12,8 +12,8 @@
 //!
 //! Remote wakes happen on other threads, so they are counted on the loop's
 //! side, when the loop drains them from its remote queue. The blocking pool's
-//! thread counts are atomics owned by the pool, read when the snapshot is
-//! taken.
+//! thread counts are kept by the pool under its mutex, and read when the
+//! snapshot is taken.
 
 use std::cell::Cell;
 use std::fmt;

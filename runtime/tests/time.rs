@@ -282,3 +282,25 @@ fn advance_moves_the_paused_clock_exactly() {
 fn advance_on_a_real_clock_panics_with_a_clear_message() {
     runtime::run(async { time::advance(Duration::from_secs(1)) });
 }
+
+#[test]
+fn a_paused_clock_waits_for_a_blocking_job_instead_of_jumping_past_it() {
+    // The job takes real time; the paused clock must not auto-advance to the
+    // 1-hour timeout while it runs, or the timeout would elapse at once.
+    let rt = paused();
+    let result = rt.block_on(async {
+        let job = runtime::spawn_blocking(|| {
+            std::thread::sleep(Duration::from_millis(100));
+            "done"
+        });
+        let start = time::now();
+        let result = timeout(Duration::from_secs(3600), job).await;
+        (result, time::now() - start)
+    });
+    let (result, virtual_elapsed) = result;
+    assert_eq!(result.expect("no timeout").expect("job ok"), "done");
+    assert!(
+        virtual_elapsed < Duration::from_secs(3600),
+        "{virtual_elapsed:?}"
+    );
+}

@@ -19,9 +19,10 @@
 //! the loop only peeks at I/O. If that peek made no task runnable, the loop is
 //! idle and would otherwise wait forever: `fire(idle = true)` jumps the clock
 //! to the next expiration, and the timers there fire. This is tokio's
-//! auto-advance. Simplification: tokio does not auto-advance while a
-//! `spawn_blocking` job runs (its result could wake a task); we do, so under a
-//! paused clock a timeout around `spawn_blocking` work elapses at once.
+//! auto-advance. As in tokio, the loop does not count as idle while a
+//! `spawn_blocking` job is running or queued (its result could wake a task):
+//! it then waits for the job instead (`event_loop.rs`), so under a paused
+//! clock a timeout around blocking work does not elapse at once.
 //!
 //! [`Sleep`]: super::Sleep
 
