@@ -202,7 +202,8 @@ async fn send_once(
     deadline: &Deadline,
 ) -> Result<Response, Error> {
     let key = (parts.url.host().clone(), parts.url.port());
-    let pooled = inner.pool.borrow_mut().take(&key);
+    let always_probe = !parts.method.is_idempotent();
+    let pooled = inner.pool.borrow_mut().take(&key, always_probe);
     let conn = match pooled {
         Some(conn) => conn,
         None => connect(inner, &parts.url, deadline).await?,

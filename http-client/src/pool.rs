@@ -11,9 +11,10 @@
 //! - **Idle timeout.** A connection idle longer than `idle_timeout` is closed instead of being
 //!   handed out. The default (see the builder) is below nginx's 75 s `keepalive_timeout`, so
 //!   we usually give up a connection before the server does.
-//! - **Closed by the server.** Before handing a connection out, [`Conn::is_idle_and_open`]
-//!   tries a non-blocking read: EOF (server closed), data (server misbehaved) or an error
-//!   means the connection is dropped and the next one is tried.
+//! - **Closed by the server.** Before handing out a connection that has been idle for
+//!   [`PROBE_AFTER_IDLE`] or more (or any connection, for a request that cannot be retried),
+//!   [`Conn::is_idle_and_open`] tries a non-blocking read: EOF (server closed), data (server
+//!   misbehaved) or an error means the connection is dropped and the next one is tried.
 //!
 //! A server can still close a connection just after that check; the client retries such a
 //! request once on a new connection (see `client.rs`).
@@ -34,6 +35,16 @@ use std::time::{Duration, Instant};
 
 use crate::conn::Conn;
 use crate::url::Host;
+
+/// Idle time after which a connection is probed with a non-blocking read before reuse.
+///
+/// The probe costs one `recv` syscall per request, which on loopback is a measurable share
+/// of a whole request (see the bench). Servers close idle keep-alive connections after
+/// seconds (Apache's `KeepAliveTimeout` is 5 s, nginx's `keepalive_timeout` 75 s), so a
+/// connection returned less than a second ago is almost always alive; if it is not, the
+/// request fails before any response byte and idempotent requests are retried on a new
+/// connection. Requests that cannot be retried always probe.
+const PROBE_AFTER_IDLE: Duration = Duration::from_secs(1);
 
 /// The pool key: connections are reusable only for the same host and port.
 pub(crate) type PoolKey = (Host, u16);
@@ -69,14 +80,17 @@ impl Pool {
     }
 
     /// Takes the most recently used live connection for `key`, closing stale ones on the way.
-    pub(crate) fn take(&mut self, key: &PoolKey) -> Option<Conn> {
+    ///
+    /// `always_probe` asks for the closed-by-server check even on a connection that was idle
+    /// only briefly: the caller's request cannot be retried if the connection turns out dead.
+    pub(crate) fn take(&mut self, key: &PoolKey, always_probe: bool) -> Option<Conn> {
         let stack = self.idle.get_mut(key)?;
         let now = runtime::time::now();
         let mut found = None;
         while let Some(mut idle) = stack.pop() {
-            if now.saturating_duration_since(idle.since) < self.idle_timeout
-                && idle.conn.is_idle_and_open()
-            {
+            let idle_for = now.saturating_duration_since(idle.since);
+            let probe = always_probe || idle_for >= PROBE_AFTER_IDLE;
+            if idle_for < self.idle_timeout && (!probe || idle.conn.is_idle_and_open()) {
                 idle.conn.reused = true;
                 found = Some(idle.conn);
                 break;
