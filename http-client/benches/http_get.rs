@@ -1,7 +1,10 @@
 //! GET throughput: this client on this runtime against hyper-util's legacy `Client` on tokio's
 //! current-thread runtime, both talking to the same neutral server in the same run.
 //!
-//! Run: `cargo bench -p http-client --bench http_get`
+//! Run: `cargo bench -p http-client --bench http_get`. On a shared or virtual machine, pin the
+//! bench to one CPU for repeatable figures (see the crate README for why):
+//! `cargo bench -p http-client --bench http_get --no-run`, then
+//! `taskset -c 1 target/release/deps/http_get-<hash> --bench`.
 //!
 //! The server is written here on std threads (one per connection), so neither client's
 //! runtime serves it: HTTP/1.1 keep-alive, every request answered with the same 2 KB body and
