@@ -194,3 +194,24 @@ fn injected_faults_are_what_the_client_sees() {
         .expect("Content-Length");
     assert!(body.len() < declared, "{} of {declared} bytes", body.len());
 }
+
+#[test]
+fn metadata_json_gives_flags3_the_country_name() {
+    let (_server, addr) = start_serve(&[]);
+    let script = format!(
+        "import json, urllib.request\nprint(json.load(urllib.request.urlopen('http://{addr}/flags/ci/metadata.json', timeout=10))['country'])"
+    );
+    let Ok(output) = Command::new("python3").args(["-c", &script]).output() else {
+        eprintln!("python3 is not installed; skipping");
+        return;
+    };
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert_eq!(
+        String::from_utf8_lossy(&output.stdout).trim(),
+        "Côte d'Ivoire"
+    );
+}

@@ -197,6 +197,16 @@ fn build_response(source: &Source, routed: &Route, keep_alive: bool) -> Response
             Ok(None) => error(404, keep_alive, *head_only),
             Err(_) => error(500, false, *head_only),
         },
+        Route::Metadata { cc, head_only } => match source.metadata(cc) {
+            Ok(Some(json)) => Response {
+                status: 200,
+                head: response_head(200, "application/json", json.len(), keep_alive),
+                body: if *head_only { Arc::from(&[][..]) } else { json },
+                keep_alive,
+            },
+            Ok(None) => error(404, keep_alive, *head_only),
+            Err(_) => error(500, false, *head_only),
+        },
     }
 }
 

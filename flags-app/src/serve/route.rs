@@ -1,16 +1,18 @@
 //! Which resource a request target names, and which targets are refused.
 //!
-//! The flag site has one kind of resource: `/flags/{cc}/{cc}.gif`, where both `{cc}`
-//! are the same two ASCII letters (any case; files are lower case). That is the
-//! layout of the book's site and of `--dir DIR`, whose tree is `flags/{cc}/{cc}.gif`,
-//! so the client's base URL is `http://HOST:PORT/flags`. We do not also accept
-//! `/{cc}/{cc}.gif`: one URL per resource keeps the accounting and the tests simple.
+//! The flag site has two resources per country: `/flags/{cc}/{cc}.gif`, where both
+//! `{cc}` are the same two ASCII letters (any case; files are lower case), and
+//! `/flags/{cc}/metadata.json`, which the book's `flags3` reads for the country's
+//! name. That is the layout of the book's site and of `--dir DIR`, whose tree is
+//! `flags/{cc}/...`, so the client's base URL is `http://HOST:PORT/flags`. We do not
+//! also accept `/{cc}/{cc}.gif`: one URL per resource keeps the accounting and the
+//! tests simple.
 //!
 //! ## Refusing traversal
 //!
 //! The route is matched, not mapped: the server never joins a request path onto a
 //! directory. The target is percent-decoded once, then must be exactly
-//! `/` `flags` `/` letter letter `/` letter letter `.gif`. So `..`, `%2e%2e`,
+//! `/` `flags` `/` letter letter `/` (letter letter `.gif` | `metadata.json`). So `..`, `%2e%2e`,
 //! `%2f`, backslashes, NULs and absolute-form targets cannot reach a file; they get:
 //!
 //! - **400 Bad Request** for targets that are not well-formed or try to escape:
@@ -28,6 +30,13 @@ pub enum Route {
     /// A flag image; the code is upper case.
     Flag {
         /// The country code, upper case, for example `BR`.
+        cc: String,
+        /// `HEAD` request: send the head only.
+        head_only: bool,
+    },
+    /// A country's `metadata.json`, which the book's flags3 reads for the name.
+    Metadata {
+        /// The country code, upper case.
         cc: String,
         /// `HEAD` request: send the head only.
         head_only: bool,
@@ -71,37 +80,41 @@ pub fn route(method: &str, target: &str) -> Route {
     {
         return Route::BadRequest("dot segment in path");
     }
-    match decoded.as_slice() {
-        [
-            b'/',
-            b'f',
-            b'l',
-            b'a',
-            b'g',
-            b's',
-            b'/',
-            a,
-            b,
-            b'/',
-            c,
-            d,
-            b'.',
-            b'g',
-            b'i',
-            b'f',
-        ] if a.is_ascii_alphabetic()
-            && b.is_ascii_alphabetic()
-            && a.eq_ignore_ascii_case(c)
-            && b.eq_ignore_ascii_case(d) =>
-        {
-            let cc = [a.to_ascii_uppercase(), b.to_ascii_uppercase()];
-            Route::Flag {
-                cc: String::from_utf8_lossy(&cc).into_owned(),
-                head_only,
-            }
-        }
-        _ => Route::NotFound,
+    match parse_site_path(&decoded) {
+        Some((cc, File::Gif)) => Route::Flag { cc, head_only },
+        Some((cc, File::Metadata)) => Route::Metadata { cc, head_only },
+        None => Route::NotFound,
     }
+}
+
+/// The two files of a country's folder.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum File {
+    /// `{cc}.gif`
+    Gif,
+    /// `metadata.json`
+    Metadata,
+}
+
+/// Matches `/flags/{cc}/{cc}.gif` or `/flags/{cc}/metadata.json` exactly; returns
+/// the upper-case code and which file.
+fn parse_site_path(path: &[u8]) -> Option<(String, File)> {
+    let rest = path.strip_prefix(b"/flags/")?;
+    let (folder, file) = (rest.get(..2)?, rest.get(2..)?.strip_prefix(b"/")?);
+    if !folder.iter().all(u8::is_ascii_alphabetic) {
+        return None;
+    }
+    let kind = if file == b"metadata.json" {
+        File::Metadata
+    } else if file.len() == 6 && file[..2].eq_ignore_ascii_case(folder) && &file[2..] == b".gif" {
+        File::Gif
+    } else {
+        return None;
+    };
+    Some((
+        String::from_utf8_lossy(&folder.to_ascii_uppercase()).into_owned(),
+        kind,
+    ))
 }
 
 /// Decodes `%XX` escapes. Refuses a `%` not followed by two hex digits, and an
@@ -157,6 +170,17 @@ mod tests {
     }
 
     #[test]
+    fn metadata_paths_route_to_the_code() {
+        assert_eq!(
+            route("GET", "/flags/ci/metadata.json"),
+            Route::Metadata {
+                cc: "CI".into(),
+                head_only: false
+            }
+        );
+    }
+
+    #[test]
     fn other_well_formed_paths_are_not_found() {
         for target in [
             "/",
@@ -167,7 +191,8 @@ mod tests {
             "/flags/b1/b1.gif",
             "/flags/bra/bra.gif",
             "/flags/br/br.gif/",
-            "/flags/br/metadata.json",
+            "/flags/br/metadata.jsonx",
+            "/flags/b/b.gif",
         ] {
             assert_eq!(route("GET", target), Route::NotFound, "{target}");
         }

@@ -15,6 +15,7 @@ use std::io;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+use crate::countries::country_name;
 use crate::gifgen::FlagImages;
 
 /// The images a server hands out.
@@ -73,19 +74,31 @@ impl Source {
     pub fn flag(&self, cc: &str) -> io::Result<Option<Arc<[u8]>>> {
         match self {
             Source::Generated(images) => Ok(images.get(cc)),
-            Source::Dir(root) => read_contained(root, cc),
+            Source::Dir(root) => read_contained(root, cc, &flag_file(cc)),
+        }
+    }
+
+    /// `cc`'s `metadata.json` (the file under `--dir`, or one made from the
+    /// country table); `Ok(None)` when there is none.
+    pub fn metadata(&self, cc: &str) -> io::Result<Option<Arc<[u8]>>> {
+        match self {
+            Source::Generated(_) => {
+                Ok(country_name(cc).map(|name| metadata_json(cc, name).into_bytes().into()))
+            }
+            Source::Dir(root) => read_contained(root, cc, METADATA_FILE),
         }
     }
 }
 
-/// Reads `root/flags/{cc}/{cc}.gif` if it exists and, once canonical, lies in `root`.
-fn read_contained(root: &Path, cc: &str) -> io::Result<Option<Arc<[u8]>>> {
+/// Reads `root/flags/{cc}/{file}` (`file` from [`flag_file`] or `metadata.json`)
+/// if it exists and, once canonical, lies in `root`.
+fn read_contained(root: &Path, cc: &str, file: &str) -> io::Result<Option<Arc<[u8]>>> {
     let is_code = cc.len() == 2 && cc.bytes().all(|b| b.is_ascii_alphabetic());
     if !is_code {
         return Ok(None);
     }
     let lower = cc.to_ascii_lowercase();
-    let path = root.join("flags").join(&lower).join(format!("{lower}.gif"));
+    let path = root.join("flags").join(&lower).join(file);
     let canonical = match path.canonicalize() {
         Ok(canonical) => canonical,
         Err(err) if err.kind() == io::ErrorKind::NotFound => return Ok(None),
@@ -99,6 +112,29 @@ fn read_contained(root: &Path, cc: &str) -> io::Result<Option<Arc<[u8]>>> {
         Err(err) if err.kind() == io::ErrorKind::NotFound => Ok(None),
         Err(err) => Err(err),
     }
+}
+
+/// The name of a country's metadata file in the book's layout.
+const METADATA_FILE: &str = "metadata.json";
+
+/// `br.gif` for `BR`.
+fn flag_file(cc: &str) -> String {
+    format!("{}.gif", cc.to_ascii_lowercase())
+}
+
+/// The JSON the book's site has for a country, from our table. Only `iso_cc` and
+/// `country` are known here (`tld_cc` and `gec_cc` are not kept); flags3 reads
+/// only `country`.
+fn metadata_json(cc: &str, name: &str) -> String {
+    let escaped: String = name
+        .chars()
+        .flat_map(|c| match c {
+            '"' => vec!['\\', '"'],
+            '\\' => vec!['\\', '\\'],
+            c => vec![c],
+        })
+        .collect();
+    format!("{{\"iso_cc\": \"{cc}\", \"country\": \"{escaped}\"}}")
 }
 
 #[cfg(test)]
@@ -144,6 +180,23 @@ mod tests {
     fn missing_dir_is_a_readable_error() {
         let err = Source::dir(Path::new("/no/such/flags/dir")).unwrap_err();
         assert!(err.to_string().contains("/no/such/flags/dir"), "{err}");
+    }
+
+    #[test]
+    fn metadata_comes_from_the_table_or_the_tree() {
+        let generated = Source::Generated(Arc::new(FlagImages::new()));
+        let json = generated.metadata("CI").unwrap().unwrap();
+        assert_eq!(
+            &json[..],
+            "{\"iso_cc\": \"CI\", \"country\": \"Côte d'Ivoire\"}".as_bytes()
+        );
+        assert_eq!(generated.metadata("XX").unwrap(), None);
+        let root = temp_tree("meta");
+        std::fs::write(root.join("flags/br/metadata.json"), b"{}").unwrap();
+        let dir = Source::dir(&root).unwrap();
+        assert_eq!(dir.metadata("BR").unwrap().as_deref(), Some(&b"{}"[..]));
+        assert_eq!(dir.metadata("CN").unwrap(), None);
+        std::fs::remove_dir_all(&root).unwrap();
     }
 
     #[test]
