@@ -37,7 +37,7 @@ use std::rc::Rc;
 use crate::body::BodyDecoder;
 use crate::builder::{ClientBuilder, Config};
 use crate::conn::{Conn, Deadline};
-use crate::error::Error;
+use crate::error::{Error, TimeoutPhase};
 use crate::framing::framing;
 use crate::head::{HeadReader, ResponseHead};
 use crate::pool::Pool;
@@ -222,13 +222,15 @@ async fn send_once(
     }
 }
 
-/// Resolves the URL's host and opens a new connection.
+/// Resolves the URL's host and opens a new connection, both within the connect timeout.
 async fn connect(inner: &Inner, url: &Url, deadline: &Deadline) -> Result<Conn, Error> {
-    let timeout = inner.config.connect_timeout;
-    let addrs = deadline
-        .run(crate::TimeoutPhase::Connect, timeout, resolve(url))
-        .await??;
-    Conn::connect(&addrs, &url.authority(), timeout, deadline).await
+    let attempt = async {
+        let addrs = resolve(url).await?;
+        Conn::connect(&addrs, &url.authority()).await
+    };
+    deadline
+        .run(TimeoutPhase::Connect, inner.config.connect_timeout, attempt)
+        .await?
 }
 
 /// Writes the request and reads the response head on `conn`.

@@ -83,30 +83,24 @@ pub(crate) struct Conn {
 }
 
 impl Conn {
-    /// Connects to the first of `addrs` that accepts, within the connect timeout.
-    pub(crate) async fn connect(
-        addrs: &[SocketAddr],
-        authority: &str,
-        connect_timeout: Duration,
-        deadline: &Deadline,
-    ) -> Result<Conn, Error> {
-        let attempt = async {
-            let mut last = io::Error::new(io::ErrorKind::NotFound, "no addresses to connect to");
-            for addr in addrs {
-                match TcpStream::connect(*addr).await {
-                    Ok(stream) => return Ok(stream),
-                    Err(e) => last = e,
+    /// Connects to the first of `addrs` that accepts. The caller applies the connect timeout
+    /// (around resolving and connecting together).
+    pub(crate) async fn connect(addrs: &[SocketAddr], authority: &str) -> Result<Conn, Error> {
+        let mut last = io::Error::new(io::ErrorKind::NotFound, "no addresses to connect to");
+        let mut connected = None;
+        for addr in addrs {
+            match TcpStream::connect(*addr).await {
+                Ok(stream) => {
+                    connected = Some(stream);
+                    break;
                 }
+                Err(e) => last = e,
             }
-            Err(last)
-        };
-        let stream = deadline
-            .run(TimeoutPhase::Connect, connect_timeout, attempt)
-            .await?
-            .map_err(|source| Error::Connect {
-                addr: authority.to_string(),
-                source,
-            })?;
+        }
+        let stream = connected.ok_or_else(|| Error::Connect {
+            addr: authority.to_string(),
+            source: last,
+        })?;
         // Requests are written in one piece and must not wait for an ACK (Nagle's algorithm).
         stream.set_nodelay(true)?;
         Ok(Conn {
