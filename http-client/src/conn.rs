@@ -22,9 +22,9 @@ use runtime::net::TcpStream;
 
 use crate::error::{Error, TimeoutPhase};
 
-/// Bytes asked for per `read` call. 16 KiB is what hyper starts its read buffer at
-/// (`INIT_BUFFER_SIZE` is 8 KiB and grows); a flag image is a few KiB, so one read usually
-/// brings head and body together.
+/// Bytes asked for per `read` call. hyper starts at 8 KiB (`INIT_BUFFER_SIZE`) and adapts the
+/// size to what reads return; a fixed 16 KiB is simpler and large enough that a flag image
+/// (a few KiB) usually arrives with its head in one read.
 const READ_CHUNK: usize = 16 * 1024;
 
 /// When a request must be finished, if it has a total timeout.
