@@ -211,3 +211,39 @@ fn addresses_and_nodelay() {
         assert!(stream.nodelay().unwrap());
     });
 }
+
+/// The backlog the kernel reports for a listening port: `ss` prints it as
+/// the Send-Q column of a LISTEN socket.
+fn listen_backlog(port: u16) -> u32 {
+    let output = std::process::Command::new("ss")
+        .args(["-ltnH", &format!("sport = :{port}")])
+        .output()
+        .expect("`ss` (from iproute2) runs; .ci/run installs it when missing");
+    let text = String::from_utf8_lossy(&output.stdout);
+    let line = text
+        .lines()
+        .next()
+        .unwrap_or_else(|| panic!("no LISTEN line for port {port}: {text:?}"));
+    line.split_whitespace()
+        .nth(2)
+        .and_then(|q| q.parse().ok())
+        .unwrap_or_else(|| panic!("no Send-Q in {line:?}"))
+}
+
+#[test]
+fn listeners_queue_tokios_1024_connections_or_what_bind_with_backlog_asks() {
+    let somaxconn: u32 = std::fs::read_to_string("/proc/sys/net/core/somaxconn")
+        .ok()
+        .and_then(|s| s.trim().parse().ok())
+        .unwrap_or(u32::MAX);
+    run(async {
+        let default = TcpListener::bind(loopback()).unwrap();
+        let port = default.local_addr().unwrap().port();
+        assert_eq!(
+            listen_backlog(port),
+            runtime::net::DEFAULT_BACKLOG.min(somaxconn)
+        );
+        let small = TcpListener::bind_with_backlog(loopback(), 7).unwrap();
+        assert_eq!(listen_backlog(small.local_addr().unwrap().port()), 7);
+    });
+}

@@ -16,5 +16,5 @@ mod tcp_listener;
 mod tcp_stream;
 
 pub use lookup::lookup_host;
-pub use tcp_listener::TcpListener;
+pub use tcp_listener::{DEFAULT_BACKLOG, TcpListener};
 pub use tcp_stream::TcpStream;

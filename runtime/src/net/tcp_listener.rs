@@ -1,9 +1,11 @@
 //! [`TcpListener`] [asyncio.start_server's listening socket].
 
+use std::ffi::c_int;
 use std::fmt;
 use std::future::poll_fn;
 use std::io;
 use std::net::SocketAddr;
+use std::os::fd::{AsFd, AsRawFd, BorrowedFd, RawFd};
 
 use super::TcpStream;
 use crate::reactor::{Direction, Registration};
@@ -28,9 +30,22 @@ pub struct TcpListener {
 }
 
 impl TcpListener {
-    /// Binds and listens on `addr` (port 0 picks a free port).
+    /// Binds and listens on `addr` (port 0 picks a free port), with a
+    /// listen backlog of [`DEFAULT_BACKLOG`] connections.
     pub fn bind(addr: SocketAddr) -> io::Result<TcpListener> {
+        TcpListener::bind_with_backlog(addr, DEFAULT_BACKLOG)
+    }
+
+    /// Binds and listens on `addr`, letting the kernel queue up to `backlog`
+    /// connections that have not been accepted yet (capped by the kernel's
+    /// `net.core.somaxconn`).
+    ///
+    /// The backlog matters for bursts: when 194 flag downloads connect at
+    /// once and the queue holds fewer, the kernel drops the extra SYNs and
+    /// those clients retry only after a second.
+    pub fn bind_with_backlog(addr: SocketAddr, backlog: u32) -> io::Result<TcpListener> {
         let mut io = mio::net::TcpListener::bind(addr)?;
+        set_backlog(&io, backlog)?;
         let registration = Registration::new(&mut io)?;
         Ok(TcpListener { io, registration })
     }
@@ -48,6 +63,46 @@ impl TcpListener {
     /// The address the listener is bound to.
     pub fn local_addr(&self) -> io::Result<SocketAddr> {
         self.io.local_addr()
+    }
+}
+
+/// tokio's listen backlog (`TcpListener::bind` calls `listen(1024)`).
+/// mio's `bind`, like std's, asks for 128.
+pub const DEFAULT_BACKLOG: u32 = 1024;
+
+/// Calls `listen(2)` again on a listening socket, which on Linux and the
+/// BSDs only changes its backlog.
+///
+/// mio and std choose the backlog themselves and offer no way to pass one;
+/// tokio goes through the `socket2` crate. We declare the one libc function
+/// we need instead of adding a dependency to the runtime.
+fn set_backlog(listener: &mio::net::TcpListener, backlog: u32) -> io::Result<()> {
+    unsafe extern "C" {
+        /// `int listen(int sockfd, int backlog)` from the C library.
+        fn listen(sockfd: c_int, backlog: c_int) -> c_int;
+    }
+    let backlog = c_int::try_from(backlog).unwrap_or(c_int::MAX);
+    // SAFETY: `listen` takes two integers and touches no memory of ours. The
+    // descriptor is valid for the call: `listener` owns it and is borrowed
+    // for the duration. A bad value makes `listen` fail with an errno, which
+    // is turned into an `io::Error` below, never undefined behaviour.
+    let result = unsafe { listen(listener.as_raw_fd(), backlog) };
+    if result == 0 {
+        Ok(())
+    } else {
+        Err(io::Error::last_os_error())
+    }
+}
+
+impl AsFd for TcpListener {
+    fn as_fd(&self) -> BorrowedFd<'_> {
+        self.io.as_fd()
+    }
+}
+
+impl AsRawFd for TcpListener {
+    fn as_raw_fd(&self) -> RawFd {
+        self.io.as_raw_fd()
     }
 }
 
