@@ -196,6 +196,25 @@ fn injected_faults_are_what_the_client_sees() {
 }
 
 #[test]
+fn the_reset_fault_is_a_real_tcp_reset() {
+    use std::io::{Read, Write};
+    let (_server, addr) =
+        start_serve(&["--error-rate", "1", "--error-kinds", "reset", "--seed", "1"]);
+    let mut stream = std::net::TcpStream::connect(addr).expect("connect");
+    stream
+        .set_read_timeout(Some(std::time::Duration::from_secs(10)))
+        .expect("timeout");
+    stream
+        .write_all(b"GET /flags/br/br.gif HTTP/1.1\r\n\r\n")
+        .expect("request");
+    let mut buf = [0u8; 64];
+    let err = stream
+        .read(&mut buf)
+        .expect_err("a reset, not a response or EOF");
+    assert_eq!(err.kind(), std::io::ErrorKind::ConnectionReset, "{err}");
+}
+
+#[test]
 fn metadata_json_gives_flags3_the_country_name() {
     let (_server, addr) = start_serve(&[]);
     let script = format!(

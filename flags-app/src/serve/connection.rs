@@ -123,7 +123,11 @@ pub async fn handle_connection(mut stream: TcpStream, shared: Rc<Shared>) {
             Some(fault) => inject(&mut stream, &response, fault).await,
         };
         if !matches!(keep_open, Ok(true)) {
-            let _ = stream.shutdown(Shutdown::Both);
+            // A reset must reach the client as RST: a shutdown would send a
+            // FIN first (see reset.rs), so that fault just drops the stream.
+            if fault != Some(Fault::Reset) {
+                let _ = stream.shutdown(Shutdown::Both);
+            }
             return;
         }
     }
