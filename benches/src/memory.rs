@@ -46,8 +46,8 @@ impl Case {
     pub fn describe(self) -> String {
         match self {
             Case::Baseline => "baseline (empty runtime)".to_string(),
-            Case::IdleTasks => format!("{MEMORY_IDLE_TASKS} idle tasks"),
-            Case::ArmedTimers => format!("{MEMORY_ARMED_TIMERS} armed timers"),
+            Case::IdleTasks => format!("{} idle tasks", thousands(MEMORY_IDLE_TASKS)),
+            Case::ArmedTimers => format!("{} armed timers", thousands(MEMORY_ARMED_TIMERS)),
         }
     }
 }
@@ -173,6 +173,19 @@ pub fn parse_vm_hwm(status: &str) -> Option<u64> {
     let mut words = line["VmHWM:".len()..].split_whitespace();
     let value = words.next()?.parse().ok()?;
     (words.next() == Some("kB")).then_some(value)
+}
+
+/// `n` with a comma every three digits, e.g. `1,000,000`.
+pub fn thousands(n: usize) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, digit) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(digit);
+    }
+    out
 }
 
 /// KiB as MiB with one decimal, e.g. `12.3 MiB`.

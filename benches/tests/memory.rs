@@ -1,6 +1,6 @@
 //! The memory binary's reading of `/proc/self/status`.
 
-use benches::memory::{format_kib, parse_vm_hwm, peak_rss_kib};
+use benches::memory::{format_kib, parse_vm_hwm, peak_rss_kib, thousands};
 
 #[test]
 fn vm_hwm_is_read_in_kib() {
@@ -31,4 +31,13 @@ fn this_process_has_a_peak_that_grows_with_a_touched_allocation() {
 #[test]
 fn kib_print_as_mib() {
     assert_eq!(format_kib(1536), "1.5 MiB");
+}
+
+#[test]
+fn counts_print_with_thousands_separators() {
+    assert_eq!(thousands(0), "0");
+    assert_eq!(thousands(999), "999");
+    assert_eq!(thousands(1_000), "1,000");
+    assert_eq!(thousands(100_000), "100,000");
+    assert_eq!(thousands(1_000_000), "1,000,000");
 }
