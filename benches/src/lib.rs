@@ -26,8 +26,14 @@
 //! - A runtime is built once per bench function; one criterion iteration is
 //!   one `block_on` that does the whole workload (1,000 spawns, 1,000 round
 //!   trips, ...), so the per-iteration figure is the cost of the batch.
+//!   The exception is `flags_all`, which measures the downloader as the
+//!   `flags` command runs it: each iteration builds its runtime (ours inside
+//!   `flags_app::download::download`, tokio's in the bench), on both sides.
 //! - Network peers that are not under test (the HTTP server) run on std
 //!   threads outside both runtimes.
+//!
+//! The README beside this crate holds the latest figures and what we found
+//! tokio does differently where the two are close.
 
 pub mod chart;
 pub mod estimates;
