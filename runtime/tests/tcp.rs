@@ -247,3 +247,25 @@ fn listeners_queue_tokios_1024_connections_or_what_bind_with_backlog_asks() {
         assert_eq!(listen_backlog(small.local_addr().unwrap().port()), 7);
     });
 }
+
+#[test]
+fn the_eof_that_arrives_with_the_last_data_is_seen_after_a_short_read() {
+    // The peer's last bytes and its FIN come in one readiness edge. The short
+    // read clears "readable"; the EOF must still be found without another edge.
+    let (first, second) = run(async {
+        let listener = TcpListener::bind(loopback()).unwrap();
+        let addr = listener.local_addr().unwrap();
+        let writer = spawn(async move {
+            let (mut stream, _) = listener.accept().await.unwrap();
+            stream.write_all(b"last words").await.unwrap();
+        });
+        let mut reader = TcpStream::connect(addr).await.unwrap();
+        writer.await.unwrap();
+        runtime::time::sleep(Duration::from_millis(50)).await;
+        let mut buf = [0u8; 64];
+        let first = reader.read(&mut buf).await.unwrap();
+        let second = reader.read(&mut buf).await.unwrap();
+        (first, second)
+    });
+    assert_eq!((first, second), (10, 0));
+}

@@ -64,11 +64,20 @@ impl TcpStream {
     /// is. `Ok(0)` means the peer closed its side (or `buf` is empty).
     pub async fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
         let this = &*self;
-        poll_fn(|cx| {
+        let len = buf.len();
+        let n = poll_fn(|cx| {
             this.registration
                 .poll_io(cx, Direction::Read, || (&this.io).read(buf))
         })
-        .await
+        .await?;
+        // A short read drained the socket's receive buffer: the next read
+        // could only say `WouldBlock`, so wait for the next event instead of
+        // paying that syscall (tokio does the same). Not after EOF (`n == 0`):
+        // the hang-up event is not repeated, and the next read must see it.
+        if n > 0 && n < len {
+            this.registration.clear_ready(Direction::Read);
+        }
+        Ok(n)
     }
 
     /// Reads without waiting: `WouldBlock` if nothing is there yet, `Ok(0)`
@@ -102,11 +111,17 @@ impl TcpStream {
     /// Writes some of `buf`, waiting until at least one byte fits.
     pub async fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
         let this = &*self;
-        poll_fn(|cx| {
+        let n = poll_fn(|cx| {
             this.registration
                 .poll_io(cx, Direction::Write, || (&this.io).write(buf))
         })
-        .await
+        .await?;
+        // A short write filled the send buffer: the next write would only
+        // say `WouldBlock` (the same reasoning as in `read`).
+        if n > 0 && n < buf.len() {
+            this.registration.clear_ready(Direction::Write);
+        }
+        Ok(n)
     }
 
     /// Writes all of `buf` [StreamWriter.write + drain].

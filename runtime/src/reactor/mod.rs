@@ -31,6 +31,13 @@
 //! Spurious events are harmless: they set a flag, the next call gets
 //! `WouldBlock`, and the flag is cleared again, as mio's docs prescribe.
 //!
+//! A socket's *stream* may also clear a flag after a short read or write
+//! (fewer bytes than asked for): the kernel buffer is then empty (or full),
+//! and the next call could only say `WouldBlock`. That is only safe because
+//! hang-ups are remembered apart, in the sticky `read_closed` and
+//! `write_closed` flags: the last data and the peer's FIN often come in one
+//! edge, and the EOF must still be found after the data was read.
+//!
 //! ## Tokens
 //!
 //! A socket's token is its slab index. [`WAKE_TOKEN`] is reserved for the
@@ -68,6 +75,15 @@ pub(crate) struct IoSlot {
     readable: bool,
     /// "Maybe writable": set by events, cleared after a write's `WouldBlock`.
     writable: bool,
+    /// The peer closed its sending side, or the socket has an error. Sticky:
+    /// once set, reads never wait again (they return EOF or the error). Kept
+    /// apart from `readable` because the hang-up often comes in the same
+    /// edge as the last data, and a reader that clears `readable` after that
+    /// data must still find the EOF.
+    read_closed: bool,
+    /// Our sending side can no longer write (the peer reset, or an error).
+    /// Sticky, like `read_closed`.
+    write_closed: bool,
     /// The task waiting to read, if any.
     reader: Option<Waker>,
     /// The task waiting to write (or to finish connecting), if any.
@@ -180,8 +196,16 @@ impl Reactor {
             return true;
         };
         let (ready, stored, task) = match direction {
-            Direction::Read => (slot.readable, &mut slot.reader, &mut slot.reader_task),
-            Direction::Write => (slot.writable, &mut slot.writer, &mut slot.writer_task),
+            Direction::Read => (
+                slot.readable || slot.read_closed,
+                &mut slot.reader,
+                &mut slot.reader_task,
+            ),
+            Direction::Write => (
+                slot.writable || slot.write_closed,
+                &mut slot.writer,
+                &mut slot.writer_task,
+            ),
         };
         if ready {
             return true;
@@ -241,6 +265,12 @@ impl Reactor {
                 // as readable, and so on): the next call then returns the
                 // EOF or the error instead of waiting forever.
                 let token = event.token().0;
+                if event.is_read_closed() || event.is_error() {
+                    slot.read_closed = true;
+                }
+                if event.is_write_closed() || event.is_error() {
+                    slot.write_closed = true;
+                }
                 if event.is_readable() || event.is_read_closed() || event.is_error() {
                     slot.readable = true;
                     if let Some(waker) = slot.reader.take() {
