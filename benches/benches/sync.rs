@@ -1,5 +1,6 @@
 //! Task coordination: `ping_pong` (oneshot), `request_reply` (mpsc),
-//! `semaphore_uncontended` and `semaphore_contended`.
+//! `semaphore_uncontended`, `semaphore_contended`, and the blocking pool's
+//! `spawn_blocking_round_trip`.
 //!
 //! ```text
 //! cargo bench -p benches --bench sync
@@ -15,7 +16,8 @@ use std::rc::Rc;
 use std::sync::Arc;
 
 use benches::params::{
-    CHANNEL_CAPACITY, PING_PONGS, REQUESTS, SEMAPHORE_ACQUIRES, SEMAPHORE_PERMITS, SEMAPHORE_TASKS,
+    BLOCKING_ROUND_TRIPS, CHANNEL_CAPACITY, PING_PONGS, REQUESTS, SEMAPHORE_ACQUIRES,
+    SEMAPHORE_PERMITS, SEMAPHORE_TASKS,
 };
 use benches::rt;
 use criterion::{Criterion, criterion_group, criterion_main};
@@ -236,11 +238,41 @@ fn semaphore_contended(c: &mut Criterion) {
     group.finish();
 }
 
+/// `BLOCKING_ROUND_TRIPS` jobs sent to the blocking pool and awaited one
+/// after another; the pool's thread is warm after the first.
+fn spawn_blocking_round_trip(c: &mut Criterion) {
+    let mut group = c.benchmark_group("spawn_blocking_round_trip");
+    let this = rt::this();
+    group.bench_function("this", |b| {
+        b.iter(|| {
+            this.block_on(async {
+                for i in 0..BLOCKING_ROUND_TRIPS {
+                    let out = runtime::spawn_blocking(move || black_box(i)).await;
+                    assert_eq!(out.expect("job ran"), i);
+                }
+            })
+        })
+    });
+    let tokio = rt::tokio();
+    group.bench_function("tokio", |b| {
+        b.iter(|| {
+            tokio.block_on(async {
+                for i in 0..BLOCKING_ROUND_TRIPS {
+                    let out = tokio::task::spawn_blocking(move || black_box(i)).await;
+                    assert_eq!(out.expect("job ran"), i);
+                }
+            })
+        })
+    });
+    group.finish();
+}
+
 criterion_group!(
     benches,
     ping_pong,
     request_reply,
     semaphore_uncontended,
-    semaphore_contended
+    semaphore_contended,
+    spawn_blocking_round_trip
 );
 criterion_main!(benches);

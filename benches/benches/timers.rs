@@ -1,5 +1,5 @@
-//! Timers: `timers_register_cancel`, `timers_fire_1ms` and
-//! `timers_insert_cancel_100k`.
+//! Timers: `timers_register_cancel`, `timers_fire_1ms`,
+//! `timers_insert_cancel_100k` and `timeout_ready`.
 //!
 //! ```text
 //! cargo bench -p benches --bench timers
@@ -14,6 +14,8 @@
 //!   itself (plus up to a tick of lateness on either side).
 //! - `timers_insert_cancel_100k`: `TIMERS_INSERTED` sleeps armed at once,
 //!   then all dropped: the wheel with many entries per slot and level.
+//! - `timeout_ready`: `TIMEOUTS_READY` times, `timeout` around a future that
+//!   is ready at once: the cost of the wrapper when no timer is ever needed.
 //!
 //! Both sides box each stored sleep (`Box::pin`): tokio's `Sleep` is
 //! `!Unpin` and needs it to be polled from a `Vec`; ours is `Unpin` and would
@@ -24,7 +26,8 @@ use std::pin::{Pin, pin};
 use std::task::Poll;
 
 use benches::params::{
-    TIMER_FAR_DELAY, TIMER_FIRE_DELAY, TIMER_REGISTER_CANCEL, TIMERS_FIRED, TIMERS_INSERTED,
+    TIMEOUTS_READY, TIMER_FAR_DELAY, TIMER_FIRE_DELAY, TIMER_REGISTER_CANCEL, TIMERS_FIRED,
+    TIMERS_INSERTED,
 };
 use benches::rt;
 use criterion::{Criterion, criterion_group, criterion_main};
@@ -137,8 +140,36 @@ fn timers_insert_cancel_100k(c: &mut Criterion) {
     group.finish();
 }
 
+fn timeout_ready(c: &mut Criterion) {
+    let mut group = c.benchmark_group("timeout_ready");
+    let this = rt::this();
+    group.bench_function("this", |b| {
+        b.iter(|| {
+            this.block_on(async {
+                for i in 0..TIMEOUTS_READY {
+                    let out = runtime::time::timeout(TIMER_FAR_DELAY, async { i }).await;
+                    std::hint::black_box(out.ok());
+                }
+            })
+        })
+    });
+    let tokio = rt::tokio();
+    group.bench_function("tokio", |b| {
+        b.iter(|| {
+            tokio.block_on(async {
+                for i in 0..TIMEOUTS_READY {
+                    let out = tokio::time::timeout(TIMER_FAR_DELAY, async { i }).await;
+                    std::hint::black_box(out.ok());
+                }
+            })
+        })
+    });
+    group.finish();
+}
+
 criterion_group!(
     benches,
+    timeout_ready,
     timers_register_cancel,
     timers_fire_1ms,
     timers_insert_cancel_100k

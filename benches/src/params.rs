@@ -33,9 +33,16 @@ pub const SEMAPHORE_ACQUIRES: usize = 1_000;
 /// Tasks competing in `semaphore_contended`.
 pub const SEMAPHORE_TASKS: usize = 6;
 
-/// Permits of the contended semaphore: fewer than the tasks, so that tasks
-/// queue (each holds its permit across a `yield_now`).
-pub const SEMAPHORE_PERMITS: usize = 2;
+/// Permits of the contended semaphore: one, as the runtime issue asks, so
+/// that five of the six tasks always queue (each holds its permit across a
+/// `yield_now`).
+pub const SEMAPHORE_PERMITS: usize = 1;
+
+/// `timeout` calls around an already-ready future in `timeout_ready`.
+pub const TIMEOUTS_READY: usize = 1_000;
+
+/// Round trips to the blocking pool in `spawn_blocking_round_trip`.
+pub const BLOCKING_ROUND_TRIPS: usize = 100;
 
 /// Sleeps registered then dropped, one at a time, in `timers_register_cancel`.
 pub const TIMER_REGISTER_CANCEL: usize = 1_000;
