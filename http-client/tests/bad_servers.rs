@@ -163,14 +163,7 @@ fn an_idle_connection_closed_by_the_server_is_replaced() {
     });
     runtime::run(async {
         let client = Client::new();
-        let body = client
-            .get(&server.url("/"))
-            .send()
-            .await
-            .unwrap()
-            .bytes()
-            .await
-            .unwrap();
+        let body = util::get_body(&client, &server.url("/")).await;
         assert_eq!(body, b"ok");
         // Give the server time to close, as an idle timeout would.
         runtime::time::sleep(Duration::from_millis(100)).await;
@@ -197,23 +190,9 @@ fn a_reused_connection_that_dies_before_answering_is_retried_once() {
     });
     runtime::run(async {
         let client = Client::new();
-        let first = client
-            .get(&server.url("/"))
-            .send()
-            .await
-            .unwrap()
-            .bytes()
-            .await
-            .unwrap();
+        let first = util::get_body(&client, &server.url("/")).await;
         assert_eq!(first, b"first");
-        let second = client
-            .get(&server.url("/"))
-            .send()
-            .await
-            .unwrap()
-            .bytes()
-            .await
-            .unwrap();
+        let second = util::get_body(&client, &server.url("/")).await;
         assert_eq!(second, b"first");
     });
     assert_eq!(server.connection_count(), 2);
@@ -229,14 +208,7 @@ fn a_post_on_a_dying_reused_connection_is_not_retried() {
     });
     runtime::run(async {
         let client = Client::new();
-        client
-            .get(&server.url("/"))
-            .send()
-            .await
-            .unwrap()
-            .bytes()
-            .await
-            .unwrap();
+        util::get_body(&client, &server.url("/")).await;
         let err = client
             .request(http_client::Method::Post, &server.url("/"))
             .body("data")

@@ -67,14 +67,7 @@ fn bodiless_responses_release_the_connection_without_reading() {
             let resp = client.get(&server.url("/")).send().await.unwrap();
             assert_eq!(resp.status(), expected);
         }
-        let body = client
-            .get(&server.url("/"))
-            .send()
-            .await
-            .unwrap()
-            .bytes()
-            .await
-            .unwrap();
+        let body = util::get_body(&client, &server.url("/")).await;
         assert_eq!(body, b"last");
     });
     assert_eq!(
@@ -121,14 +114,7 @@ fn http_1_0_closes_unless_keep_alive_is_announced() {
     runtime::run(async {
         let client = Client::new();
         for want in [b"a", b"b", b"c"] {
-            let body = client
-                .get(&server.url("/"))
-                .send()
-                .await
-                .unwrap()
-                .bytes()
-                .await
-                .unwrap();
+            let body = util::get_body(&client, &server.url("/")).await;
             assert_eq!(body, want);
         }
     });
@@ -222,23 +208,9 @@ fn a_connection_idle_longer_than_the_idle_timeout_is_not_reused() {
         let client = Client::builder()
             .idle_timeout(std::time::Duration::from_millis(100))
             .build();
-        let a = client
-            .get(&server.url("/"))
-            .send()
-            .await
-            .unwrap()
-            .bytes()
-            .await
-            .unwrap();
+        let a = util::get_body(&client, &server.url("/")).await;
         runtime::time::sleep(std::time::Duration::from_millis(300)).await;
-        let b = client
-            .get(&server.url("/"))
-            .send()
-            .await
-            .unwrap()
-            .bytes()
-            .await
-            .unwrap();
+        let b = util::get_body(&client, &server.url("/")).await;
         assert_eq!((a.as_slice(), b.as_slice()), (&b"a"[..], &b"b"[..]));
     });
     assert_eq!(server.connection_count(), 2);

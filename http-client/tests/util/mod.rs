@@ -306,3 +306,10 @@ pub fn send(stream: &mut TcpStream, bytes: &[u8]) {
     let _ = stream.write_all(bytes);
     let _ = stream.flush();
 }
+
+/// GETs `url` and returns the whole body, panicking (this is a test) on any
+/// error: the happy path that many tests take before the step they check.
+pub async fn get_body(client: &http_client::Client, url: &str) -> Vec<u8> {
+    let response = client.get(url).send().await.unwrap();
+    response.bytes().await.unwrap()
+}
