@@ -7,7 +7,7 @@ use std::io::{BufRead, BufReader};
 use std::process::{Command, Stdio};
 
 use flags_app::gifgen::FlagImages;
-use util::{ChildGuard, Counts, TempDir, counts, files, run_flags};
+use util::{ChildGuard, Counts, TempDir, counts, files, require, run_flags};
 
 #[test]
 fn downloads_from_python_http_server() {
@@ -19,6 +19,7 @@ fn downloads_from_python_http_server() {
         let gif = images.get(&cc.to_ascii_uppercase()).expect("known code");
         std::fs::write(folder.join(format!("{cc}.gif")), &gif[..]).expect("write gif");
     }
+    require("python3", "python3");
     let child = Command::new("python3")
         .args(["-u", "-m", "http.server", "--bind", "127.0.0.1", "0"])
         .current_dir(&site.path)
@@ -26,10 +27,7 @@ fn downloads_from_python_http_server() {
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
         .spawn();
-    let Ok(mut child) = child else {
-        eprintln!("python3 is not installed; skipping");
-        return;
-    };
+    let mut child = child.expect("start python3 -m http.server");
     let stdout = child.stdout.take().expect("piped");
     let _guard = ChildGuard { child };
     let mut banner = String::new();

@@ -10,7 +10,7 @@ use std::process::Command;
 use std::time::Duration;
 
 use flags_app::gifgen::FlagImages;
-use util::{TempDir, start_serve};
+use util::{TempDir, python3_stdout, require, start_serve};
 
 /// Generous bound for any single read from the server in these tests.
 const IO_LIMIT: Duration = Duration::from_secs(10);
@@ -122,6 +122,7 @@ fn curl_downloads_the_same_bytes_the_generator_makes() {
     let (_server, addr) = start_serve(&[]);
     let dir = TempDir::new("curl");
     let out = dir.path.join("br.gif");
+    require("curl", "curl");
     let status = Command::new("curl")
         .args([
             "--silent",
@@ -133,11 +134,8 @@ fn curl_downloads_the_same_bytes_the_generator_makes() {
         ])
         .arg(&out)
         .arg(format!("http://{addr}/flags/br/br.gif"))
-        .status();
-    let Ok(status) = status else {
-        eprintln!("curl is not installed; skipping");
-        return;
-    };
+        .status()
+        .expect("run curl");
     assert!(status.success());
     assert_eq!(
         std::fs::read(&out).expect("curl output"),
@@ -151,16 +149,8 @@ fn python_urllib_downloads_the_same_bytes_the_generator_makes() {
     let script = format!(
         "import sys, urllib.request\nsys.stdout.buffer.write(urllib.request.urlopen('http://{addr}/flags/cn/cn.gif', timeout=10).read())"
     );
-    let Ok(output) = Command::new("python3").args(["-c", &script]).output() else {
-        eprintln!("python3 is not installed; skipping");
-        return;
-    };
-    assert!(
-        output.status.success(),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    assert_eq!(output.stdout, expected_gif("CN"));
+    let stdout = python3_stdout(&script);
+    assert_eq!(stdout, expected_gif("CN"));
 }
 
 #[test]
@@ -197,12 +187,11 @@ fn injected_faults_are_what_the_client_sees() {
 
 #[test]
 fn the_reset_fault_is_a_real_tcp_reset() {
-    use std::io::{Read, Write};
     let (_server, addr) =
         start_serve(&["--error-rate", "1", "--error-kinds", "reset", "--seed", "1"]);
-    let mut stream = std::net::TcpStream::connect(addr).expect("connect");
+    let mut stream = TcpStream::connect(addr).expect("connect");
     stream
-        .set_read_timeout(Some(std::time::Duration::from_secs(10)))
+        .set_read_timeout(Some(Duration::from_secs(10)))
         .expect("timeout");
     stream
         .write_all(b"GET /flags/br/br.gif HTTP/1.1\r\n\r\n")
@@ -220,17 +209,6 @@ fn metadata_json_gives_flags3_the_country_name() {
     let script = format!(
         "import json, urllib.request\nprint(json.load(urllib.request.urlopen('http://{addr}/flags/ci/metadata.json', timeout=10))['country'])"
     );
-    let Ok(output) = Command::new("python3").args(["-c", &script]).output() else {
-        eprintln!("python3 is not installed; skipping");
-        return;
-    };
-    assert!(
-        output.status.success(),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    assert_eq!(
-        String::from_utf8_lossy(&output.stdout).trim(),
-        "Côte d'Ivoire"
-    );
+    let stdout = python3_stdout(&script);
+    assert_eq!(String::from_utf8_lossy(&stdout).trim(), "Côte d'Ivoire");
 }

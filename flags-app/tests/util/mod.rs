@@ -176,3 +176,33 @@ pub fn start_serve(extra: &[&str]) -> (ChildGuard, SocketAddr) {
         .unwrap_or_else(|| panic!("no address in banner {first:?}"));
     (guard, addr)
 }
+
+/// Makes sure a peer program that a test drives (curl, python3, kill) is on
+/// the PATH. A missing one fails the test with a message that says how to get
+/// it, rather than letting the test pass without checking anything; `.ci/run`
+/// installs them all.
+pub fn require(program: &str, package: &str) {
+    let found = std::env::var_os("PATH")
+        .map(|paths| std::env::split_paths(&paths).any(|dir| dir.join(program).is_file()))
+        .unwrap_or(false);
+    assert!(
+        found,
+        "`{program}` is not installed; this test uses it as a real peer \
+         (apt-get install {package}, as .ci/run does)"
+    );
+}
+
+/// Runs `python3 -c script`, checks that it succeeded, and returns its stdout.
+pub fn python3_stdout(script: &str) -> Vec<u8> {
+    require("python3", "python3");
+    let output = Command::new("python3")
+        .args(["-c", script])
+        .output()
+        .expect("run python3");
+    assert!(
+        output.status.success(),
+        "python3 failed: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    output.stdout
+}
