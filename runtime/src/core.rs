@@ -37,6 +37,32 @@ use crate::trace::trace;
 /// interrupts the loop's `epoll_wait` through a `mio::Waker` (an eventfd on
 /// Linux). `notified` saves the eventfd write when the loop has already been
 /// nudged and has not yet drained the channel.
+///
+/// ## Why no wake is stranded in the channel
+///
+/// The pusher sends, then sets `notified` with `swap(true, Release)`; the
+/// loop's drain clears it with `swap(false, Acquire)`, then empties the
+/// channel. Both are read-modify-writes, so one of them comes first in the
+/// flag's modification order:
+///
+/// - the pusher's swap first: the drain's swap reads its `true` (or a later
+///   pusher's, which continues the release sequence) and synchronises with
+///   it, so the message sent before it is visible and drained;
+/// - the drain's swap first: the pusher reads `false` and writes the
+///   eventfd, so the loop's next `epoll_wait` returns at once.
+///
+/// A `true` that the loop has not cleared yet always belongs to a pusher
+/// that wrote (or is about to write) the eventfd, and every `epoll_wait`
+/// that consumes that event is followed by a drain, so a message is never
+/// left waiting behind a sleeping loop. A plain `store(false)` in the drain
+/// would break the first case: it reads nothing, so the pusher could still
+/// see the old `true` and skip the eventfd while the drain missed its
+/// message. (Miri has not caught that one in `tests/wake_race.rs`: the
+/// loop's later looks at the channel, in `next_task` and `has_ready_work`,
+/// usually find the message anyway. The argument above is what rules it
+/// out.) (tokio's current-thread scheduler takes a mutex for its remote
+/// queue and unparks the driver on every remote schedule; the flag here saves
+/// the eventfd write when wakes come in bursts.)
 pub(crate) struct RemoteQueue {
     /// The id of the runtime this queue belongs to; a waker compares it with
     /// the current thread's runtime to choose the local path.
@@ -46,6 +72,7 @@ pub(crate) struct RemoteQueue {
     /// Interrupts the loop's poll.
     waker: mio::Waker,
     /// True from the first remote wake until the loop drains the channel.
+    /// Set by pushers (Release), cleared by the loop (Acquire); see above.
     notified: AtomicBool,
 }
 
@@ -56,7 +83,8 @@ impl RemoteQueue {
             // The runtime is gone; there is nothing left to run the task.
             return;
         }
-        if !self.notified.swap(true, Ordering::AcqRel) {
+        // Release: the send above is visible to the drain that reads this.
+        if !self.notified.swap(true, Ordering::Release) {
             // An error means the poll instance is closed: the runtime is
             // shutting down and will not run the task anyway.
             let _ = self.waker.wake();
@@ -172,10 +200,11 @@ impl Core {
     }
 
     /// Moves every remote wake into the local queue. Clears `notified`
-    /// first: a wake that comes after the clear either is drained here or
-    /// writes the eventfd again, so none is stranded.
+    /// first, with an Acquire swap (see [`RemoteQueue`]): a wake that comes
+    /// after the clear either is drained here or writes the eventfd again,
+    /// so none is stranded.
     pub(crate) fn drain_remote(&self) {
-        self.remote.notified.store(false, Ordering::Release);
+        self.remote.notified.swap(false, Ordering::Acquire);
         let mut queue = self.run_queue.borrow_mut();
         for task in self.remote_inbox.try_iter() {
             self.count_remote_wake(&task);

@@ -74,7 +74,7 @@ impl Core {
                 if task.slot != MAIN_SLOT {
                     self.run_task(task);
                 } else if Arc::ptr_eq(&task, &main) {
-                    main.scheduled.store(false, Ordering::Release);
+                    main.clear_scheduled();
                     let started = self.poll_started(&main);
                     let polled = future.as_mut().poll(&mut cx);
                     self.poll_ended(&main, started, polled.is_ready());
@@ -90,8 +90,10 @@ impl Core {
 
     /// Polls one task, or drops it if its `JoinHandle` asked for an abort.
     fn run_task(&self, header: Arc<Header>) {
-        // Cleared before the poll: a wake during the poll queues it again.
-        header.scheduled.store(false, Ordering::Release);
+        // Cleared before the poll (rules 2 and C in `task/header.rs`): a wake
+        // during the poll queues the task again, and the poll sees what every
+        // earlier waker wrote.
+        header.clear_scheduled();
         let Some(task) = self.tasks.borrow().get(&header) else {
             return; // the task ended after this wake was queued
         };
@@ -162,8 +164,14 @@ impl Core {
         }
         // Step 3. Idle (nothing was runnable, the poll woke nothing, and no
         // blocking job can still wake a task) lets a paused clock jump to the
-        // next timer; see `time/driver.rs`.
-        let idle = !busy && !self.has_ready_work() && !self.paused_behind_blocking_jobs();
+        // next timer; see `time/driver.rs`. The pool's counts are read
+        // before the queues: a job wakes its task and only then, under the
+        // pool's mutex, counts itself done, so if the counts (read under
+        // that mutex) say no job is left, the wake of the last one is
+        // already in a queue where `has_ready_work` sees it. In the other
+        // order a job could finish between the two reads and the clock jump
+        // past its result.
+        let idle = !busy && !self.paused_behind_blocking_jobs() && !self.has_ready_work();
         let fired = self.timers.fire(idle);
         if fired > 0 {
             trace!(self.trace, "timer: {fired} fired");

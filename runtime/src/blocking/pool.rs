@@ -108,6 +108,10 @@ struct Shared {
     /// The thread cap, from the builder.
     max_threads: usize,
     /// Set once by `shutdown`; workers then drop queued jobs unrun.
+    /// `Relaxed` on both sides: the flag publishes no data, it only saves
+    /// work. A worker that reads it late runs one more job, whose result goes
+    /// to a slot nobody awaits, exactly as a job that was already running
+    /// at shutdown does.
     shutdown: AtomicBool,
     /// The owning runtime's id, for thread names.
     runtime_id: u64,
@@ -192,7 +196,7 @@ impl BlockingPool {
 
     /// Stops taking jobs; see "Shutdown" in the module doc.
     pub(crate) fn shutdown(&self) {
-        self.shared.shutdown.store(true, Ordering::Release);
+        self.shared.shutdown.store(true, Ordering::Relaxed);
         let sender = self.sender.borrow_mut().take();
         drop(sender);
     }
@@ -214,7 +218,7 @@ fn worker(shared: &Shared) {
                     counts.queued -= 1;
                     counts.waiting -= 1;
                 }
-                if shared.shutdown.load(Ordering::Acquire) {
+                if shared.shutdown.load(Ordering::Relaxed) {
                     drop(job);
                 } else {
                     job();

@@ -14,6 +14,13 @@
 //! the wake takes the remote path: the crossbeam queue plus the eventfd that
 //! interrupts `epoll_wait`.
 //!
+//! The mutex is all the synchronisation the result needs: the worker stores
+//! it before unlocking, and the poll that finds `Done` locked after, so it
+//! sees the whole value. The wake needs none of its own: it sets the task's
+//! `scheduled` flag with Release after the unlock (rule W in
+//! `task/header.rs`), and even a poll that it does not cause locks the
+//! mutex anyway. `runtime/tests/wake_race.rs` runs jobs under Miri.
+//!
 //! A job that is dropped without running (runtime shutdown, or no thread
 //! could be started) drops its [`Completer`], which marks the slot
 //! [`SlotState::Lost`].

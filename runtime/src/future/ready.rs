@@ -17,8 +17,12 @@
 //! ```
 //!
 //! `queued` is cleared *before* the child is polled, so a wake during that
-//! poll lists the child again: no wake is lost (the same rule as a task's
-//! `scheduled` flag in `task/header.rs`).
+//! poll lists the child again: no wake is lost. The orderings are a task's
+//! `scheduled` flag's (rules W, C and R in `task/header.rs`): a wake sets the
+//! flag with `swap(true, Release)`, the parent clears it with
+//! `swap(false, Acquire)` just before it polls the child, so a child woken
+//! from another thread is polled with everything its waker wrote visible,
+//! even when the waker found the flag still set and did not list it again.
 //!
 //! ## Fairness: one batch (plus one refill) per call
 //!
@@ -71,7 +75,8 @@ struct ChildWaker {
     /// Which child this is.
     index: usize,
     /// True while `index` is in the ready list (or in the parent's batch,
-    /// not yet polled). Set by wakes, cleared by the parent.
+    /// not yet polled). Set by wakes (Release), cleared by the parent
+    /// (Acquire), only ever by swaps.
     queued: AtomicBool,
     /// The list to push onto.
     shared: Arc<Shared>,
@@ -83,7 +88,8 @@ impl Wake for ChildWaker {
     }
 
     fn wake_by_ref(self: &Arc<Self>) {
-        if self.queued.swap(true, Ordering::AcqRel) {
+        // Release: publishes the waker's writes to the parent's clear.
+        if self.queued.swap(true, Ordering::Release) {
             return; // listed already; that wake also woke the parent
         }
         let parent = {
@@ -160,7 +166,9 @@ impl ReadyQueue {
             while let Some(&index) = self.batch.get(self.pos) {
                 self.pos += 1;
                 let (child, waker) = &self.children[index];
-                child.queued.store(false, Ordering::Release);
+                // Acquire, and a swap rather than a store: synchronises
+                // with every wake whose `true` it overwrites.
+                child.queued.swap(false, Ordering::Acquire);
                 if let ControlFlow::Break(out) = poll_child(index, waker) {
                     return Some(out);
                 }

@@ -31,6 +31,54 @@
 //! 4. Otherwise it is sent through the runtime's [`RemoteQueue`]: a
 //!    crossbeam channel plus a `mio::Waker` that interrupts `epoll_wait`.
 //!
+//! ## Memory ordering: a wake happens before the poll it causes
+//!
+//! A waker on another thread usually writes something first (a counter, a
+//! channel slot, a "done" flag) and then wakes; the task's next poll must
+//! see that write. Steps 1 and 2 are what order the two, and three rules
+//! make them do it:
+//!
+//! - **W (wake).** Every wake is `scheduled.swap(true, Release)`. The
+//!   Release publishes everything the waker wrote before it. Acquire is not
+//!   needed: a waker that reads `false` only pushes the header onto a queue,
+//!   which synchronises by itself (a `RefCell` on one thread, or the
+//!   crossbeam channel), and one that reads `true` does nothing at all.
+//! - **C (clear).** The loop clears the flag with `scheduled.swap(false,
+//!   Acquire)`, a read-modify-write. An RMW always reads the newest value of
+//!   the flag, so if a waker's `true` came first, the clear reads it and
+//!   its Acquire *synchronises with* that waker's Release: the poll that
+//!   follows sees the waker's writes. If the waker's swap came after the
+//!   clear, the waker reads `false` and queues the task again (step 2).
+//!   Either way the poll that answers the wake sees what the waker wrote.
+//! - **R (no shortcut).** `wake_by_ref` does the same swap as `wake`; it
+//!   never skips on a plain `load` that says `true`. A load may read a `true`
+//!   that the loop has already cleared (the clear just is not visible to this
+//!   thread yet), and a wake skipped on it is lost.
+//!
+//! Every write to `scheduled` after `Header::new` is a swap, so a second
+//! waker's `true` written over a first one's continues the first one's
+//! *release sequence*: the loop's next clear synchronises with both. A plain
+//! `store` anywhere would break that chain; do not add one.
+//!
+//! The tempting version is cheaper and wrong: clear with `store(false,
+//! Release)` and let `wake_by_ref` return early when `load(Acquire)` says
+//! `true`. A store reads nothing, so it synchronises with nothing: the waker
+//! can see the old `true` and skip, while the poll reads stale data
+//! (store-to-load reordering, which even x86 allows). This runtime shipped
+//! that version once; Miri's weak-memory emulation caught it, with
+//! `runtime/tests/wake_race.rs` deadlocking in about half of 64 seeds. With
+//! rules C and R it deadlocks in none.
+//!
+//! tokio keeps the same flag as the `NOTIFIED` bit of its task state word.
+//! `transition_to_running` clears it with a compare-exchange (AcqRel, the
+//! Acquire half being the one that matters here), and
+//! `transition_to_notified_by_ref` writes the state back with Release even
+//! when `NOTIFIED` is already set, "to pair with the Acquire in
+//! transition_to_running": rules C and R. tokio uses AcqRel for every
+//! transition because its state word also carries the reference count and
+//! the `RUNNING`/`COMPLETE` bits, which other threads act on; our flag
+//! carries nothing else, so each side needs only its half.
+//!
 //! tokio does the same split (a `Header` with an atomic state word, the
 //! future in a `Core` next to it) but in one allocation, reached through a
 //! hand-written raw waker vtable; we use `std::task::Wake` on an `Arc`, which
@@ -104,13 +152,17 @@ pub(crate) struct Header {
     /// Where `spawn` was called, captured by `#[track_caller]`.
     pub(crate) spawned_at: &'static Location<'static>,
     /// True from the moment the task is queued until the loop starts to poll
-    /// it. Any thread may set it (waking); only the loop clears it.
+    /// it. Any thread may set it (waking, rule W); only the loop clears it
+    /// (rule C). Only ever written by swaps (see the module doc).
     pub(crate) scheduled: AtomicBool,
-    /// A [`TaskState`] as `u8`, written by the loop, read by `Debug`.
+    /// A [`TaskState`] as `u8`, written by the loop, read by `Debug` on the
+    /// runtime thread (`Relaxed`: it publishes nothing).
     state: AtomicU8,
     /// True once `JoinHandle::abort` was called; the loop then drops the
-    /// future instead of polling it. Written and read on the runtime thread,
-    /// atomic only because the header is shared.
+    /// future instead of polling it. Written and read on the runtime thread
+    /// only (a `JoinHandle` is `!Send`), so `Relaxed` is enough: it is
+    /// atomic only because the header is shared with other threads, which
+    /// never touch this field.
     pub(crate) abort_requested: AtomicBool,
     /// The way back into the owning runtime's run queue from any thread.
     pub(crate) remote: Arc<RemoteQueue>,
@@ -164,12 +216,24 @@ impl Header {
     /// Queues the task unless it is queued already (steps 1, 3 and 4 of the
     /// module doc).
     pub(crate) fn schedule(self: Arc<Self>) {
-        // AcqRel pairs with the loop's Release store of `false`: a waker on
-        // another thread that sees `false` also sees everything the last
-        // poll wrote.
-        if self.scheduled.swap(true, Ordering::AcqRel) {
+        // Rule W: Release publishes the waker's writes to the loop's clear.
+        if self.scheduled.swap(true, Ordering::Release) {
             return;
         }
+        self.push();
+    }
+
+    /// Rule C: clears `scheduled` just before the loop polls the task, and
+    /// returns what it was. Runtime thread only.
+    pub(crate) fn clear_scheduled(&self) -> bool {
+        // Acquire synchronises with the Release of every wake whose `true`
+        // this swap overwrites, so the poll sees what those wakers wrote.
+        self.scheduled.swap(false, Ordering::Acquire)
+    }
+
+    /// Steps 3 and 4: puts a task whose flag this thread just set on the
+    /// local run queue, or on the remote queue from another thread.
+    fn push(self: Arc<Self>) {
         if let Err(header) = crate::core::push_local(self) {
             let remote = Arc::clone(&header.remote);
             remote.push(header);
@@ -183,9 +247,10 @@ impl Wake for Header {
     }
 
     fn wake_by_ref(self: &Arc<Self>) {
-        // Check before cloning, so that a repeated wake costs one atomic load.
-        if !self.scheduled.load(Ordering::Acquire) {
-            Arc::clone(self).schedule();
+        // Rule R: the same swap as `wake`, never a shortcut on a load. The
+        // `Arc` is cloned only when the task really has to be queued.
+        if !self.scheduled.swap(true, Ordering::Release) {
+            Arc::clone(self).push();
         }
     }
 }
