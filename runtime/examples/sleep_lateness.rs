@@ -5,8 +5,9 @@
 //! ```
 //!
 //! Sleeps of 1 ms one after another on an otherwise idle runtime; lateness
-//! is the measured time minus 1 ms. The issue's target is a median of at
-//! most 1.5 ms on an idle machine. Where it comes from: the deadline is
+//! is the measured time minus 1 ms. The goal is a median sleep of at most 1.5 ms
+//! on an idle machine: one tick of the wheel plus the kernel's slack. Where
+//! it comes from: the deadline is
 //! rounded up to the wheel's next whole millisecond (0 to 1 ms), then
 //! `epoll_wait`'s millisecond timeout and the kernel's timer slack (50 µs by
 //! default) add a little. tokio rounds the same way, so expect similar numbers.

@@ -1,14 +1,10 @@
 //! [`Builder`]: the runtime's settings, in one place.
 
 use std::io;
-use std::rc::Rc;
 use std::time::Duration;
 
-use crate::blocking::BlockingPool;
-use crate::core::Core;
+use crate::core::{Core, Settings};
 use crate::runtime::Runtime;
-use crate::time::TimerDriver;
-use crate::{slow_poll, trace};
 
 /// Settings for a [`Runtime`]. `Runtime::new()` is `Builder::new().build()`.
 ///
@@ -96,20 +92,18 @@ impl Builder {
         self
     }
 
-    /// Creates the runtime: its epoll instance, its remote-wake eventfd.
+    /// Creates the runtime: its epoll instance, its remote-wake eventfd, and
+    /// each subsystem's driver (no blocking thread starts before first use).
     pub fn build(&self) -> io::Result<Runtime> {
-        let mut core = Core::new()?;
-        if let Some(max) = self.max_blocking_threads {
-            core.blocking = BlockingPool::new(max, core.id);
-        }
-        if self.start_paused {
-            core.timers = Rc::new(TimerDriver::new(true));
-        }
-        core.trace = self.trace.unwrap_or_else(trace::enabled_by_env);
-        core.reactor.trace.set(core.trace);
-        core.slow_poll = self
-            .slow_poll_threshold
-            .unwrap_or_else(slow_poll::threshold_from_env);
-        Ok(Runtime::from_core(core))
+        let defaults = Settings::from_env();
+        let settings = Settings {
+            max_blocking_threads: self
+                .max_blocking_threads
+                .unwrap_or(defaults.max_blocking_threads),
+            start_paused: self.start_paused,
+            trace: self.trace.unwrap_or(defaults.trace),
+            slow_poll: self.slow_poll_threshold.unwrap_or(defaults.slow_poll),
+        };
+        Core::build(&settings).map(Runtime::from_core)
     }
 }

@@ -1,10 +1,20 @@
-//! The thread-local "current runtime".
+//! The thread-local "running loop": one handle per subsystem.
 //!
 //! `runtime::spawn`, `TcpStream::connect` and the timer functions take no
 //! runtime argument, exactly like `asyncio.create_task()` finds the running
 //! loop through `asyncio.get_running_loop()`. They find it here: while
 //! [`Runtime::block_on`](crate::Runtime::block_on) runs, this thread's
-//! `CURRENT` slot holds an `Rc` of the runtime's [`Core`].
+//! `CURRENT` slot holds the runtime's [`LoopHandles`]: an `Rc` of each
+//! subsystem's driver, built once with the runtime.
+//!
+//! Each subsystem asks for its own driver and nothing else: a `Sleep` asks
+//! for the timers, a socket for the reactor, `spawn` for the scheduler,
+//! `spawn_blocking` for the pool. None of them sees the loop itself
+//! (`core.rs`), so a reader of `time/sleep.rs` needs to know the timer
+//! driver and this file, not the whole runtime. tokio's `CONTEXT`
+//! thread-local holds a scheduler handle that leads to its drivers in the
+//! same way (with more in it: a budget for cooperative scheduling, the RNG
+//! of its work-stealing).
 //!
 //! ## Rules
 //!
@@ -21,18 +31,59 @@
 //! ## Implementation
 //!
 //! A `thread_local!` with a `const` initialiser, so reading it is a plain TLS
-//! load with no lazy-initialisation check. tokio keeps a similar `CONTEXT`
-//! thread-local, with more in it (the scheduler handle, a budget for
-//! cooperative scheduling, the RNG for its work-stealing).
+//! load with no lazy-initialisation check.
 
 use std::cell::RefCell;
 use std::rc::Rc;
 
-use crate::core::Core;
+use crate::blocking::pool::BlockingPool;
+use crate::reactor::driver::Reactor;
+use crate::stats::Stats;
+use crate::task::schedule::Scheduler;
+use crate::time::driver::TimerDriver;
+
+/// The drivers of one runtime's subsystems, as the running loop lends them
+/// to the code it runs. Cloning it clones four `Rc`s.
+#[derive(Clone)]
+pub(crate) struct LoopHandles {
+    /// The run queue, the task set and the way in from other threads.
+    pub(crate) scheduler: Rc<Scheduler>,
+    /// Sockets and their readiness.
+    pub(crate) reactor: Rc<Reactor>,
+    /// The timer wheel and the clock.
+    pub(crate) timers: Rc<TimerDriver>,
+    /// The threads behind `spawn_blocking`.
+    pub(crate) blocking: Rc<BlockingPool>,
+}
+
+impl LoopHandles {
+    /// A snapshot of every subsystem's counters (see `stats.rs`).
+    pub(crate) fn stats(&self) -> Stats {
+        let tasks = self.scheduler.counters();
+        let timers = self.timers.counters();
+        let blocking = self.blocking.counts();
+        Stats {
+            tasks_spawned: tasks.spawned.get(),
+            tasks_finished: tasks.finished.get(),
+            tasks_alive: self.scheduler.alive() as u64,
+            polls: tasks.polls.get(),
+            local_wakes: tasks.local_wakes.get(),
+            remote_wakes: tasks.remote_wakes.get(),
+            ticks: tasks.ticks.get(),
+            io_events: self.reactor.events_delivered(),
+            io_sources: self.reactor.registered() as u64,
+            timers_armed: timers.armed,
+            timers_fired: timers.fired,
+            timers_cancelled: timers.cancelled,
+            blocking_busy: blocking.busy() as u64,
+            blocking_idle: blocking.idle() as u64,
+        }
+    }
+}
 
 thread_local! {
-    /// The runtime whose `block_on` is running on this thread, if any.
-    static CURRENT: RefCell<Option<Rc<Core>>> = const { RefCell::new(None) };
+    /// The handles of the runtime whose `block_on` runs on this thread, if any.
+    static CURRENT: RefCell<Option<LoopHandles>> = const { RefCell::new(None) };
 }
 
 /// The message for rule 2, shared by `block_on`, `run` and the tests.
@@ -47,49 +98,69 @@ pub(crate) struct EnterGuard {
     _private: (),
 }
 
-/// Makes `core` the current runtime of this thread until the guard drops.
+/// Makes `handles` the running loop of this thread until the guard drops.
 ///
 /// # Panics
 ///
 /// If a runtime is already current on this thread (rule 2).
-pub(crate) fn enter(core: Rc<Core>) -> EnterGuard {
+pub(crate) fn enter(handles: LoopHandles) -> EnterGuard {
     CURRENT.with(|current| {
         let mut slot = current.borrow_mut();
         if slot.is_some() {
             drop(slot);
             panic!("{NESTED_RUNTIME}");
         }
-        *slot = Some(core);
+        *slot = Some(handles);
     });
     EnterGuard { _private: () }
 }
 
 impl Drop for EnterGuard {
     fn drop(&mut self) {
-        // Take the Rc out first and drop it after the borrow ends, so that
-        // whatever the drop does cannot meet a borrowed slot.
+        // Take the handles out first and drop them after the borrow ends,
+        // so that whatever the drop does cannot meet a borrowed slot.
         let old = CURRENT.with(|current| current.borrow_mut().take());
         drop(old);
     }
 }
 
-/// Runs `f` with the current runtime's core, or returns `None` outside one.
-pub(crate) fn try_with_core<R>(f: impl FnOnce(&Rc<Core>) -> R) -> Option<R> {
+/// True if a runtime is running on this thread.
+pub(crate) fn is_inside_runtime() -> bool {
+    CURRENT.with(|current| current.borrow().is_some())
+}
+
+/// Runs `f` with the running loop's handles, or returns `None` outside one.
+pub(crate) fn try_with<R>(f: impl FnOnce(&LoopHandles) -> R) -> Option<R> {
     CURRENT.with(|current| current.borrow().as_ref().map(f))
 }
 
-/// Runs `f` with the current runtime's core.
+/// Runs `f` with the running loop's handles.
 ///
 /// # Panics
 ///
 /// Outside a runtime, with a message that names `what` was attempted.
 #[track_caller]
-pub(crate) fn with_core<R>(what: &str, f: impl FnOnce(&Rc<Core>) -> R) -> R {
-    match try_with_core(f) {
+pub(crate) fn with<R>(what: &str, f: impl FnOnce(&LoopHandles) -> R) -> R {
+    match try_with(f) {
         Some(r) => r,
         None => panic!(
             "{what} must be called from inside a runtime (within `runtime::run` or `Runtime::block_on`), \
              but no runtime is running on this thread"
         ),
     }
+}
+
+/// The running loop's reactor, or `None` outside a runtime.
+pub(crate) fn reactor() -> Option<Rc<Reactor>> {
+    try_with(|handles| Rc::clone(&handles.reactor))
+}
+
+/// The running loop's timers.
+///
+/// # Panics
+///
+/// Outside a runtime; see [`with`].
+#[track_caller]
+pub(crate) fn timers(what: &str) -> Rc<TimerDriver> {
+    with(what, |handles| Rc::clone(&handles.timers))
 }

@@ -30,16 +30,13 @@
 use std::future::Future;
 use std::panic::Location;
 use std::pin::pin;
-use std::rc::Rc;
 use std::sync::Arc;
-use std::sync::atomic::Ordering;
 use std::task::{Context, Poll, Waker};
 use std::time::{Duration, Instant};
 
-use crate::context;
 use crate::core::Core;
 use crate::slow_poll;
-use crate::stats::{add, bump};
+use crate::stats::bump;
 use crate::task::header::{Header, MAIN_SLOT};
 use crate::trace::trace;
 
@@ -51,29 +48,28 @@ pub(crate) const EVENT_INTERVAL: usize = 61;
 impl Core {
     /// Runs the loop until `future` is ready, polling spawned tasks too.
     pub(crate) fn block_on<F: Future>(
-        self: &Rc<Self>,
+        &self,
         future: F,
         location: &'static Location<'static>,
     ) -> F::Output {
-        let _guard = context::enter(Rc::clone(self));
+        let _guard = self.enter();
+        let scheduler = &self.handles.scheduler;
         let mut future = pin!(future);
         // The block_on future gets a header too, so that its waker works
         // like any task's; MAIN_SLOT tells the loop to poll it in place.
-        let main = Arc::new(Header::new(
-            MAIN_SLOT,
-            None,
-            location,
-            Arc::clone(&self.remote),
-        ));
+        let main = scheduler.main_header(location);
         let main_waker = Waker::from(Arc::clone(&main));
         let mut cx = Context::from_waker(&main_waker);
         Arc::clone(&main).schedule();
         loop {
             for _ in 0..EVENT_INTERVAL {
-                let Some(task) = self.next_task() else { break };
+                let Some(task) = scheduler.next_task() else {
+                    break;
+                };
                 if task.slot != MAIN_SLOT {
                     self.run_task(task);
                 } else if Arc::ptr_eq(&task, &main) {
+                    // Rules 2 and C in `task/header.rs`, as in `run_task`.
                     main.clear_scheduled();
                     let started = self.poll_started(&main);
                     let polled = future.as_mut().poll(&mut cx);
@@ -90,18 +86,19 @@ impl Core {
 
     /// Polls one task, or drops it if its `JoinHandle` asked for an abort.
     fn run_task(&self, header: Arc<Header>) {
+        let scheduler = &self.handles.scheduler;
         // Cleared before the poll (rules 2 and C in `task/header.rs`): a wake
         // during the poll queues the task again, and the poll sees what every
         // earlier waker wrote.
         header.clear_scheduled();
-        let Some(task) = self.tasks.borrow().get(&header) else {
+        let Some(task) = scheduler.task(&header) else {
             return; // the task ended after this wake was queued
         };
-        let done = if header.abort_requested.load(Ordering::Relaxed) {
+        let done = if header.abort_requested() {
             trace!(
-                self.trace,
+                self.tracer.enabled,
                 "tick {}: cancel {}",
-                self.counters.ticks.get(),
+                scheduler.counters().ticks.get(),
                 header.describe()
             );
             task.cancel();
@@ -113,28 +110,24 @@ impl Core {
             done
         };
         if done {
-            bump(&self.counters.finished);
-            let removed = self.tasks.borrow_mut().remove(&header);
-            drop(removed);
+            scheduler.remove_finished(&header);
         }
     }
 
     /// Counts a poll that is about to start, and reads the clock if the
     /// slow-poll warning is on (it is the only reason to read it).
     fn poll_started(&self, task: &Header) -> Option<Instant> {
-        bump(&self.counters.polls);
-        if self.trace {
-            self.polling.set(Some(task.id));
-        }
+        bump(&self.handles.scheduler.counters().polls);
+        self.tracer.polling(task.id);
         self.slow_poll.map(|_| Instant::now())
     }
 
     /// Traces a finished poll and warns if it blocked the loop too long.
     fn poll_ended(&self, task: &Header, started: Option<Instant>, ready: bool) {
         trace!(
-            self.trace,
+            self.tracer.enabled,
             "tick {}: poll {} -> {}",
-            self.counters.ticks.get(),
+            self.handles.scheduler.counters().ticks.get(),
             task.describe(),
             if ready { "Ready" } else { "Pending" }
         );
@@ -149,18 +142,18 @@ impl Core {
     /// Step 2 to 4 of the tick: wait for I/O (and timers), then collect
     /// remote wakes.
     fn park(&self) {
-        bump(&self.counters.ticks);
-        let busy = self.has_ready_work();
+        let scheduler = &self.handles.scheduler;
+        bump(&scheduler.counters().ticks);
+        let busy = scheduler.has_ready_work();
         let timeout = if busy {
             Some(Duration::ZERO)
         } else {
             self.idle_timeout()
         };
-        match self.reactor.poll(timeout) {
-            Ok(outcome) => add(&self.counters.io_events, outcome.io_events as u64),
+        if let Err(err) = self.handles.reactor.poll(timeout) {
             // epoll_wait only fails on a broken epoll fd or bad arguments:
             // the loop cannot go on, and block_on has no error channel.
-            Err(err) => panic!("event loop: polling the reactor failed: {err}"),
+            panic!("event loop: polling the reactor failed: {err}");
         }
         // Step 3. Idle (nothing was runnable, the poll woke nothing, and no
         // blocking job can still wake a task) lets a paused clock jump to the
@@ -171,12 +164,12 @@ impl Core {
         // already in a queue where `has_ready_work` sees it. In the other
         // order a job could finish between the two reads and the clock jump
         // past its result.
-        let idle = !busy && !self.paused_behind_blocking_jobs() && !self.has_ready_work();
-        let fired = self.timers.fire(idle);
+        let idle = !busy && !self.paused_behind_blocking_jobs() && !scheduler.has_ready_work();
+        let fired = self.handles.timers.fire(idle);
         if fired > 0 {
-            trace!(self.trace, "timer: {fired} fired");
+            trace!(self.tracer.enabled, "timer: {fired} fired");
         }
-        self.drain_remote();
+        scheduler.drain_remote();
     }
 
     /// How long the loop may block when no task is queued: until the next
@@ -187,7 +180,7 @@ impl Core {
             // nothing to do until the job's remote wake arrives.
             return None;
         }
-        self.timers.park_timeout()
+        self.handles.timers.park_timeout()
     }
 
     /// True if the clock is paused and a `spawn_blocking` job is running or
@@ -196,10 +189,10 @@ impl Core {
     /// tokio's auto-advance does. Reads the pool's mutex, so it is checked
     /// only when the clock is paused.
     fn paused_behind_blocking_jobs(&self) -> bool {
-        if !self.timers.clock.is_paused() {
+        if !self.handles.timers.clock.is_paused() {
             return false;
         }
-        let counts = self.blocking.counts();
+        let counts = self.handles.blocking.counts();
         counts.busy() > 0 || counts.queued > 0
     }
 }

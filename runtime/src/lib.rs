@@ -35,15 +35,18 @@
 //!
 //! - `runtime.rs`, `builder.rs`: the [`Runtime`] handle and its settings.
 //! - `event_loop.rs`: one tick of the loop (read this first).
-//! - `core.rs`: the loop's state: run queue, task set, remote-wake queue.
-//! - `context.rs`: the thread-local "running loop".
-//! - `task/`: tasks, wakers, `JoinHandle`.
+//! - `core.rs`: the loop's own state: its subsystems' handles, its settings.
+//! - `context.rs`: the thread-local "running loop": one handle per subsystem.
+//! - `task/`: tasks, wakers, `JoinHandle`, and the scheduler (run queue,
+//!   remote queue, the wake rule).
 //! - `reactor/`: mio, readiness, and the wakers of tasks waiting on sockets.
 //! - `net/`: `TcpListener` and `TcpStream`, and `lookup_host`.
 //! - `sync/`: `Semaphore`, `oneshot`, `mpsc`.
 //! - `future/`: `join_all`, `as_completed`, `wait`, `select`.
 //! - `blocking/`: the thread pool behind `spawn_blocking`.
 //! - `time/`: the timer wheel, `sleep`, `timeout`, `interval`, the paused clock.
+//! - `waker_slot.rs`: where a waiting future leaves its waker (one rule,
+//!   used by every leaf future).
 //! - `stats.rs`, `trace.rs`, `slow_poll.rs`: seeing the loop work.
 //!
 //! ## Example
@@ -75,6 +78,7 @@ pub mod sync;
 pub mod task;
 pub mod time;
 mod trace;
+mod waker_slot;
 mod yield_now;
 
 pub use blocking::spawn_blocking;

@@ -4,36 +4,33 @@ use std::fmt;
 use std::future::Future;
 use std::io;
 use std::panic::Location;
-use std::rc::Rc;
 
-use crate::builder::Builder;
 use crate::context;
-use crate::core::Core;
+use crate::core::{Core, Settings};
 use crate::stats::Stats;
 
 /// A single-threaded event loop: a run queue of tasks, a reactor for
-/// sockets, and (with the time module) a timer wheel.
+/// sockets, a timer wheel and a pool of threads for blocking calls.
 ///
 /// `Runtime` is `!Send`: it, its tasks and its sockets live on the thread
 /// that made it, like an asyncio loop. Dropping it drops every task that is
 /// still alive, which closes their sockets.
 pub struct Runtime {
-    /// The loop's state, shared with the thread-local context while
-    /// `block_on` runs.
-    core: Rc<Core>,
+    /// The loop; its subsystems' handles go into the thread-local context
+    /// while `block_on` runs.
+    core: Core,
 }
 
 impl Runtime {
-    /// A runtime with the default settings; see [`Builder`] for the others.
+    /// A runtime with the default settings; see [`Builder`](crate::Builder)
+    /// for the others.
     pub fn new() -> io::Result<Runtime> {
-        Builder::new().build()
+        Core::build(&Settings::from_env()).map(Runtime::from_core)
     }
 
     /// Wraps a core (called by the builder).
     pub(crate) fn from_core(core: Core) -> Runtime {
-        Runtime {
-            core: Rc::new(core),
-        }
+        Runtime { core }
     }
 
     /// Runs the loop until `future` completes, and returns its output
@@ -59,13 +56,7 @@ impl Runtime {
 
     /// How many spawned tasks are alive (not yet finished or cancelled).
     pub fn alive_tasks(&self) -> usize {
-        self.core.tasks.borrow().len()
-    }
-
-    /// The shared core (for the other modules of the crate).
-    #[allow(dead_code)]
-    pub(crate) fn core(&self) -> &Rc<Core> {
-        &self.core
+        self.core.alive_tasks()
     }
 }
 
@@ -74,10 +65,10 @@ impl Drop for Runtime {
         // Enter the runtime while its tasks are dropped, so that a `Drop`
         // which spawns or wakes finds it. If another runtime is running on
         // this thread (a runtime dropped inside a task), stay out of its way.
-        let _guard = if context::try_with_core(|_| ()).is_none() {
-            Some(context::enter(Rc::clone(&self.core)))
-        } else {
+        let _guard = if context::is_inside_runtime() {
             None
+        } else {
+            Some(self.core.enter())
         };
         self.core.shutdown();
     }
@@ -86,7 +77,7 @@ impl Drop for Runtime {
 impl fmt::Debug for Runtime {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Runtime")
-            .field("id", &self.core.id)
+            .field("id", &self.core.id())
             .field("alive_tasks", &self.alive_tasks())
             .finish()
     }
@@ -111,7 +102,7 @@ impl fmt::Debug for Runtime {
 /// ```
 #[track_caller]
 pub fn run<F: Future>(future: F) -> F::Output {
-    if context::try_with_core(|_| ()).is_some() {
+    if context::is_inside_runtime() {
         panic!("{}", context::NESTED_RUNTIME);
     }
     let runtime = match Runtime::new() {
@@ -129,5 +120,5 @@ pub fn run<F: Future>(future: F) -> F::Output {
 /// Outside a runtime.
 #[track_caller]
 pub fn stats() -> Stats {
-    context::with_core("runtime::stats", |core| core.stats())
+    context::with("runtime::stats", |handles| handles.stats())
 }

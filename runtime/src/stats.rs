@@ -7,8 +7,10 @@
 //! branch, which is why the counters are always on: "no cost when nobody is
 //! looking" holds without a switch.
 //!
-//! The timer counters live with the timers (`time/driver.rs`), since `Sleep`
-//! futures reach the driver without going through the core.
+//! Each subsystem keeps its own counters: the scheduler these
+//! ([`Counters`]: tasks, polls, wakes, loop turns), the reactor its events,
+//! the timers theirs (`time/driver.rs`). A snapshot gathers them
+//! (`context.rs`).
 //!
 //! Remote wakes happen on other threads, so they are counted on the loop's
 //! side, when the loop drains them from its remote queue. The blocking pool's
@@ -18,7 +20,7 @@
 use std::cell::Cell;
 use std::fmt;
 
-/// The live counters of one runtime. Runtime thread only.
+/// The scheduler's live counters. Runtime thread only.
 #[derive(Debug, Default)]
 pub(crate) struct Counters {
     /// Tasks spawned.
@@ -33,8 +35,6 @@ pub(crate) struct Counters {
     pub(crate) remote_wakes: Cell<u64>,
     /// Turns of the loop: one batch of polls plus one reactor poll.
     pub(crate) ticks: Cell<u64>,
-    /// Socket events delivered by the reactor.
-    pub(crate) io_events: Cell<u64>,
 }
 
 /// Adds one to a counter.

@@ -19,6 +19,53 @@
 //! tokio reaches the same end through the `tracing` crate, whose macros check
 //! a cached "is anyone interested" flag before building an event.
 
+//!
+//! ## Who knows which task is running
+//!
+//! A line such as `io: token 5 readable -> wake task 7` names the task that
+//! stored the waker, which the reactor cannot know by itself: a waker is
+//! opaque. The [`Tracer`] keeps it instead. The loop records the task it is
+//! about to poll, and the reactor, which holds the same `Rc<Tracer>`, reads
+//! it when a future registers for readiness. Nothing else reaches into the
+//! loop for it.
+
+use std::cell::Cell;
+
+use crate::task::TaskId;
+
+/// The trace switch and what the trace needs to know about the loop. One per
+/// runtime, shared (`Rc`) by the loop, the scheduler and the reactor.
+/// Runtime thread only.
+#[derive(Debug, Default)]
+pub(crate) struct Tracer {
+    /// True if the trace is on. Fixed when the runtime is built.
+    pub(crate) enabled: bool,
+    /// The task being polled, recorded only while the trace is on.
+    polling: Cell<Option<TaskId>>,
+}
+
+impl Tracer {
+    /// A tracer, on or off.
+    pub(crate) fn new(enabled: bool) -> Tracer {
+        Tracer {
+            enabled,
+            polling: Cell::new(None),
+        }
+    }
+
+    /// Records the task the loop is about to poll (a no-op when off).
+    pub(crate) fn polling(&self, task: TaskId) {
+        if self.enabled {
+            self.polling.set(Some(task));
+        }
+    }
+
+    /// The task being polled, if the trace is on and a task is.
+    pub(crate) fn current_task(&self) -> Option<TaskId> {
+        self.polling.get()
+    }
+}
+
 /// The environment variable that turns the trace on (`1`, `true` or `yes`).
 pub(crate) const TRACE_ENV: &str = "RUNTIME_TRACE";
 

@@ -51,12 +51,10 @@
 //! allocation and a hop through the run queue. The local task here keeps
 //! the task module untouched.
 
-mod pool;
+pub(crate) mod pool;
 mod slot;
 
 use std::panic::{AssertUnwindSafe, catch_unwind, resume_unwind};
-
-pub(crate) use pool::{BlockingPool, default_max_threads};
 
 use crate::context;
 use crate::task::{Builder, JoinHandle};
@@ -90,7 +88,9 @@ where
     let slot = Slot::new();
     let completer = Completer::new(slot.clone());
     let job = Box::new(move || completer.complete(catch_unwind(AssertUnwindSafe(f))));
-    context::with_core("runtime::spawn_blocking", |core| core.blocking.submit(job));
+    context::with("runtime::spawn_blocking", |handles| {
+        handles.blocking.submit(job)
+    });
     // The waiting task is named, so traces and warnings say what it is.
     Builder::new().name("spawn_blocking").spawn(async move {
         match (ResultFuture { slot }).await {

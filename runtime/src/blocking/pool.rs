@@ -125,7 +125,8 @@ impl Shared {
     }
 }
 
-/// One runtime's pool of blocking threads. Lives in the runtime's `Core`.
+/// One runtime's pool of blocking threads: one of the running loop's
+/// handles (`context.rs`).
 pub(crate) struct BlockingPool {
     /// The sending end of the job queue; `None` after shutdown. Runtime
     /// thread only (the `RefCell`), borrowed for the length of a submit.

@@ -29,7 +29,9 @@ use std::any::Any;
 use std::future::Future;
 use std::pin::Pin;
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
-use std::task::{Context, Poll, Waker};
+use std::task::{Context, Poll};
+
+use crate::waker_slot::WakerSlot;
 
 /// What a job produced: its value, or the payload of its panic.
 pub(crate) type JobResult<T> = Result<T, Box<dyn Any + Send + 'static>>;
@@ -37,7 +39,7 @@ pub(crate) type JobResult<T> = Result<T, Box<dyn Any + Send + 'static>>;
 /// The life of a slot.
 enum SlotState<T> {
     /// The job has not finished; holds the waker of the task awaiting it.
-    Running(Option<Waker>),
+    Running(WakerSlot),
     /// The job finished (or panicked); the result waits to be taken.
     Done(JobResult<T>),
     /// The job was dropped without running.
@@ -57,7 +59,7 @@ impl<T> Slot<T> {
     /// A slot for a job that has not run yet.
     pub(crate) fn new() -> Arc<Slot<T>> {
         Arc::new(Slot {
-            state: Mutex::new(SlotState::Running(None)),
+            state: Mutex::new(SlotState::Running(WakerSlot::new())),
         })
     }
 
@@ -72,7 +74,7 @@ impl<T> Slot<T> {
         let waker = {
             let mut state = self.lock();
             match std::mem::replace(&mut *state, next) {
-                SlotState::Running(waker) => waker,
+                SlotState::Running(mut waker) => waker.take(),
                 old => {
                     *state = old; // finished twice: keep the first outcome
                     None
@@ -135,13 +137,8 @@ impl<T> Future for ResultFuture<T> {
         let mut state = self.slot.lock();
         match std::mem::replace(&mut *state, SlotState::Taken) {
             SlotState::Running(mut waker) => {
-                // Replace the stored waker only if it would wake someone
-                // else (STYLE rule 6); drop the old one after unlocking.
-                let old = if waker.as_ref().is_some_and(|w| w.will_wake(cx.waker())) {
-                    None
-                } else {
-                    waker.replace(cx.waker().clone())
-                };
+                // Drop the replaced waker after unlocking (`waker_slot.rs`).
+                let old = waker.register(cx.waker());
                 *state = SlotState::Running(waker);
                 drop(state);
                 drop(old);

@@ -47,6 +47,8 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::task::{Wake, Waker};
 
+use crate::waker_slot::WakerSlot;
+
 /// What the parent and all child wakers share.
 #[derive(Default)]
 struct Shared {
@@ -60,7 +62,7 @@ struct Inner {
     /// Indices of children woken since the parent last took the list.
     ready: Vec<usize>,
     /// The waker of the task that polls the combinator.
-    parent: Option<Waker>,
+    parent: WakerSlot,
 }
 
 impl Shared {
@@ -95,7 +97,7 @@ impl Wake for ChildWaker {
         let parent = {
             let mut inner = self.shared.lock();
             inner.ready.push(self.index);
-            inner.parent.clone()
+            inner.parent.clone_waker()
         };
         if let Some(parent) = parent {
             parent.wake();
@@ -142,14 +144,8 @@ impl ReadyQueue {
 
     /// Stores the parent's waker, unless the stored one wakes the same task.
     fn register(&self, parent: &Waker) {
-        let old = {
-            let mut inner = self.shared.lock();
-            match &inner.parent {
-                Some(waker) if waker.will_wake(parent) => None,
-                _ => inner.parent.replace(parent.clone()),
-            }
-        };
-        drop(old);
+        let old = self.shared.lock().parent.register(parent);
+        drop(old); // after the lock (`waker_slot.rs`)
     }
 
     /// Calls `poll_child(i, waker_of_i)` for each woken child, in wake

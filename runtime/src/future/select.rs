@@ -22,8 +22,11 @@ pub enum Either<L, R> {
 /// future, still pending, so it can be awaited later or dropped (which
 /// cancels it).
 ///
-/// If both are ready in the same poll, `a` wins: the order is fixed, not
-/// random (tokio's `select!` picks at random unless told `biased;`).
+/// On the first poll `a` is polled before `b`, so if both are ready at once,
+/// `a` wins. After that the two are polled in the order they woke
+/// (`future/ready.rs`): the side whose wake came first is polled first and
+/// wins a tie. Neither rule is random; tokio's `select!` picks a random
+/// branch to poll first unless told `biased;`.
 ///
 /// ```
 /// use runtime::future::{Either, select};

@@ -7,17 +7,8 @@ use std::task::{Context, Poll};
 
 use mio::Token;
 
-use super::Reactor;
+use super::driver::{Direction, Reactor};
 use crate::context;
-
-/// Which half of a socket an operation uses.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Direction {
-    /// Reading and accepting.
-    Read,
-    /// Writing and connecting.
-    Write,
-}
 
 /// A socket registered with the current runtime's reactor. Deregister with
 /// [`Registration::deregister`] before the socket closes; the socket types
@@ -36,7 +27,7 @@ impl Registration {
     /// Outside a runtime this is an `io::Error` (kind `Other`), not a panic:
     /// socket set-up already returns `io::Result`.
     pub(crate) fn new(source: &mut impl mio::event::Source) -> io::Result<Registration> {
-        let reactor = context::try_with_core(|core| Rc::clone(&core.reactor)).ok_or_else(|| {
+        let reactor = context::reactor().ok_or_else(|| {
             io::Error::other("runtime::net sockets must be created inside a runtime")
         })?;
         let token = reactor.register(source)?;

@@ -7,15 +7,14 @@
 //! asyncio's primitives make the same choice ("not thread-safe"); tokio's
 //! are `Sync` and pay for it with atomics on every operation.
 //!
-//! - `wait_list.rs`: the FIFO queue of waiters that anyone can leave in O(1).
-//! - `semaphore.rs`: permits, fairness, cancel-safety.
+//! - `semaphore/`: permits, fairness, cancel-safety, and the FIFO queue of
+//!   waiters that anyone can leave in O(1).
 //! - `oneshot.rs`: one value, one sender, one receiver.
 //! - `mpsc.rs`: a bounded queue; its capacity is a `Semaphore`.
 
 pub mod mpsc;
 pub mod oneshot;
 mod semaphore;
-mod wait_list;
 
 pub use semaphore::{
     AcquireError, OwnedSemaphorePermit, Semaphore, SemaphorePermit, TryAcquireError,

@@ -40,9 +40,10 @@ use std::collections::VecDeque;
 use std::fmt;
 use std::future::poll_fn;
 use std::rc::Rc;
-use std::task::{Context, Poll, Waker};
+use std::task::{Context, Poll};
 
 use super::semaphore::{Semaphore, TryAcquireError};
+use crate::waker_slot::WakerSlot;
 
 /// A channel holding at most `capacity` messages.
 ///
@@ -56,7 +57,7 @@ pub fn channel<T>(capacity: usize) -> (Sender<T>, Receiver<T>) {
     let chan = Rc::new(Chan {
         queue: RefCell::new(VecDeque::with_capacity(capacity)),
         room: Semaphore::new(capacity),
-        rx_waker: RefCell::new(None),
+        rx_waker: RefCell::new(WakerSlot::new()),
         senders: Cell::new(1),
         capacity,
     });
@@ -76,7 +77,7 @@ struct Chan<T> {
     /// Free slots; closed when the receiver goes.
     room: Semaphore,
     /// The receiving task, while it waits for a message.
-    rx_waker: RefCell<Option<Waker>>,
+    rx_waker: RefCell<WakerSlot>,
     /// Live `Sender`s; at 0 the receiver sees the end.
     senders: Cell<usize>,
     /// The bound given to `channel`.
@@ -211,13 +212,8 @@ impl<T> Receiver<T> {
             Ok(value) => Poll::Ready(Some(value)),
             Err(TryRecvError::Disconnected) => Poll::Ready(None),
             Err(TryRecvError::Empty) => {
-                let mut slot = self.chan.rx_waker.borrow_mut();
-                let old = match &*slot {
-                    Some(waker) if waker.will_wake(cx.waker()) => None,
-                    _ => slot.replace(cx.waker().clone()),
-                };
-                drop(slot);
-                drop(old);
+                let old = self.chan.rx_waker.borrow_mut().register(cx.waker());
+                drop(old); // after the borrow (`waker_slot.rs`)
                 Poll::Pending
             }
         }

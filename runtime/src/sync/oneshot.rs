@@ -31,7 +31,9 @@ use std::fmt;
 use std::future::Future;
 use std::pin::Pin;
 use std::rc::Rc;
-use std::task::{Context, Poll, Waker};
+use std::task::{Context, Poll};
+
+use crate::waker_slot::WakerSlot;
 
 /// Makes a connected sender and receiver.
 pub fn channel<T>() -> (Sender<T>, Receiver<T>) {
@@ -39,7 +41,7 @@ pub fn channel<T>() -> (Sender<T>, Receiver<T>) {
         value: None,
         tx_gone: false,
         rx_gone: false,
-        rx_waker: None,
+        rx_waker: WakerSlot::new(),
     }));
     (
         Sender {
@@ -58,7 +60,7 @@ struct Inner<T> {
     /// The receiver was dropped or closed.
     rx_gone: bool,
     /// The task awaiting the receiver, if it is waiting.
-    rx_waker: Option<Waker>,
+    rx_waker: WakerSlot,
 }
 
 /// The sending half: [`send`](Sender::send) consumes it.
@@ -184,10 +186,7 @@ impl<T> Future for Receiver<T> {
         if inner.tx_gone {
             return Poll::Ready(Err(RecvError(())));
         }
-        let old = match &inner.rx_waker {
-            Some(waker) if waker.will_wake(cx.waker()) => None,
-            _ => inner.rx_waker.replace(cx.waker().clone()),
-        };
+        let old = inner.rx_waker.register(cx.waker());
         drop(inner);
         drop(old);
         Poll::Pending

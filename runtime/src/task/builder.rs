@@ -1,8 +1,8 @@
 //! Spawning: [`spawn`] [asyncio.create_task] and [`Builder`] for a named task.
 //!
 //! Spawning builds the two halves of a task (see `header.rs`), puts the
-//! cell in the runtime's task set, queues the header, and hands back a
-//! [`JoinHandle`]. The new task does not run until the spawner yields to the
+//! cell in the running loop's task set, queues the header through the
+//! scheduler (`schedule.rs`), and hands back a [`JoinHandle`]. The new task does not run until the spawner yields to the
 //! loop, as in asyncio, where `create_task` only schedules the coroutine.
 
 use std::future::Future;
@@ -52,7 +52,7 @@ where
 /// ```
 #[derive(Debug, Default)]
 pub struct Builder {
-    /// The task's name, shown in its repr and (later) in traces.
+    /// The task's name, shown in its repr, in traces and in warnings.
     name: Option<Box<str>>,
 }
 
@@ -79,7 +79,9 @@ impl Builder {
     }
 }
 
-/// The one place where tasks are made.
+/// The one place where tasks are made: builds the two halves (see
+/// `header.rs`), puts the cell in the running loop's task set, and queues
+/// the header.
 fn spawn_at<F>(
     future: F,
     name: Option<Box<str>>,
@@ -89,18 +91,16 @@ where
     F: Future + 'static,
     F::Output: 'static,
 {
-    context::with_core("runtime::spawn", |core| {
-        let mut tasks = core.tasks.borrow_mut();
+    context::with("runtime::spawn", |handles| {
+        let scheduler = &handles.scheduler;
         let header = Arc::new(Header::new(
-            tasks.vacant_slot(),
+            scheduler.vacant_slot(),
             name,
             spawned_at,
-            Arc::clone(&core.remote),
+            scheduler.remote(),
         ));
         let cell = Rc::new(TaskCell::new(Arc::clone(&header), future));
-        tasks.insert(cell.clone());
-        drop(tasks);
-        core.on_spawn();
+        scheduler.insert(cell.clone());
         header.schedule();
         JoinHandle::new(cell)
     })

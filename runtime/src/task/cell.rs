@@ -38,21 +38,10 @@ use std::pin::Pin;
 use std::sync::Arc;
 use std::task::{Context, Poll, Waker};
 
+use super::error::JoinError;
 use super::header::{Header, TaskState};
-use super::join::JoinError;
-
-/// What the event loop and the task set need from any task, whatever its
-/// future type: the type-erased view of a [`TaskCell`].
-pub(crate) trait Task {
-    /// The thread-safe half.
-    fn header(&self) -> &Arc<Header>;
-    /// Polls the future once. Returns true when the task is done (finished,
-    /// panicked or cancelled) and can leave the task set.
-    fn poll(&self) -> bool;
-    /// Drops the future and records the task as cancelled (abort, or runtime
-    /// shutdown). Does nothing if the task is already done.
-    fn cancel(&self);
-}
+use super::set::Task;
+use crate::waker_slot::WakerSlot;
 
 /// What a `JoinHandle<T>` needs from the task whose output is a `T`.
 pub(crate) trait JoinTarget<T> {
@@ -76,7 +65,7 @@ pub(crate) struct TaskCell<F: Future> {
     /// takes it.
     output: RefCell<Option<Result<F::Output, JoinError>>>,
     /// The waker of the task awaiting the `JoinHandle`, if one is waiting.
-    join_waker: RefCell<Option<Waker>>,
+    join_waker: RefCell<WakerSlot>,
 }
 
 impl<F: Future> TaskCell<F> {
@@ -87,7 +76,7 @@ impl<F: Future> TaskCell<F> {
             header,
             future: RefCell::new(Some(Box::pin(future))),
             output: RefCell::new(None),
-            join_waker: RefCell::new(None),
+            join_waker: RefCell::new(WakerSlot::new()),
         }
     }
 
@@ -168,15 +157,8 @@ impl<F: Future> JoinTarget<F::Output> for TaskCell<F> {
         if let Some(result) = self.output.borrow_mut().take() {
             return Poll::Ready(result);
         }
-        let mut joiner = self.join_waker.borrow_mut();
-        match joiner.as_ref() {
-            Some(waker) if waker.will_wake(cx.waker()) => {}
-            _ => {
-                let old = joiner.replace(cx.waker().clone());
-                drop(joiner);
-                drop(old);
-            }
-        }
+        let old = self.join_waker.borrow_mut().register(cx.waker());
+        drop(old); // after the borrow (`waker_slot.rs`)
         Poll::Pending
     }
 

@@ -31,6 +31,8 @@
 //! 4. Otherwise it is sent through the runtime's [`RemoteQueue`]: a
 //!    crossbeam channel plus a `mio::Waker` that interrupts `epoll_wait`.
 //!
+//! Steps 1, 3 and 4 are written in `schedule.rs`, next to the queues.
+//!
 //! ## Memory ordering: a wake happens before the poll it causes
 //!
 //! A waker on another thread usually writes something first (a counter, a
@@ -86,29 +88,11 @@
 
 use std::panic::Location;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, AtomicU8, AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU8, Ordering};
 use std::task::Wake;
 
-use crate::core::RemoteQueue;
-
-/// A task's identity, unique for the life of the process. Ids start at 1.
-#[derive(Copy, Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct TaskId(pub(crate) u64);
-
-impl std::fmt::Display for TaskId {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        self.0.fmt(f)
-    }
-}
-
-impl TaskId {
-    /// Hands out the next id.
-    pub(crate) fn next() -> TaskId {
-        /// The last id handed out; process-wide so ids never repeat.
-        static NEXT_ID: AtomicU64 = AtomicU64::new(1);
-        TaskId(NEXT_ID.fetch_add(1, Ordering::Relaxed))
-    }
-}
+use super::id::TaskId;
+use super::schedule::RemoteQueue;
 
 /// The lifecycle states a task shows in its `Debug` output, as asyncio's
 /// task repr does (`<Task pending ...>`, `<Task finished ...>`).
@@ -163,7 +147,7 @@ pub(crate) struct Header {
     /// only (a `JoinHandle` is `!Send`), so `Relaxed` is enough: it is
     /// atomic only because the header is shared with other threads, which
     /// never touch this field.
-    pub(crate) abort_requested: AtomicBool,
+    abort_requested: AtomicBool,
     /// The way back into the owning runtime's run queue from any thread.
     pub(crate) remote: Arc<RemoteQueue>,
 }
@@ -213,14 +197,15 @@ impl Header {
         }
     }
 
-    /// Queues the task unless it is queued already (steps 1, 3 and 4 of the
-    /// module doc).
-    pub(crate) fn schedule(self: Arc<Self>) {
-        // Rule W: Release publishes the waker's writes to the loop's clear.
-        if self.scheduled.swap(true, Ordering::Release) {
-            return;
-        }
-        self.push();
+    /// Asks the loop to drop the future instead of polling it again
+    /// (`JoinHandle::abort`, on the runtime thread).
+    pub(crate) fn request_abort(&self) {
+        self.abort_requested.store(true, Ordering::Relaxed);
+    }
+
+    /// True once [`request_abort`](Self::request_abort) was called.
+    pub(crate) fn abort_requested(&self) -> bool {
+        self.abort_requested.load(Ordering::Relaxed)
     }
 
     /// Rule C: clears `scheduled` just before the loop polls the task, and
@@ -229,15 +214,6 @@ impl Header {
         // Acquire synchronises with the Release of every wake whose `true`
         // this swap overwrites, so the poll sees what those wakers wrote.
         self.scheduled.swap(false, Ordering::Acquire)
-    }
-
-    /// Steps 3 and 4: puts a task whose flag this thread just set on the
-    /// local run queue, or on the remote queue from another thread.
-    fn push(self: Arc<Self>) {
-        if let Err(header) = crate::core::push_local(self) {
-            let remote = Arc::clone(&header.remote);
-            remote.push(header);
-        }
     }
 }
 

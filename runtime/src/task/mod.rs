@@ -1,8 +1,11 @@
 //! Tasks: a future the runtime owns and drives [asyncio.Task].
 //!
-//! - `header.rs`: the thread-safe half, which is also the waker.
+//! - `header.rs`: the thread-safe half, which is also the waker; `id.rs`:
+//!   the task's id.
 //! - `cell.rs`: the runtime-thread half: the future and its output.
-//! - `join.rs`: `JoinHandle` and `JoinError`.
+//! - `schedule.rs`: the scheduler: the run queue, the remote queue and the
+//!   wake rule that chooses between them.
+//! - `join.rs`: `JoinHandle`; `error.rs`: `JoinError`.
 //! - `set.rs`: the slab of live tasks the runtime owns.
 //! - `builder.rs`: `spawn` and `task::Builder`.
 //!
@@ -17,10 +20,14 @@
 
 mod builder;
 pub(crate) mod cell;
+mod error;
 pub(crate) mod header;
+mod id;
 mod join;
+pub(crate) mod schedule;
 pub(crate) mod set;
 
 pub use builder::{Builder, spawn};
-pub use header::TaskId;
-pub use join::{JoinError, JoinHandle};
+pub use error::JoinError;
+pub use id::TaskId;
+pub use join::JoinHandle;

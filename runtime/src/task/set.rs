@@ -16,8 +16,20 @@
 use std::rc::Rc;
 use std::sync::Arc;
 
-use super::cell::Task;
 use super::header::Header;
+
+/// What the event loop and the task set need from any task, whatever its
+/// future type: the type-erased view of a `TaskCell` (`cell.rs`).
+pub(crate) trait Task {
+    /// The thread-safe half.
+    fn header(&self) -> &Arc<Header>;
+    /// Polls the future once. Returns true when the task is done (finished,
+    /// panicked or cancelled) and can leave the task set.
+    fn poll(&self) -> bool;
+    /// Drops the future and records the task as cancelled (abort, or runtime
+    /// shutdown). Does nothing if the task is already done.
+    fn cancel(&self);
+}
 
 /// Live tasks, indexed by `Header::slot`. Runtime thread only; the loop
 /// borrows it briefly and never across a poll.

@@ -9,7 +9,7 @@
 //! now_ms <= now`.
 //!
 //! The paused clock (`Builder::start_paused(true)`) stands still at the
-//! epoch. It moves only when a test calls [`advance`](super::advance), or
+//! epoch. It moves only when a test calls [`advance`](super::control::advance), or
 //! when the loop is idle and jumps it to the next timer (auto-advance, see
 //! `driver.rs`). tokio's `time::pause()` works the same way; tokio swaps the
 //! clock at run time, we choose it once when the runtime is built.

@@ -1,7 +1,7 @@
 //! The time driver: the event loop's timer wheel and clock.
 //!
-//! [`TimerDriver`] is owned by the runtime's `Core`, and each [`Sleep`]
-//! keeps an `Rc` of it so that it can deregister in `Drop`.
+//! [`TimerDriver`] is one of the running loop's handles (`context.rs`), and
+//! each [`Sleep`] keeps an `Rc` of it so that it can deregister in `Drop`.
 //! The event loop uses it twice per tick (see `event_loop.rs`):
 //!
 //! 1. [`TimerDriver::park_timeout`] before `epoll_wait`: how long the loop
@@ -35,6 +35,7 @@ use std::time::{Duration, Instant};
 use super::clock::{self, Clock};
 use super::wheel::{TimerKey, Wheel};
 use crate::stats::{add, bump};
+use crate::waker_slot;
 
 /// The wheel, its clock and a reused buffer. Runtime thread only; every
 /// `RefCell` borrow is released before any waker is woken or dropped.
@@ -93,10 +94,7 @@ impl TimerDriver {
             let Some(stored) = wheel.get_mut(key) else {
                 return false;
             };
-            if stored.will_wake(waker) {
-                return true;
-            }
-            mem::replace(stored, waker.clone())
+            waker_slot::replace(stored, waker)
         };
         drop(old); // after the borrow: dropping a waker may run task code
         true

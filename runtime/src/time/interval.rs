@@ -16,6 +16,7 @@
 use std::fmt;
 use std::time::{Duration, Instant};
 
+use super::control::now;
 use super::sleep::{Sleep, sleep_until};
 
 /// Ticks every `period`, the first tick at once; see the module doc for
@@ -40,7 +41,7 @@ pub fn interval(period: Duration) -> Interval {
         !period.is_zero(),
         "runtime::time::interval: the period must be non-zero"
     );
-    let start = super::now();
+    let start = now();
     Interval {
         period,
         next: sleep_until(start),
@@ -60,7 +61,7 @@ impl Interval {
     pub async fn tick(&mut self) -> Instant {
         (&mut self.next).await;
         let scheduled = self.next.deadline();
-        let now = super::now();
+        let now = now();
         // The first scheduled tick after now (skip missed ticks).
         let behind = now.saturating_duration_since(scheduled);
         let periods = behind.as_nanos() / self.period.as_nanos() + 1;

@@ -12,7 +12,8 @@
 //! ## How a sleep works
 //!
 //! There is no timer thread and no timerfd. The event loop owns one
-//! `TimerDriver` (`driver.rs`): a hierarchical timing wheel
+//! `TimerDriver` (`driver.rs`), which a `Sleep` finds through the running
+//! loop's context: a hierarchical timing wheel
 //! (`wheel.rs`, whose doc is the data-structure design) plus a clock
 //! (`clock.rs`). A [`Sleep`] registers its deadline and its task's waker in
 //! the wheel on its first poll. Before blocking in `epoll_wait`, the loop asks
@@ -43,7 +44,8 @@
 //! and `Builder::start_paused`, behind its `test-util` feature.)
 
 mod clock;
-mod driver;
+mod control;
+pub(crate) mod driver;
 mod interval;
 mod sleep;
 mod timeout;
@@ -51,61 +53,7 @@ mod wheel;
 #[cfg(test)]
 mod wheel_proptest;
 
-pub(crate) use driver::TimerDriver;
+pub use control::{active_timers, advance, now};
 pub use interval::{Interval, interval};
 pub use sleep::{Sleep, sleep, sleep_until};
 pub use timeout::{Elapsed, timeout};
-
-use std::time::{Duration, Instant};
-
-/// The current time on the runtime's clock [loop.time]: `Instant::now()`,
-/// or the virtual time of a paused clock.
-///
-/// # Panics
-///
-/// Outside a runtime.
-#[track_caller]
-pub fn now() -> Instant {
-    sleep::driver("runtime::time::now").clock.now()
-}
-
-/// Moves a paused clock forward by `duration`. Timers that come due fire
-/// the next time the loop looks at its timers (at the latest when the
-/// current task yields or waits).
-///
-/// # Panics
-///
-/// Outside a runtime, or if the runtime's clock is not paused (see
-/// [`Builder::start_paused`](crate::Builder::start_paused)).
-///
-/// ```
-/// use std::time::Duration;
-/// let rt = runtime::Builder::new().start_paused(true).build().unwrap();
-/// rt.block_on(async {
-///     let start = runtime::time::now();
-///     runtime::time::advance(Duration::from_secs(3600));
-///     assert_eq!(runtime::time::now() - start, Duration::from_secs(3600));
-/// });
-/// ```
-#[track_caller]
-pub fn advance(duration: Duration) {
-    let driver = sleep::driver("runtime::time::advance");
-    let to = driver.clock.now().checked_add(duration);
-    if !to.is_some_and(|to| driver.clock.advance_to(to)) {
-        panic!(
-            "runtime::time::advance needs a paused clock (Builder::start_paused(true)) \
-             and a duration that fits an Instant"
-        );
-    }
-}
-
-/// How many timers are registered: sleeps that were polled and have neither
-/// fired nor been dropped. For tests and diagnostics.
-///
-/// # Panics
-///
-/// Outside a runtime.
-#[track_caller]
-pub fn active_timers() -> usize {
-    sleep::driver("runtime::time::active_timers").len()
-}

@@ -58,7 +58,7 @@ const FAR_FUTURE: Duration = Duration::from_secs(86_400 * 365 * 30);
 /// ```
 #[track_caller]
 pub fn sleep(duration: Duration) -> Sleep {
-    let driver = driver("runtime::time::sleep");
+    let driver = context::timers("runtime::time::sleep");
     let now = driver.clock.now();
     let deadline = now.checked_add(duration).unwrap_or(now + FAR_FUTURE);
     Sleep {
@@ -78,14 +78,8 @@ pub fn sleep_until(deadline: Instant) -> Sleep {
     Sleep {
         deadline,
         entry: None,
-        driver: driver("runtime::time::sleep_until"),
+        driver: context::timers("runtime::time::sleep_until"),
     }
-}
-
-/// The current runtime's time driver.
-#[track_caller]
-pub(super) fn driver(what: &str) -> Rc<TimerDriver> {
-    context::with_core(what, |core| Rc::clone(&core.timers))
 }
 
 /// A future that completes at its deadline; see [`sleep`]. Dropping it

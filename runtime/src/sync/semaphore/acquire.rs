@@ -1,18 +1,21 @@
 //! The future behind every `acquire*` method: take the permits at once, or
 //! join the queue and wait to be served (rules 1 to 3 of the module doc).
 
+use std::cell::RefCell;
 use std::future::Future;
 use std::pin::Pin;
 use std::task::{Context, Poll};
 
-use super::{AcquireError, Semaphore};
-use crate::sync::wait_list::Key;
+use super::error::AcquireError;
+use super::state::{self, State};
+use super::wait_list::Key;
+use crate::waker_slot::WakerSlot;
 
 /// The future behind every `acquire*`: takes `requested` permits, waiting
 /// in the queue if it must.
 pub(super) struct Acquire<'a> {
-    /// The semaphore.
-    sem: &'a Semaphore,
+    /// The semaphore's state.
+    state: &'a RefCell<State>,
     /// Permits wanted.
     requested: usize,
     /// This waiter's node, while it is queued or served but not yet polled.
@@ -21,9 +24,9 @@ pub(super) struct Acquire<'a> {
 
 impl<'a> Acquire<'a> {
     /// A request that has not been polled yet (and so is not queued).
-    pub(super) fn new(sem: &'a Semaphore, requested: usize) -> Acquire<'a> {
+    pub(super) fn new(state: &'a RefCell<State>, requested: usize) -> Acquire<'a> {
         Acquire {
-            sem,
+            state,
             requested,
             key: None,
         }
@@ -34,8 +37,7 @@ impl Future for Acquire<'_> {
     type Output = Result<(), AcquireError>;
 
     fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
-        let sem = self.sem;
-        let mut guard = sem.state.borrow_mut();
+        let mut guard = self.state.borrow_mut();
         let state = &mut *guard;
         let Some(key) = self.key else {
             // First poll: take the permits or join the queue.
@@ -51,7 +53,9 @@ impl Future for Acquire<'_> {
             // waiter becomes the head and takes what there is.
             let given = state.permits.min(n);
             state.permits -= given;
-            let key = state.waiters.push_back(n, n - given, cx.waker().clone());
+            let key = state
+                .waiters
+                .push_back(n, n - given, WakerSlot::with(cx.waker().clone()));
             drop(guard);
             self.key = Some(key);
             return Poll::Pending;
@@ -69,10 +73,7 @@ impl Future for Acquire<'_> {
                 Ok(())
             });
         }
-        let old = match &node.waker {
-            Some(waker) if waker.will_wake(cx.waker()) => None,
-            _ => node.waker.replace(cx.waker().clone()),
-        };
+        let old = node.waker.register(cx.waker());
         drop(guard);
         drop(old);
         Poll::Pending
@@ -83,7 +84,7 @@ impl Drop for Acquire<'_> {
     fn drop(&mut self) {
         let Some(key) = self.key.take() else { return };
         let (give_back, waker) = {
-            let mut state = self.sem.state.borrow_mut();
+            let mut state = self.state.borrow_mut();
             let node = state.waiters.node(key);
             // A closed node's permits went back at close; otherwise return
             // what was handed over (all of it if the waiter was served).
@@ -95,6 +96,6 @@ impl Drop for Acquire<'_> {
             (give_back, state.waiters.release(key))
         };
         drop(waker);
-        self.sem.release(give_back);
+        state::release(self.state, give_back);
     }
 }

@@ -30,7 +30,7 @@
 //! ## State and rules
 //!
 //! One `RefCell<State>`: free `permits`, a `closed` flag, and the FIFO
-//! [`WaitList`] of waiters. Borrows are short and never span a wake or a
+//! [`WaitList`](wait_list::WaitList) of waiters. Borrows are short and never span a wake or a
 //! call into user code.
 //!
 //! 1. **Strict FIFO.** If anyone waits, the free count is 0: released
@@ -50,9 +50,13 @@
 //!
 //! ## Parts
 //!
-//! - `mod.rs` (this file): the state, the methods, `release` and `close`.
+//! - `mod.rs` (this file): the [`Semaphore`] a user holds, and the two
+//!   permit guards it hands out.
+//! - `state.rs`: the state and the operations that apply the rules (take,
+//!   release, close).
 //! - `acquire.rs`: the `Acquire` future and its `Drop` (cancel-safety).
-//! - `permit.rs`: the two permit guards.
+//! - `wait_list.rs`: the FIFO queue of waiters that anyone can leave in O(1).
+//! - `error.rs`: `AcquireError` and `TryAcquireError`.
 //!
 //! ## Implementation
 //!
@@ -63,15 +67,17 @@
 //! be `Sync`.
 
 mod acquire;
-mod permit;
+mod error;
+mod state;
+mod wait_list;
 
 use std::cell::RefCell;
 use std::fmt;
 use std::rc::Rc;
 
-use super::wait_list::WaitList;
 use acquire::Acquire;
-pub use permit::{OwnedSemaphorePermit, SemaphorePermit};
+pub use error::{AcquireError, TryAcquireError};
+use state::State;
 
 /// A counter of permits with a fair queue of waiters [asyncio.Semaphore].
 /// See the module doc for the rules.
@@ -95,57 +101,11 @@ pub struct Semaphore {
     state: RefCell<State>,
 }
 
-/// The semaphore's state.
-struct State {
-    /// Permits free to take. Always 0 while `waiters` is not empty.
-    permits: usize,
-    /// Set by `close`; never cleared.
-    closed: bool,
-    /// Waiters in arrival order.
-    waiters: WaitList,
-}
-
-/// The semaphore was closed [`Semaphore::close`].
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct AcquireError(());
-
-impl fmt::Display for AcquireError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("semaphore closed")
-    }
-}
-
-impl std::error::Error for AcquireError {}
-
-/// Why [`Semaphore::try_acquire`] did not get a permit.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum TryAcquireError {
-    /// The semaphore was closed.
-    Closed,
-    /// Too few free permits, or others are waiting and come first.
-    NoPermits,
-}
-
-impl fmt::Display for TryAcquireError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            TryAcquireError::Closed => f.write_str("semaphore closed"),
-            TryAcquireError::NoPermits => f.write_str("no permits available"),
-        }
-    }
-}
-
-impl std::error::Error for TryAcquireError {}
-
 impl Semaphore {
     /// A semaphore with `permits` free permits [asyncio.Semaphore(value)].
     pub fn new(permits: usize) -> Semaphore {
         Semaphore {
-            state: RefCell::new(State {
-                permits,
-                closed: false,
-                waiters: WaitList::default(),
-            }),
+            state: RefCell::new(State::new(permits)),
         }
     }
 
@@ -174,7 +134,7 @@ impl Semaphore {
     ///
     /// [`AcquireError`] if the semaphore is closed before or while waiting.
     pub async fn acquire_many(&self, n: usize) -> Result<SemaphorePermit<'_>, AcquireError> {
-        Acquire::new(self, n).await?;
+        Acquire::new(&self.state, n).await?;
         Ok(SemaphorePermit {
             sem: self,
             permits: n,
@@ -200,7 +160,7 @@ impl Semaphore {
         self: Rc<Self>,
         n: usize,
     ) -> Result<OwnedSemaphorePermit, AcquireError> {
-        Acquire::new(&self, n).await?;
+        Acquire::new(&self.state, n).await?;
         Ok(OwnedSemaphorePermit {
             sem: self,
             permits: n,
@@ -223,7 +183,7 @@ impl Semaphore {
     ///
     /// As [`try_acquire`](Self::try_acquire).
     pub fn try_acquire_many(&self, n: usize) -> Result<SemaphorePermit<'_>, TryAcquireError> {
-        self.try_take(n)?;
+        self.state.borrow_mut().try_take(n)?;
         Ok(SemaphorePermit {
             sem: self,
             permits: n,
@@ -249,7 +209,7 @@ impl Semaphore {
         self: Rc<Self>,
         n: usize,
     ) -> Result<OwnedSemaphorePermit, TryAcquireError> {
-        self.try_take(n)?;
+        self.state.borrow_mut().try_take(n)?;
         Ok(OwnedSemaphorePermit {
             sem: self,
             permits: n,
@@ -263,7 +223,7 @@ impl Semaphore {
     ///
     /// If the free count would overflow `usize`.
     pub fn add_permits(&self, n: usize) {
-        self.release(n);
+        state::release(&self.state, n);
     }
 
     /// Closes the semaphore: every waiter wakes with [`AcquireError`], and
@@ -271,72 +231,12 @@ impl Semaphore {
     /// returned as usual. Permits handed to a waiter that had not been fully
     /// served return to the free count.
     pub fn close(&self) {
-        let mut wakers = Vec::new();
-        {
-            let mut guard = self.state.borrow_mut();
-            let state = &mut *guard;
-            state.closed = true;
-            while let Some(head) = state.waiters.head() {
-                state.waiters.unlink(head);
-                let node = state.waiters.node_mut(head);
-                node.closed = true;
-                let given = node.requested - node.remaining;
-                wakers.extend(node.waker.take());
-                state.permits += given;
-            }
-        }
-        for waker in wakers {
-            waker.wake();
-        }
+        state::close(&self.state);
     }
 
     /// True once [`close`](Self::close) was called.
     pub fn is_closed(&self) -> bool {
         self.state.borrow().closed
-    }
-
-    /// The shared part of the `try_` methods.
-    fn try_take(&self, n: usize) -> Result<(), TryAcquireError> {
-        let mut state = self.state.borrow_mut();
-        if state.closed {
-            Err(TryAcquireError::Closed)
-        } else if !state.waiters.is_empty() || state.permits < n {
-            Err(TryAcquireError::NoPermits)
-        } else {
-            state.permits -= n;
-            Ok(())
-        }
-    }
-
-    /// Gives `n` permits to the waiters from the head, waking each one that
-    /// is fully served with no borrow held; the rest become free.
-    fn release(&self, mut n: usize) {
-        while n > 0 {
-            let served = {
-                let mut guard = self.state.borrow_mut();
-                let state = &mut *guard;
-                let Some(head) = state.waiters.head() else {
-                    state.permits = state
-                        .permits
-                        .checked_add(n)
-                        .expect("Semaphore::add_permits: the permit count overflowed usize");
-                    return;
-                };
-                let node = state.waiters.node_mut(head);
-                let given = n.min(node.remaining);
-                node.remaining -= given;
-                n -= given;
-                if node.remaining > 0 {
-                    return; // n is 0: everything went to the head
-                }
-                let waker = node.waker.take();
-                state.waiters.unlink(head);
-                waker
-            };
-            if let Some(waker) = served {
-                waker.wake();
-            }
-        }
     }
 }
 
@@ -351,5 +251,83 @@ impl fmt::Debug for Semaphore {
                 .finish(),
             Err(_) => f.write_str("Semaphore { <borrowed> }"),
         }
+    }
+}
+
+/// Permits borrowed from a [`Semaphore`], returned when dropped [the body of
+/// `async with sem:`].
+#[must_use = "the permit is released as soon as it is dropped; bind it with `let _permit = ...`"]
+pub struct SemaphorePermit<'a> {
+    /// Where the permits go back.
+    sem: &'a Semaphore,
+    /// How many this permit holds.
+    permits: usize,
+}
+
+impl SemaphorePermit<'_> {
+    /// How many permits this holds.
+    pub fn num_permits(&self) -> usize {
+        self.permits
+    }
+
+    /// Keeps the permits out of the semaphore for good (the bounded
+    /// channel uses this: a queued message holds its slot).
+    pub fn forget(mut self) {
+        self.permits = 0;
+    }
+}
+
+impl Drop for SemaphorePermit<'_> {
+    fn drop(&mut self) {
+        state::release(&self.sem.state, self.permits);
+    }
+}
+
+impl fmt::Debug for SemaphorePermit<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("SemaphorePermit")
+            .field("permits", &self.permits)
+            .finish()
+    }
+}
+
+/// Permits that keep their [`Semaphore`] alive through an `Rc`, for a task
+/// that outlives the scope that acquired them.
+#[must_use = "the permit is released as soon as it is dropped; bind it with `let _permit = ...`"]
+pub struct OwnedSemaphorePermit {
+    /// Where the permits go back.
+    sem: Rc<Semaphore>,
+    /// How many this permit holds.
+    permits: usize,
+}
+
+impl OwnedSemaphorePermit {
+    /// How many permits this holds.
+    pub fn num_permits(&self) -> usize {
+        self.permits
+    }
+
+    /// The semaphore the permits came from.
+    pub fn semaphore(&self) -> &Rc<Semaphore> {
+        &self.sem
+    }
+
+    /// Keeps the permits out of the semaphore for good.
+    pub fn forget(mut self) {
+        self.permits = 0;
+    }
+}
+
+impl Drop for OwnedSemaphorePermit {
+    fn drop(&mut self) {
+        state::release(&self.sem.state, self.permits);
+    }
+}
+
+impl fmt::Debug for OwnedSemaphorePermit {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("OwnedSemaphorePermit")
+            .field("permits", &self.permits)
+            .finish()
     }
 }

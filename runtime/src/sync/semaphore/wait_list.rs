@@ -15,7 +15,7 @@
 //! futures. That needs no slab and no allocation, but it needs pinning and
 //! `unsafe` pointer code; indices into a `Vec` keep this safe.
 
-use std::task::Waker;
+use crate::waker_slot::WakerSlot;
 
 /// The index of a node, owned by the one future that waits with it.
 pub(crate) type Key = usize;
@@ -36,7 +36,7 @@ pub(crate) struct Node {
     /// Set by `close` on a waiter that was not served.
     pub(crate) closed: bool,
     /// Woken when the waiter is served or the semaphore is closed.
-    pub(crate) waker: Option<Waker>,
+    pub(crate) waker: WakerSlot,
 }
 
 /// The queue itself. Owned by the semaphore's `RefCell`; see there for who
@@ -61,7 +61,12 @@ impl WaitList {
 
     /// Appends a waiter for `requested` permits, `remaining` of which are
     /// still missing, and returns its key.
-    pub(crate) fn push_back(&mut self, requested: usize, remaining: usize, waker: Waker) -> Key {
+    pub(crate) fn push_back(
+        &mut self,
+        requested: usize,
+        remaining: usize,
+        waker: WakerSlot,
+    ) -> Key {
         let node = Node {
             prev: self.tail,
             next: None,
@@ -69,7 +74,7 @@ impl WaitList {
             requested,
             remaining,
             closed: false,
-            waker: Some(waker),
+            waker,
         };
         let key = match self.free.pop() {
             Some(key) => {
@@ -125,7 +130,7 @@ impl WaitList {
 
     /// Unlinks `key` if needed and frees its node. Returns the stored waker,
     /// so the caller can drop it after the borrow ends.
-    pub(crate) fn release(&mut self, key: Key) -> Option<Waker> {
+    pub(crate) fn release(&mut self, key: Key) -> Option<std::task::Waker> {
         self.unlink(key);
         self.free.push(key);
         self.nodes[key].waker.take()
@@ -134,6 +139,8 @@ impl WaitList {
 
 #[cfg(test)]
 mod tests {
+    use std::task::Waker;
+
     use super::*;
 
     /// The keys from head to tail.
@@ -151,7 +158,7 @@ mod tests {
     fn unlinking_from_the_middle_head_and_tail_keeps_the_order() {
         let mut list = WaitList::default();
         let keys: Vec<Key> = (0..5)
-            .map(|_| list.push_back(1, 1, Waker::noop().clone()))
+            .map(|_| list.push_back(1, 1, WakerSlot::with(Waker::noop().clone())))
             .collect();
         list.unlink(keys[2]);
         assert_eq!(order(&list), [keys[0], keys[1], keys[3], keys[4]]);
@@ -168,10 +175,10 @@ mod tests {
     #[test]
     fn released_nodes_are_reused() {
         let mut list = WaitList::default();
-        let a = list.push_back(1, 1, Waker::noop().clone());
-        let b = list.push_back(1, 1, Waker::noop().clone());
+        let a = list.push_back(1, 1, WakerSlot::with(Waker::noop().clone()));
+        let b = list.push_back(1, 1, WakerSlot::with(Waker::noop().clone()));
         list.release(a);
-        let c = list.push_back(2, 2, Waker::noop().clone());
+        let c = list.push_back(2, 2, WakerSlot::with(Waker::noop().clone()));
         assert_eq!(c, a);
         assert_eq!(order(&list), [b, c]);
         assert_eq!(list.nodes.len(), 2);

@@ -1,0 +1,275 @@
+//! The [`Reactor`]: the `mio::Poll`, one slot per registered socket, and the
+//! `epoll_wait` that turns readiness into wakes. The design (readiness flags,
+//! edge triggering, tokens) is in the module doc of `reactor/mod.rs`.
+
+use std::cell::{Cell, RefCell};
+use std::io;
+use std::rc::Rc;
+use std::task::Waker;
+use std::time::Duration;
+
+use mio::{Events, Interest, Poll, Token};
+
+use crate::stats::add;
+use crate::task::TaskId;
+use crate::trace::{Tracer, trace};
+use crate::waker_slot::WakerSlot;
+
+/// Which half of a socket an operation uses.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Direction {
+    /// Reading and accepting.
+    Read,
+    /// Writing and connecting.
+    Write,
+}
+
+/// The token of the `mio::Waker` that other threads use to wake the loop.
+pub(crate) const WAKE_TOKEN: Token = Token(usize::MAX);
+
+/// How many events one `epoll_wait` may return; more wait for the next call.
+/// tokio's I/O driver uses the same batch (its `nevents` setting, 1,024 by
+/// default; its `event_interval`, 61, is the number of task polls between
+/// two looks at the reactor, our `EVENT_INTERVAL`).
+const EVENTS_CAPACITY: usize = 1024;
+
+/// The readiness and waiting tasks of one registered socket.
+#[derive(Default)]
+pub(crate) struct IoSlot {
+    /// "Maybe readable": set by events, cleared after a read's `WouldBlock`.
+    readable: bool,
+    /// "Maybe writable": set by events, cleared after a write's `WouldBlock`.
+    writable: bool,
+    /// The peer closed its sending side, or the socket has an error. Sticky:
+    /// once set, reads never wait again (they return EOF or the error). Kept
+    /// apart from `readable` because the hang-up often comes in the same
+    /// edge as the last data, and a reader that clears `readable` after that
+    /// data must still find the EOF.
+    read_closed: bool,
+    /// Our sending side can no longer write (the peer reset, or an error).
+    /// Sticky, like `read_closed`.
+    write_closed: bool,
+    /// The task waiting to read, if any.
+    reader: WakerSlot,
+    /// The task waiting to write (or to finish connecting), if any.
+    writer: WakerSlot,
+    /// The id of the task behind `reader`, recorded only for the trace.
+    reader_task: Option<TaskId>,
+    /// The id of the task behind `writer`, recorded only for the trace.
+    writer_task: Option<TaskId>,
+}
+
+/// The event loop's I/O half. Runtime thread only.
+pub(crate) struct Reactor {
+    /// The OS selector. Borrowed only during `poll` and (de)registration.
+    poll: RefCell<Poll>,
+    /// Reused buffer for the events of one `epoll_wait`.
+    events: RefCell<Events>,
+    /// Per-socket state, indexed by token; `None` is a free slot.
+    slots: RefCell<Vec<Option<IoSlot>>>,
+    /// Free indexes in `slots`.
+    free: RefCell<Vec<usize>>,
+    /// Reused buffer of wakers collected from one batch of events.
+    to_wake: RefCell<Vec<Waker>>,
+    /// Socket events delivered so far, for `Stats::io_events`.
+    events_delivered: Cell<u64>,
+    /// The tick trace; it also knows which task is being polled.
+    tracer: Rc<Tracer>,
+}
+
+impl Reactor {
+    /// A reactor with its own `epoll` instance.
+    pub(crate) fn new(tracer: Rc<Tracer>) -> io::Result<Reactor> {
+        Ok(Reactor {
+            poll: RefCell::new(Poll::new()?),
+            events: RefCell::new(Events::with_capacity(EVENTS_CAPACITY)),
+            slots: RefCell::new(Vec::new()),
+            free: RefCell::new(Vec::new()),
+            to_wake: RefCell::new(Vec::new()),
+            events_delivered: Cell::new(0),
+            tracer,
+        })
+    }
+
+    /// Socket events delivered so far.
+    pub(crate) fn events_delivered(&self) -> u64 {
+        self.events_delivered.get()
+    }
+
+    /// Makes the `mio::Waker` other threads use to interrupt [`poll`](Self::poll).
+    pub(crate) fn remote_waker(&self) -> io::Result<mio::Waker> {
+        mio::Waker::new(self.poll.borrow().registry(), WAKE_TOKEN)
+    }
+
+    /// Registers `source` for both directions and returns its token.
+    pub(crate) fn register(&self, source: &mut impl mio::event::Source) -> io::Result<Token> {
+        let index = {
+            let mut slots = self.slots.borrow_mut();
+            match self.free.borrow_mut().pop() {
+                Some(index) => index,
+                None => {
+                    slots.push(None);
+                    slots.len() - 1
+                }
+            }
+        };
+        let token = Token(index);
+        let result = self.poll.borrow().registry().register(
+            source,
+            token,
+            Interest::READABLE | Interest::WRITABLE,
+        );
+        if let Err(err) = result {
+            self.free.borrow_mut().push(index);
+            return Err(err);
+        }
+        // Optimistic: try the operation first, wait only after WouldBlock.
+        self.slots.borrow_mut()[index] = Some(IoSlot {
+            readable: true,
+            writable: true,
+            ..IoSlot::default()
+        });
+        Ok(token)
+    }
+
+    /// Deregisters `source` and frees its slot. The stored wakers are dropped
+    /// after the borrow ends.
+    pub(crate) fn deregister(&self, source: &mut impl mio::event::Source, token: Token) {
+        // Closing the socket would remove it from epoll anyway; an error
+        // here changes nothing for the caller.
+        let _ = self.poll.borrow().registry().deregister(source);
+        let old = self
+            .slots
+            .borrow_mut()
+            .get_mut(token.0)
+            .and_then(Option::take);
+        if old.is_some() {
+            self.free.borrow_mut().push(token.0);
+        }
+        drop(old);
+    }
+
+    /// How many sockets are registered now.
+    pub(crate) fn registered(&self) -> usize {
+        self.slots
+            .borrow()
+            .iter()
+            .filter(|slot| slot.is_some())
+            .count()
+    }
+
+    /// If the socket is ready in `direction`, returns true; otherwise stores
+    /// the waker (replacing it only if it would wake another task) and
+    /// returns false.
+    pub(crate) fn poll_ready(&self, token: Token, direction: Direction, waker: &Waker) -> bool {
+        let mut slots = self.slots.borrow_mut();
+        let Some(Some(slot)) = slots.get_mut(token.0) else {
+            // Not registered any more: report ready so the caller's I/O call
+            // runs and returns the socket's real error.
+            return true;
+        };
+        let (ready, stored, task) = match direction {
+            Direction::Read => (
+                slot.readable || slot.read_closed,
+                &mut slot.reader,
+                &mut slot.reader_task,
+            ),
+            Direction::Write => (
+                slot.writable || slot.write_closed,
+                &mut slot.writer,
+                &mut slot.writer_task,
+            ),
+        };
+        if ready {
+            return true;
+        }
+        if self.tracer.enabled {
+            *task = self.tracer.current_task();
+        }
+        let old = stored.register(waker);
+        drop(slots);
+        drop(old);
+        false
+    }
+
+    /// Clears readiness in `direction` after the kernel said `WouldBlock`.
+    pub(crate) fn clear_ready(&self, token: Token, direction: Direction) {
+        if let Some(Some(slot)) = self.slots.borrow_mut().get_mut(token.0) {
+            match direction {
+                Direction::Read => slot.readable = false,
+                Direction::Write => slot.writable = false,
+            }
+        }
+    }
+
+    /// Waits for events for at most `timeout` (`None`: until one arrives, or
+    /// until another thread wakes the loop), then wakes the tasks waiting on
+    /// them. Returns how many socket events arrived.
+    pub(crate) fn poll(&self, timeout: Option<Duration>) -> io::Result<usize> {
+        let mut events = self.events.borrow_mut();
+        match self.poll.borrow_mut().poll(&mut events, timeout) {
+            Ok(()) => {}
+            // A signal interrupted epoll_wait: return, and the loop comes
+            // back with a fresh timeout.
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => return Ok(0),
+            Err(e) => return Err(e),
+        }
+        let mut io_events = 0;
+        // The buffer is taken out of its cell, so no borrow is held while
+        // the wakers run, and put back afterwards to keep its capacity.
+        let mut to_wake = std::mem::take(&mut *self.to_wake.borrow_mut());
+        {
+            let mut slots = self.slots.borrow_mut();
+            for event in events.iter() {
+                if event.token() == WAKE_TOKEN {
+                    // Another thread's wake: its task is in the remote
+                    // queue, which the loop drains after this poll.
+                    continue;
+                }
+                io_events += 1;
+                let Some(Some(slot)) = slots.get_mut(event.token().0) else {
+                    continue;
+                };
+                // Errors and hang-ups count as readiness (`is_read_closed`
+                // as readable, and so on): the next call then returns the
+                // EOF or the error instead of waiting forever.
+                let token = event.token().0;
+                if event.is_read_closed() || event.is_error() {
+                    slot.read_closed = true;
+                }
+                if event.is_write_closed() || event.is_error() {
+                    slot.write_closed = true;
+                }
+                if event.is_readable() || event.is_read_closed() || event.is_error() {
+                    slot.readable = true;
+                    if let Some(waker) = slot.reader.take() {
+                        trace_wake(self.tracer.enabled, token, "readable", slot.reader_task);
+                        to_wake.push(waker);
+                    }
+                }
+                if event.is_writable() || event.is_write_closed() || event.is_error() {
+                    slot.writable = true;
+                    if let Some(waker) = slot.writer.take() {
+                        trace_wake(self.tracer.enabled, token, "writable", slot.writer_task);
+                        to_wake.push(waker);
+                    }
+                }
+            }
+        }
+        drop(events);
+        for waker in to_wake.drain(..) {
+            waker.wake();
+        }
+        *self.to_wake.borrow_mut() = to_wake;
+        add(&self.events_delivered, io_events as u64);
+        Ok(io_events)
+    }
+}
+
+/// Traces one I/O wake-up: `io: token 5 readable -> wake task 7`.
+fn trace_wake(enabled: bool, token: usize, readiness: &str, task: Option<TaskId>) {
+    match task {
+        Some(id) => trace!(enabled, "io: token {token} {readiness} -> wake task {id}"),
+        None => trace!(enabled, "io: token {token} {readiness} -> wake"),
+    }
+}
