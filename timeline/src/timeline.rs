@@ -1,0 +1,68 @@
+//! A whole recording: one or more runtimes on one time axis.
+//!
+//! A [`Timeline`] is a list of [`Process`]es, one per runtime, all timed by
+//! [`now_us`](crate::now_us). A program with one runtime has one; the flag
+//! downloader's threads mode, with a runtime per thread, has several, and
+//! because they share the clock their rows line up in the viewer.
+//!
+//! It is written three ways: to any `io::Write` as Chrome Trace Event JSON
+//! ([`Timeline::write_json`]) or as a self-contained HTML page
+//! ([`Timeline::write_html`]), or to a file chosen by its extension,
+//! atomically ([`Timeline::write_to_path`]).
+
+use std::io::{self, Write};
+use std::path::Path;
+
+use crate::file::{self, WriteError, Written};
+use crate::process::Process;
+use crate::{chrome_json, html};
+
+/// Recorded runtimes, ready to be written.
+#[derive(Debug, Clone, Default)]
+pub struct Timeline {
+    /// One per runtime, in the order added (the viewers' order too).
+    processes: Vec<Process>,
+}
+
+impl Timeline {
+    /// An empty timeline.
+    pub fn new() -> Timeline {
+        Timeline::default()
+    }
+
+    /// A timeline of one runtime.
+    pub fn from_process(process: Process) -> Timeline {
+        Timeline {
+            processes: vec![process],
+        }
+    }
+
+    /// Adds a runtime's recording.
+    pub fn push(&mut self, process: Process) {
+        self.processes.push(process);
+    }
+
+    /// The runtimes' recordings.
+    pub fn processes(&self) -> &[Process] {
+        &self.processes
+    }
+
+    /// Writes the Chrome Trace Event JSON (see `chrome_json.rs`) to `out`.
+    /// Wrap a file in a `BufWriter`: the writer makes many small writes.
+    pub fn write_json(&self, out: &mut dyn Write) -> io::Result<()> {
+        chrome_json::write(self, out)
+    }
+
+    /// Writes the self-contained HTML page (the JSON and the viewer, see
+    /// `html.rs`) to `out`.
+    pub fn write_html(&self, out: &mut dyn Write) -> io::Result<()> {
+        html::write(self, out)
+    }
+
+    /// Writes the timeline to `path`, as JSON if it ends in `.json` and as
+    /// HTML if it ends in `.html` (any other name is an error), atomically:
+    /// the file appears complete or not at all.
+    pub fn write_to_path(&self, path: &Path) -> Result<Written, WriteError> {
+        file::write_atomically(self, path)
+    }
+}
