@@ -142,6 +142,15 @@ impl Process {
         self.tracks.get(id.0 as usize)
     }
 
+    /// The track of task `id`, if the task has one here.
+    pub fn task_track(&self, id: u64) -> Option<TrackId> {
+        let index = self
+            .tracks
+            .iter()
+            .position(|t| matches!(t.kind, TrackKind::Task { id: task, .. } if task == id))?;
+        Some(TrackId(index as u32))
+    }
+
     /// All records, in the order they were added.
     pub fn records(&self) -> &[Record] {
         &self.records

@@ -1,0 +1,183 @@
+//! The HTML page in a real browser: headless Chromium renders the synthetic
+//! timeline, and the rendered DOM must have one row per task and per event
+//! loop, the phases, and the "full" warning; a screenshot must show the
+//! states' colours.
+//!
+//! Needs Chromium (`apt-get install -y chromium`); the tests fail saying so
+//! if it is missing. Each run has a fresh profile, no network, a time limit,
+//! and is killed (with its helper processes) when it ends.
+
+mod util;
+
+use std::collections::HashSet;
+use std::fs::File;
+use std::io::BufReader;
+use std::path::Path;
+
+use util::{
+    NASTY_NAME, PHASES, RUNTIME_1_TASKS, RUNTIME_2_TASKS, TempDir, run_chromium, synthetic,
+};
+
+/// Writes the synthetic timeline's page into `dir` and returns its path.
+fn write_page(dir: &TempDir) -> std::path::PathBuf {
+    let page = dir.path.join("timeline.html");
+    synthetic().write_to_path(&page).expect("write the page");
+    page
+}
+
+/// Undoes the HTML serializer's escaping of attribute values and text.
+fn unescape(text: &str) -> String {
+    text.replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&#39;", "'")
+        .replace("&nbsp;", "\u{a0}")
+        .replace("&amp;", "&")
+}
+
+/// The value of attribute `name` in the tag text `tag` (`<g class=...>`).
+fn attribute(tag: &str, name: &str) -> Option<String> {
+    let key = format!(" {name}=\"");
+    let start = tag.find(&key)? + key.len();
+    let end = start + tag[start..].find('"')?;
+    Some(unescape(&tag[start..end]))
+}
+
+/// Every opening `<g ...>` tag in the DOM text.
+fn group_tags(dom: &str) -> Vec<&str> {
+    let mut tags = Vec::new();
+    let mut rest = dom;
+    while let Some(start) = rest.find("<g ") {
+        let end = start + rest[start..].find('>').expect("a closed tag");
+        tags.push(&rest[start..=end]);
+        rest = &rest[end..];
+    }
+    tags
+}
+
+/// The `data-track` names of the rows with class `class`.
+fn rows(dom: &str, class: &str) -> Vec<String> {
+    group_tags(dom)
+        .into_iter()
+        .filter(|tag| attribute(tag, "class").as_deref() == Some(class))
+        .map(|tag| attribute(tag, "data-track").expect("every row names its track"))
+        .collect()
+}
+
+#[test]
+fn the_rendered_page_has_a_row_per_task_and_per_loop_and_shows_phases() {
+    let dir = TempDir::new("dom");
+    let page = write_page(&dir);
+    let output = run_chromium(&page, &["--dump-dom".to_owned()], &dir.path);
+    assert!(
+        output.status.success(),
+        "chromium failed: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let dom = String::from_utf8(output.stdout).expect("UTF-8 DOM");
+    assert!(
+        dom.contains("id=\"timeline-svg\""),
+        "the chart was not drawn:\n{dom:.2000}"
+    );
+
+    let tasks: HashSet<String> = rows(&dom, "row task").into_iter().collect();
+    let expected: HashSet<String> = RUNTIME_1_TASKS
+        .iter()
+        .chain(&RUNTIME_2_TASKS)
+        .map(|(id, name)| format!("task {id} '{name}'"))
+        .collect();
+    assert_eq!(tasks, expected);
+    assert_eq!(
+        rows(&dom, "row task").len(),
+        expected.len(),
+        "one row per task, phases on it"
+    );
+    assert_eq!(
+        rows(&dom, "row loop"),
+        ["event loop", "event loop"],
+        "one loop row per runtime"
+    );
+    assert_eq!(rows(&dom, "row blocking"), ["blocking thread 1"]);
+    assert_eq!(rows(&dom, "row other"), ["other threads"]);
+
+    // Phases are drawn on their task's row, named where they are wide enough.
+    // fetch BR's six, and the pool thread's "write the file".
+    let expected_phases = PHASES.len() + 1;
+    let phase_rects = dom.matches("class=\"slice phase\"").count();
+    assert_eq!(phase_rects, expected_phases, "phase rectangles");
+    assert!(
+        dom.contains(">connecting</text>"),
+        "the phase labels are drawn"
+    );
+
+    // The nasty name is text, not markup: no <b> element appeared.
+    // (The row set above already holds it exactly, control characters too.)
+    assert!(!dom.contains("<b>"), "a task name was parsed as HTML");
+    assert!(tasks.contains(&format!("task 5 '{NASTY_NAME}'")));
+
+    // Runtime 2 filled up: the warning is shown.
+    let warning = dom.find("id=\"warning\"").expect("the warning element");
+    let warning = &dom[warning..warning + 300];
+    assert!(!warning.contains("hidden"), "{warning}");
+    assert!(warning.contains("events dropped"), "{warning}");
+    assert!(
+        dom.contains("2 runtimes · 6 Tasks"),
+        "the summary counts runtimes and tasks"
+    );
+}
+
+#[test]
+fn a_screenshot_of_the_page_shows_the_states_colours() {
+    let dir = TempDir::new("screenshot");
+    let page = write_page(&dir);
+    let png = dir.path.join("shot.png");
+
+    let output = run_chromium(
+        &page,
+        &[format!("--screenshot={}", png.display())],
+        &dir.path,
+    );
+    assert!(
+        output.status.success(),
+        "chromium failed: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let (width, height, pixels) = decode_rgb(&png);
+    assert_eq!((width, height), (1200, 800));
+    let colours: HashSet<[u8; 3]> = pixels.iter().copied().collect();
+    assert!(
+        colours.len() > 50,
+        "only {} colours: the page looks blank",
+        colours.len()
+    );
+    for (state, rgb) in [
+        ("running", [0x2b, 0x8a, 0x3e]),
+        ("queued", [0xf5, 0x9f, 0x00]),
+        ("await I/O", [0x19, 0x71, 0xc2]),
+        ("await permit", [0xe0, 0x31, 0x31]),
+        ("selector wait", [0x8c, 0xc8, 0xf5]),
+        ("blocking job", [0x8d, 0x6e, 0x63]),
+    ] {
+        let count = pixels.iter().filter(|p| **p == rgb).count();
+        assert!(count > 20, "{state} ({rgb:02x?}) shows in {count} pixels");
+    }
+}
+
+/// Decodes a PNG into its size and RGB pixels (alpha dropped).
+fn decode_rgb(path: &Path) -> (u32, u32, Vec<[u8; 3]>) {
+    let file = BufReader::new(File::open(path).expect("the screenshot exists"));
+    let mut reader = png::Decoder::new(file).read_info().expect("a PNG");
+    let mut buffer = vec![0; reader.output_buffer_size().expect("a sane size")];
+    let info = reader.next_frame(&mut buffer).expect("a frame");
+    assert_eq!(info.bit_depth, png::BitDepth::Eight);
+    let channels = match info.color_type {
+        png::ColorType::Rgb => 3,
+        png::ColorType::Rgba => 4,
+        other => panic!("unexpected colour type {other:?}"),
+    };
+    let pixels = buffer[..info.buffer_size()]
+        .chunks_exact(channels)
+        .map(|p| [p[0], p[1], p[2]])
+        .collect();
+    (info.width, info.height, pixels)
+}
