@@ -268,18 +268,19 @@ pub fn listing(dir: &Path) -> Vec<String> {
 /// Generous: the machine is shared and Chromium starts slowly.
 pub const BROWSER_LIMIT: Duration = Duration::from_secs(90);
 
-/// Finds Chromium, or fails the test saying how to install it.
+/// Finds Chromium on the PATH, or fails the test saying how to install it.
 pub fn chromium() -> PathBuf {
-    let candidates = [
-        "/usr/bin/chromium",
-        "/usr/bin/chromium-browser",
-        "/usr/local/bin/chromium",
-    ];
-    if let Some(found) = candidates.iter().map(PathBuf::from).find(|p| p.exists()) {
-        return found;
+    let path = std::env::var_os("PATH").unwrap_or_default();
+    for dir in std::env::split_paths(&path) {
+        for name in ["chromium", "chromium-browser"] {
+            let candidate = dir.join(name);
+            if candidate.is_file() {
+                return candidate;
+            }
+        }
     }
     panic!(
-        "this test opens the timeline page in a real browser, and Chromium is not installed: \
+        "this test opens the timeline page in a real browser, and Chromium is not on the PATH: \
          install it with `apt-get update && apt-get install -y chromium` (as .ci/run does)"
     );
 }
