@@ -60,7 +60,7 @@ pub(crate) fn write(timeline: &Timeline, out: &mut dyn Write) -> io::Result<()> 
     for (index, process) in timeline.processes().iter().enumerate() {
         write_process(process, index, &mut next_flow_id, &mut events)?;
     }
-    out_tail(timeline, events.out)
+    write_tail(timeline, events.out)
 }
 
 /// The events array being written: adds the commas and line breaks.
@@ -82,7 +82,7 @@ impl EventList<'_> {
 }
 
 /// Writes the end of the events array and the other top-level members.
-fn out_tail(timeline: &Timeline, out: &mut dyn Write) -> io::Result<()> {
+fn write_tail(timeline: &Timeline, out: &mut dyn Write) -> io::Result<()> {
     let other = other_data(timeline);
     write!(
         out,
@@ -239,7 +239,7 @@ fn write_metadata(
 }
 
 /// A process's tracks in viewing order.
-pub(crate) fn sorted_tracks(process: &Process) -> Vec<&Track> {
+fn sorted_tracks(process: &Process) -> Vec<&Track> {
     let mut tracks: Vec<&Track> = process.tracks().iter().collect();
     tracks.sort_by_key(|t| (t.sort_key(), t.tid()));
     tracks

@@ -10,9 +10,9 @@
 //! ## Why microseconds as `f64`
 //!
 //! The Chrome Trace Event format counts in microseconds and allows fractions,
-//! so a timestamp is stored exactly as the file will say it. An `f64` holds
-//! whole nanoseconds exactly for about 104 days after the epoch (2^53 ns),
-//! far longer than anyone records an event loop.
+//! so a timestamp is stored as the file will say it. An `f64` keeps
+//! nanosecond resolution for about 104 days after the epoch (2^53 ns), far
+//! longer than anyone records an event loop.
 //!
 //! ## Implementation
 //!
