@@ -29,8 +29,10 @@
 //!
 //! ## Recording
 //!
-//! The runtime owns one [`Recorder`] per runtime (`recorder.rs`) and calls
-//! it as things happen, with [`now_us`] as the time:
+//! The runtime owns one [`Recorder`] per runtime (`recorder/`: the loop's
+//! and the pool's events in `mod.rs`, a task's states in `task.rs`, closing
+//! open slices in `open_slice.rs`) and calls it as things happen, with
+//! [`now_us`] as the time:
 //!
 //! | the runtime...                         | calls                                   |
 //! |----------------------------------------|-----------------------------------------|
