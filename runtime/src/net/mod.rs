@@ -8,9 +8,13 @@
 //! streams); this is the streams level, with methods named after
 //! `std::io`'s `Read` and `Write`.
 //!
+//! `TcpStream` also implements the runtime-neutral `futures_io::AsyncRead`
+//! and `AsyncWrite` (`io_traits.rs`), over the same `poll_*` methods.
+//!
 //! Sockets must be created inside a runtime, and must be used on its thread.
 //! Dropping one deregisters it from the reactor and closes it.
 
+mod io_traits;
 mod lookup;
 mod tcp_listener;
 mod tcp_stream;

@@ -1,11 +1,18 @@
 //! [`TcpStream`] [asyncio's StreamReader and StreamWriter in one].
+//!
+//! Every read and write goes through one path to the reactor: the `poll_*`
+//! methods, which try the system call and, on `WouldBlock`, leave the task's
+//! waker with the reactor (`reactor/registration.rs`). The `async fn`s are
+//! thin wrappers over them, and so are the runtime-neutral I/O traits of
+//! `futures-io` (`net/io_traits.rs`), which is how other people's code
+//! (hyper, TLS adapters) reads and writes our sockets.
 
 use std::fmt;
 use std::future::poll_fn;
-use std::io::{self, Read, Write};
+use std::io::{self, IoSlice, Read, Write};
 use std::net::{Shutdown, SocketAddr};
 use std::os::fd::{AsFd, AsRawFd, BorrowedFd, RawFd};
-use std::task::Poll;
+use std::task::{Context, Poll, ready};
 
 use crate::reactor::{Direction, Registration};
 
@@ -63,21 +70,27 @@ impl TcpStream {
     /// Reads what is available, at most `buf.len()` bytes; waits if nothing
     /// is. `Ok(0)` means the peer closed its side (or `buf` is empty).
     pub async fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-        let this = &*self;
+        poll_fn(|cx| self.poll_read(cx, buf)).await
+    }
+
+    /// The poll behind [`read`](Self::read), for hand-written futures and
+    /// the I/O traits: reads what is there, or stores the task's waker and
+    /// returns `Pending`. After end of file it keeps returning `Ok(0)`; after
+    /// a reset it returns the error (`ConnectionReset`).
+    pub fn poll_read(&mut self, cx: &mut Context<'_>, buf: &mut [u8]) -> Poll<io::Result<usize>> {
         let len = buf.len();
-        let n = poll_fn(|cx| {
-            this.registration
-                .poll_io(cx, Direction::Read, || (&this.io).read(buf))
-        })
-        .await?;
+        let n = ready!(
+            self.registration
+                .poll_io(cx, Direction::Read, || (&self.io).read(buf))
+        )?;
         // A short read drained the socket's receive buffer: the next read
         // could only say `WouldBlock`, so wait for the next event instead of
         // paying that syscall (tokio does the same). Not after EOF (`n == 0`):
         // the hang-up event is not repeated, and the next read must see it.
         if n > 0 && n < len {
-            this.registration.clear_ready(Direction::Read);
+            self.registration.clear_ready(Direction::Read);
         }
-        Ok(n)
+        Poll::Ready(Ok(n))
     }
 
     /// Reads without waiting: `WouldBlock` if nothing is there yet, `Ok(0)`
@@ -110,18 +123,54 @@ impl TcpStream {
 
     /// Writes some of `buf`, waiting until at least one byte fits.
     pub async fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
-        let this = &*self;
-        let n = poll_fn(|cx| {
-            this.registration
-                .poll_io(cx, Direction::Write, || (&this.io).write(buf))
-        })
-        .await?;
-        // A short write filled the send buffer: the next write would only
-        // say `WouldBlock` (the same reasoning as in `read`).
-        if n > 0 && n < buf.len() {
-            this.registration.clear_ready(Direction::Write);
+        poll_fn(|cx| self.poll_write(cx, buf)).await
+    }
+
+    /// The poll behind [`write`](Self::write): writes what fits, or stores
+    /// the task's waker and returns `Pending`.
+    pub fn poll_write(&mut self, cx: &mut Context<'_>, buf: &[u8]) -> Poll<io::Result<usize>> {
+        let n = ready!(
+            self.registration
+                .poll_io(cx, Direction::Write, || (&self.io).write(buf))
+        )?;
+        self.after_write(n, buf.len());
+        Poll::Ready(Ok(n))
+    }
+
+    /// Writes from several buffers with one `writev(2)`, as much as fits
+    /// (hyper sends a response's head and body this way).
+    pub fn poll_write_vectored(
+        &mut self,
+        cx: &mut Context<'_>,
+        bufs: &[IoSlice<'_>],
+    ) -> Poll<io::Result<usize>> {
+        let len = bufs.iter().map(|b| b.len()).sum();
+        let n = ready!(
+            self.registration
+                .poll_io(cx, Direction::Write, || (&self.io).write_vectored(bufs))
+        )?;
+        self.after_write(n, len);
+        Poll::Ready(Ok(n))
+    }
+
+    /// A short write filled the send buffer: the next write would only say
+    /// `WouldBlock` (the same reasoning as after a short read).
+    fn after_write(&self, written: usize, asked: usize) {
+        if written > 0 && written < asked {
+            self.registration.clear_ready(Direction::Write);
         }
-        Ok(n)
+    }
+
+    /// Nothing to do: the stream keeps no buffer of its own, every write
+    /// goes straight to the kernel. Always `Ready(Ok(()))`.
+    pub fn poll_flush(&mut self, _cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        Poll::Ready(Ok(()))
+    }
+
+    /// Shuts down the sending half (the peer reads end of file), at once:
+    /// `shutdown(2)` never blocks.
+    pub fn poll_shutdown(&mut self, _cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        Poll::Ready(self.io.shutdown(Shutdown::Write))
     }
 
     /// Writes all of `buf` [StreamWriter.write + drain].
