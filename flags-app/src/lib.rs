@@ -8,6 +8,7 @@
 //! - [`gifgen`], [`prng`]: generated flag images and the seeded random stream.
 //! - [`download`]: the three strategies, reporting and accounting.
 //! - [`save`]: atomic file writes.
+//! - [`output`]: printing lines without panicking when stdout or stderr is closed or full.
 
 pub mod cli;
 pub mod codes;
@@ -15,6 +16,7 @@ pub mod config;
 pub mod countries;
 pub mod download;
 pub mod gifgen;
+pub mod output;
 pub mod prng;
 pub mod save;
 pub mod serve;

@@ -1,10 +1,14 @@
 //! `flags`: the command-line entry point. All the work is in the library.
+//!
+//! Messages go through [`flags_app::output`], never `eprintln!`: a closed or full
+//! stderr must not turn an error report into a panic.
 
 use std::process::ExitCode;
 
 use clap::Parser;
 use flags_app::cli::{Cli, Command};
 use flags_app::download;
+use flags_app::output::{stderr_line, stderr_text};
 use flags_app::serve::server::run_standalone;
 use flags_app::usage::{USAGE_EXIT_CODE, clap_usage_text, usage_text};
 
@@ -16,7 +20,7 @@ fn main() -> ExitCode {
         Ok(cli) => cli,
         Err(err) if !err.use_stderr() => err.exit(), // --help, --version
         Err(err) => {
-            eprint!("{}", clap_usage_text(&err));
+            stderr_text(&clap_usage_text(&err));
             return ExitCode::from(USAGE_EXIT_CODE);
         }
     };
@@ -25,19 +29,19 @@ fn main() -> ExitCode {
             Ok(summary) if summary.succeeded() => ExitCode::SUCCESS,
             Ok(_) => ExitCode::from(FAILURE_EXIT_CODE),
             Err(err) => {
-                eprintln!("*** {err}");
+                stderr_line(format_args!("*** {err}"));
                 ExitCode::from(FAILURE_EXIT_CODE)
             }
         },
         Ok(Command::Serve(config)) => match run_standalone(&config) {
             Ok(()) => ExitCode::SUCCESS,
             Err(err) => {
-                eprintln!("*** {err}");
+                stderr_line(format_args!("*** {err}"));
                 ExitCode::from(FAILURE_EXIT_CODE)
             }
         },
         Err(err) => {
-            eprint!("{}", usage_text(&err));
+            stderr_text(&usage_text(&err));
             ExitCode::from(USAGE_EXIT_CODE)
         }
     }

@@ -5,6 +5,11 @@
 //! and only when stderr is a terminal (so piped output and tests see no bar), like
 //! tqdm. With `-v` each outcome prints a line instead of moving the bar.
 //!
+//! A closed or full stdout never panics the run: the opening and closing reports
+//! return the write error (the run then ends with `*** cannot write the report`
+//! on stderr and exit status 1), and a per-code line that cannot be written is
+//! dropped ([`crate::output`]), so the downloads go on and the files are saved.
+//!
 //! Unlike flags2, the summary always has all three count lines, zeros included, so
 //! that scripts can read it without special cases.
 
@@ -14,6 +19,7 @@ use std::time::Duration;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressState, ProgressStyle};
 
 use super::outcome::{Outcome, Tally};
+use crate::output::stdout_line;
 
 /// tqdm's look: `73%|███████   | 142/194 [1s<0s, 120.3 flags/s]`.
 const BAR_TEMPLATE: &str =
@@ -105,9 +111,9 @@ impl Progress {
     pub fn record(&mut self, outcome: &Outcome) {
         self.tally.add(outcome.status);
         if self.verbose {
-            // Ignore a closed stdout (`flags -v | head`): the run still finishes
-            // and saves its files; `println!` would panic instead.
-            let _ = writeln!(io::stdout(), "{outcome}");
+            // A closed stdout (`flags -v | head`) drops the line: the run still
+            // finishes and saves its files; `println!` would panic instead.
+            stdout_line(format_args!("{outcome}"));
         } else {
             self.bar.inc(1);
         }

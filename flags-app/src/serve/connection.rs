@@ -39,6 +39,7 @@ use super::head::{RequestHead, parse_request};
 use super::response::{error_parts, error_response, response_head};
 use super::route::{Route, route};
 use super::source::Source;
+use crate::output::stderr_line;
 
 /// Time allowed to receive a whole request head, and to wait for the next request
 /// on an idle keep-alive connection: 10 s (nginx's `client_header_timeout` is 60 s;
@@ -83,13 +84,13 @@ pub async fn handle_connection(mut stream: TcpStream, shared: Rc<Shared>) {
                 Ok(Ok(None)) | Err(_) => return, // client closed or went quiet
                 Ok(Err(HeadReadError::Io(err))) => {
                     if shared.log {
-                        eprintln!("connection closed: {err}");
+                        stderr_line(format_args!("connection closed: {err}"));
                     }
                     return;
                 }
                 Ok(Err(HeadReadError::Bad(why))) => {
                     if shared.log {
-                        eprintln!("400 bad request head: {why}");
+                        stderr_line(format_args!("400 bad request head: {why}"));
                     }
                     let _ = stream.write_all(&error_response(400, false, false)).await;
                     return;
@@ -109,14 +110,14 @@ pub async fn handle_connection(mut stream: TcpStream, shared: Rc<Shared>) {
         }
         if shared.log {
             let fault_note = fault.map(|f| format!(" fault {f:?}")).unwrap_or_default();
-            eprintln!(
+            stderr_line(format_args!(
                 "{} {} -> {} ({} bytes) after {:.2}s{fault_note}",
                 head.method,
                 head.target,
                 response.status,
                 response.body.len(),
                 plan.delay.as_secs_f64()
-            );
+            ));
         }
         let keep_open = match fault {
             None => send(&mut stream, &response, response.body.len()).await,

@@ -37,6 +37,7 @@ use super::connection::{Shared, handle_connection};
 use super::source::{BadDir, Source};
 use crate::config::ServeConfig;
 use crate::gifgen::FlagImages;
+use crate::output::stderr_line;
 
 /// Pause after a failed accept before trying again.
 const ACCEPT_BACKOFF: Duration = Duration::from_millis(100);
@@ -86,7 +87,7 @@ async fn accept_loop(listener: TcpListener, shared: Rc<Shared>, stop: Arc<Atomic
                 if stop.load(Ordering::Acquire) {
                     return;
                 }
-                eprintln!("flag server: accept failed: {err}");
+                stderr_line(format_args!("flag server: accept failed: {err}"));
                 runtime::time::sleep(ACCEPT_BACKOFF).await;
             }
         }

@@ -46,8 +46,28 @@ impl Drop for TempDir {
 
 /// Runs `flags` with `args`, waiting at most [`RUN_LIMIT`].
 pub fn run_flags(args: &[&str]) -> Output {
-    let mut child = Command::new(FLAGS)
-        .args(args)
+    let mut command = Command::new(FLAGS);
+    command.args(args);
+    run_command(command, args)
+}
+
+/// A command that runs `flags args...` with at most `limit` open descriptors
+/// (`RLIMIT_NOFILE`, set by the shell's `ulimit -n` before it execs `flags`, so
+/// the process id is the one of `flags` itself).
+pub fn flags_with_open_files_limit(limit: u32, args: &[&str]) -> Command {
+    let mut command = Command::new("sh");
+    command
+        .arg("-c")
+        .arg(format!("ulimit -n {limit} && exec \"$0\" \"$@\""))
+        .arg(FLAGS)
+        .args(args);
+    command
+}
+
+/// Runs `command` (a `flags` run; `args` are for messages) with its output captured,
+/// waiting at most [`RUN_LIMIT`].
+pub fn run_command(mut command: Command, args: &[&str]) -> Output {
+    let mut child = command
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
@@ -152,12 +172,19 @@ impl Drop for ChildGuard {
 /// Starts `flags serve --port 0 EXTRA...` and returns it with the address it
 /// printed (`Serving ... at http://ADDR/flags`).
 pub fn start_serve(extra: &[&str]) -> (ChildGuard, SocketAddr) {
-    let mut child = Command::new(FLAGS)
-        .args(["serve", "--port", "0"])
-        .args(extra)
+    let mut command = Command::new(FLAGS);
+    command.args(["serve", "--port", "0"]).args(extra);
+    start_serve_command(command, Stdio::null())
+}
+
+/// Starts `command`, a `flags serve --port 0 ...` (perhaps wrapped, as by
+/// [`flags_with_open_files_limit`]), with its stderr going to `stderr`; returns it
+/// with the address from its banner.
+pub fn start_serve_command(mut command: Command, stderr: Stdio) -> (ChildGuard, SocketAddr) {
+    let mut child = command
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
-        .stderr(Stdio::null())
+        .stderr(stderr)
         .spawn()
         .expect("start flags serve");
     let stdout = child.stdout.take().expect("piped stdout");
