@@ -6,23 +6,34 @@
 //! [`Outcome`] back on a std channel; the calling thread records outcomes in the
 //! order they complete, as `as_completed` does.
 //!
-//! Each worker runs its own `runtime::run` with its own [`http_client::Client`]:
+//! Each worker runs its own [`Runtime`] with its own [`http_client::Client`]:
 //! our runtime and client are single-threaded (`Rc` inside), so they cannot be
 //! shared, but it is the same client code as the other modes, not a second stack.
+//!
+//! Every loop costs two descriptors (an epoll instance and an eventfd), so at a low
+//! `ulimit -n` some workers cannot make one. Such a worker takes no code and
+//! reports the error when joined; the others do its share, and one line on stderr
+//! says how many workers could not start. Only if none could is every code counted
+//! as an error, each with the reason. A worker that panics is reported the same
+//! way, and the codes it took but never reported are counted as errors.
 //!
 //! What a production program does differently: it would use a multi-threaded
 //! runtime (tokio's) and share one client, instead of N single-threaded ones.
 
 use std::collections::VecDeque;
+use std::io;
 use std::sync::mpsc;
 use std::sync::{Arc, Mutex};
 use std::thread;
 use std::time::Duration;
 
+use runtime::Runtime;
+
 use super::fetch::{SaveTo, download_one, make_client};
 use super::interrupt::interrupted;
 use super::outcome::{Outcome, Status};
 use super::report::Progress;
+use crate::output::stderr_line;
 
 /// Downloads `codes` on `workers` threads, recording outcomes as they complete.
 pub fn download_many(
@@ -47,12 +58,17 @@ pub fn download_many(
         match spawned {
             Ok(handle) => handles.push(handle),
             // Fewer workers than asked still download everything.
-            Err(err) => eprintln!("*** could not start worker thread {index}: {err}"),
+            Err(err) => stderr_line(format_args!(
+                "*** could not start worker thread {index}: {err}"
+            )),
         }
     }
+    let mut no_loop = WorkerFailures::default();
     if handles.is_empty() {
         // No worker at all: do the work here rather than lose codes.
-        worker(&queue, base, save_to, timeout, &outcomes_tx);
+        if let Err(err) = worker(&queue, base, save_to, timeout, &outcomes_tx) {
+            no_loop.add(err);
+        }
     }
     drop(outcomes_tx);
     let mut received = 0;
@@ -60,29 +76,74 @@ pub fn download_many(
         received += 1;
         progress.record(&outcome);
     }
+    let started = handles.len();
     for handle in handles {
-        if handle.join().is_err() {
-            eprintln!("*** a worker thread panicked");
+        match handle.join() {
+            Ok(Ok(())) => {}
+            Ok(Err(err)) => no_loop.add(err),
+            Err(_) => stderr_line(format_args!("*** a worker thread panicked")),
         }
+    }
+    if let Some(err) = &no_loop.first {
+        stderr_line(format_args!(
+            "*** {} of {started} worker threads could not create their event loop: {err}",
+            no_loop.count
+        ));
+    }
+    // Codes left in the queue: no worker had an event loop to download them.
+    let left: Vec<String> = match queue.lock() {
+        Ok(mut queue) => queue.drain(..).collect(),
+        Err(poisoned) => poisoned.into_inner().drain(..).collect(),
+    };
+    for cc in &left {
+        let why = match &no_loop.first {
+            Some(err) => format!("no worker could create an event loop: {err}"),
+            None => "no worker thread ran".to_owned(),
+        };
+        received += 1;
+        progress.record(&Outcome::error(cc, why));
     }
     // Codes a panicked worker took but never reported are still counted.
     let missing = codes.len().saturating_sub(received);
-    if missing > 0 {
-        for _ in 0..missing {
-            progress.record(&Outcome::error("??", "worker thread died"));
-        }
+    for _ in 0..missing {
+        progress.record(&Outcome::error("??", "worker thread died"));
+    }
+}
+
+/// Workers that ended without running because their event loop could not be made.
+#[derive(Debug, Default)]
+struct WorkerFailures {
+    /// How many.
+    count: usize,
+    /// The first one's error, for the message (they are almost always the same:
+    /// too many open files).
+    first: Option<io::Error>,
+}
+
+impl WorkerFailures {
+    /// Counts one failed worker.
+    fn add(&mut self, err: io::Error) {
+        self.count += 1;
+        self.first.get_or_insert(err);
     }
 }
 
 /// One worker: its own runtime and client, taking codes until the queue is empty.
+///
+/// The runtime comes from [`Runtime::new`], not `runtime::run`, which panics when
+/// the OS refuses the loop's descriptors (an epoll instance and an eventfd; with
+/// `ulimit -n 64` and `-m 500` most workers meet that). A worker without a loop
+/// takes no code and returns the error: the other workers download its share, and
+/// the caller says once how many workers could not start.
 fn worker(
     queue: &Mutex<VecDeque<String>>,
     base: &str,
     save_to: &SaveTo,
     timeout: Duration,
     outcomes: &mpsc::Sender<Outcome>,
-) {
-    runtime::run(async {
+) -> io::Result<()> {
+    let runtime = Runtime::new()?;
+    runtime.block_on(async {
         let client = make_client(timeout, 1);
         loop {
             let next = match queue.lock() {
@@ -100,4 +161,5 @@ fn worker(
             }
         }
     });
+    Ok(())
 }
