@@ -7,8 +7,26 @@
 //! flushed to disk and then renamed over the final name. Readers see either no file
 //! or the whole file. On any error the temp file is removed.
 //!
-//! The temp name carries the process id and a per-process counter, so concurrent
-//! saves (threads mode, the blocking pool) never share a temp file.
+//! The temp name, `.{filename}.{pid}.{serial}.part`, carries the process id and a
+//! per-process counter, so concurrent saves (threads mode, the blocking pool) never
+//! share a temp file.
+//!
+//! ## No temp file outlives its process
+//!
+//! An error removes the temp file, and Ctrl-C lets the saves in flight finish. But
+//! `kill -9`, a crash or a power cut during the write or the fsync runs no code of
+//! ours, and leaves the temp file behind. So each run starts with
+//! [`remove_stale_temp_files`]: in the destination directory it deletes the files
+//! of exactly our pattern whose process no longer exists (`/proc/{pid}` is gone).
+//! Files of a live process are kept: they may belong to another run saving into
+//! the same directory right now. Where there is no `/proc` to ask, nothing is
+//! deleted.
+//!
+//! The other way, Linux's `O_TMPFILE` (an unnamed file, given a name with `linkat`
+//! only when complete), needs `libc` for `linkat`, still needs a named file and a
+//! rename to replace an existing flag atomically (`linkat` refuses to overwrite),
+//! and has a portable fallback that leaves files behind anyway; the sweep covers
+//! every case with one rule.
 //!
 //! What a production program does differently: it also fsyncs the directory after
 //! the rename, so the new name itself survives a power cut. We skip that: a lost
@@ -89,6 +107,53 @@ pub fn save_atomically(dir: &Path, filename: &str, bytes: &[u8]) -> Result<PathB
     }
 }
 
+/// Deletes the temp files that dead processes left in `dir` (see the module doc)
+/// and returns how many. Best effort: an unreadable directory or a file that
+/// cannot be removed is left as it is, and the save that follows reports any
+/// real problem with the directory.
+pub fn remove_stale_temp_files(dir: &Path) -> usize {
+    let Ok(entries) = fs::read_dir(dir) else {
+        return 0;
+    };
+    let mut removed = 0;
+    for entry in entries.filter_map(Result::ok) {
+        let name = entry.file_name();
+        let Some(pid) = name.to_str().and_then(temp_file_owner) else {
+            continue;
+        };
+        if process_exists(pid) == Some(false) && fs::remove_file(entry.path()).is_ok() {
+            removed += 1;
+        }
+    }
+    removed
+}
+
+/// The process id in a temp file name of ours, `.{filename}.gif.{pid}.{serial}.part`;
+/// `None` for any other name.
+fn temp_file_owner(name: &str) -> Option<u32> {
+    let is_number = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+    let stem = name.strip_prefix('.')?.strip_suffix(".part")?;
+    let (rest, serial) = stem.rsplit_once('.')?;
+    let (filename, pid) = rest.rsplit_once('.')?;
+    let ours = filename.len() > ".gif".len() && filename.ends_with(".gif");
+    if !(ours && is_number(serial) && is_number(pid)) {
+        return None;
+    }
+    pid.parse().ok()
+}
+
+/// Whether process `pid` exists, from `/proc`; `None` where there is no `/proc`.
+///
+/// A pid can be reused: a stale file whose pid now names an unrelated process is
+/// kept until a run finds that pid gone. That errs on the side of keeping files.
+fn process_exists(pid: u32) -> Option<bool> {
+    let proc = Path::new("/proc");
+    if !proc.join("self").exists() {
+        return None;
+    }
+    Some(proc.join(pid.to_string()).exists())
+}
+
 /// Creates the destination directory (and parents) if needed.
 pub fn ensure_dir(dir: &Path) -> Result<(), SaveError> {
     fs::create_dir_all(dir).map_err(|error| SaveError {
@@ -137,6 +202,45 @@ mod tests {
         let err = save_atomically(&dir, "br.gif", b"GIF89a").unwrap_err();
         assert!(err.to_string().contains("br.gif"), "{err}");
         assert_eq!(entries(&dir), ["br.gif"]);
+        fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn only_our_temp_file_names_are_recognised() {
+        assert_eq!(temp_file_owner(".AD.gif.4242.0.part"), Some(4242));
+        assert_eq!(temp_file_owner(".St._Lucia.gif.7.12.part"), Some(7));
+        for other in [
+            "AD.gif.4242.0.part",
+            ".AD.gif.4242.0",
+            ".AD.gif.x.0.part",
+            ".AD.gif.4242..part",
+            ".gif.4242.0.part",
+            ".notes.txt.4242.0.part",
+            ".AD.gif",
+        ] {
+            assert_eq!(temp_file_owner(other), None, "{other}");
+        }
+    }
+
+    #[test]
+    fn temp_files_of_dead_processes_are_removed_and_others_kept() {
+        let dir = temp_dir("stale");
+        let dead = {
+            let mut child = std::process::Command::new("true").spawn().unwrap();
+            let pid = child.id();
+            child.wait().unwrap();
+            pid
+        };
+        let live = std::process::id();
+        let stale = format!(".AD.gif.{dead}.0.part");
+        let in_use = format!(".BR.gif.{live}.3.part");
+        for name in [stale.as_str(), in_use.as_str(), "AD.gif", ".other.part"] {
+            fs::write(dir.join(name), b"x").unwrap();
+        }
+        assert_eq!(remove_stale_temp_files(&dir), 1);
+        let mut kept = vec![in_use, ".other.part".to_owned(), "AD.gif".to_owned()];
+        kept.sort();
+        assert_eq!(entries(&dir), kept);
         fs::remove_dir_all(&dir).unwrap();
     }
 

@@ -285,3 +285,27 @@ fn ctrl_c_stops_cleanly_and_reports_every_code() {
         "no temp file may remain: {names:?}"
     );
 }
+
+#[test]
+fn a_run_removes_temp_files_that_killed_runs_left_and_keeps_live_ones() {
+    let dest = TempDir::new("stale");
+    // A process that has exited: its pid names no process now (a `kill -9` during
+    // a save leaves a temp file named after such a pid).
+    let dead = {
+        let mut child = std::process::Command::new("true")
+            .spawn()
+            .expect("run true");
+        let pid = child.id();
+        child.wait().expect("wait for true");
+        pid
+    };
+    let live = std::process::id();
+    let stale = format!(".AD.gif.{dead}.0.part");
+    let in_use = format!(".CN.gif.{live}.5.part");
+    for name in [&stale, &in_use] {
+        std::fs::write(dest.path.join(name), b"GIF8").expect("plant temp file");
+    }
+    let output = run_flags(&["br", "--dest", dest.path.to_str().expect("utf-8")]);
+    assert_eq!(output.status.code(), Some(0));
+    assert_eq!(files(&dest.path), [in_use, "BR.gif".to_owned()]);
+}

@@ -25,7 +25,7 @@ use std::io::{self, Write};
 use std::time::{Duration, Instant};
 
 use crate::config::{DownloadConfig, Mode};
-use crate::save::{SaveError, ensure_dir};
+use crate::save::{SaveError, ensure_dir, remove_stale_temp_files};
 use crate::serve::server::{EmbeddedServer, ServeError};
 use crate::site::Site;
 use fetch::SaveTo;
@@ -122,6 +122,8 @@ pub fn run(config: &DownloadConfig) -> Result<Summary, RunError> {
 /// opening and closing reports (the benchmarks call this).
 pub fn download(config: &DownloadConfig, base: &str) -> Result<Summary, RunError> {
     ensure_dir(&config.dest).map_err(RunError::Dest)?;
+    // Temp files that a killed run left behind (see save.rs).
+    remove_stale_temp_files(&config.dest);
     let save_to = SaveTo {
         dest: config.dest.clone(),
         names: config.names,
