@@ -15,13 +15,14 @@ use clap::{Args, Parser, Subcommand};
 use crate::codes::{CodeRequest, expand_cc_args};
 use crate::config::{DownloadConfig, Mode, ServeConfig};
 use crate::serve::chaos::{Chaos, DelayRange, Fault};
+use crate::serve::timeouts::{IDLE_TIMEOUT, SEND_TIMEOUT, Timeouts};
 use crate::site::Site;
 use crate::usage::UsageError;
 
 /// Most concurrent requests allowed, as flags2's `MAX_CONCUR_REQ`.
 pub const MAX_CONCUR_REQ: i64 = 1000;
 
-/// Longest per-request timeout accepted, in seconds (an hour).
+/// Longest timeout accepted, in seconds (an hour).
 const MAX_TIMEOUT_SECS: f64 = 3600.0;
 
 /// Download flags of the world's countries, sequentially, from a thread pool, or
@@ -129,6 +130,12 @@ pub struct ServeArgs {
     /// Seed for delays and errors (default: from the clock).
     #[arg(long, value_name = "N")]
     pub seed: Option<u64>,
+    /// Seconds a kept-alive connection may wait for its next request.
+    #[arg(long, value_name = "SECS", default_value_t = IDLE_TIMEOUT.as_secs_f64())]
+    pub idle_timeout: f64,
+    /// Seconds a response may wait for the client to take more bytes.
+    #[arg(long, value_name = "SECS", default_value_t = SEND_TIMEOUT.as_secs_f64())]
+    pub send_timeout: f64,
 }
 
 /// A validated command.
@@ -216,6 +223,20 @@ impl ServeArgs {
             kinds = Fault::ALL.to_vec();
         }
         kinds.dedup();
+        let seconds = |value: f64, option: &str| {
+            if value.is_finite() && value > 0.0 && value <= MAX_TIMEOUT_SECS {
+                Ok(Duration::from_secs_f64(value))
+            } else {
+                Err(UsageError::new(format!(
+                    "{option} SECS must be above 0 and at most {MAX_TIMEOUT_SECS}"
+                )))
+            }
+        };
+        let timeouts = Timeouts {
+            idle: seconds(self.idle_timeout, "--idle-timeout")?,
+            send: seconds(self.send_timeout, "--send-timeout")?,
+            ..Timeouts::default()
+        };
         Ok(ServeConfig {
             addr: SocketAddr::new(self.host, self.port),
             dir: self.dir,
@@ -225,6 +246,7 @@ impl ServeArgs {
                 kinds,
             },
             seed: self.seed,
+            timeouts,
         })
     }
 }

@@ -8,6 +8,7 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use crate::serve::chaos::{Chaos, DelayRange};
+use crate::serve::timeouts::Timeouts;
 use crate::site::Site;
 
 /// The download strategy, one per book script.
@@ -61,6 +62,8 @@ pub struct ServeConfig {
     pub chaos: Chaos,
     /// Seed for the injection; `None` seeds from the clock.
     pub seed: Option<u64>,
+    /// How long to wait for clients.
+    pub timeouts: Timeouts,
 }
 
 impl DownloadConfig {

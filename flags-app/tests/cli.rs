@@ -55,6 +55,8 @@ fn bad_servers_and_options_are_usage_errors() {
     assert!(usage_error(&["serve", "--delay", "5..1"]).contains("invalid delay"));
     assert!(usage_error(&["serve", "--error-rate", "1.5"]).contains("--error-rate"));
     assert!(usage_error(&["serve", "--error-kinds", "418,boom"]).contains("boom"));
+    assert!(usage_error(&["serve", "--send-timeout", "0"]).contains("--send-timeout"));
+    assert!(usage_error(&["serve", "--idle-timeout", "inf"]).contains("--idle-timeout"));
 }
 
 #[test]
@@ -88,6 +90,8 @@ fn help_lists_the_options_and_exits_0() {
         "--error-rate",
         "--error-kinds",
         "--seed",
+        "--idle-timeout",
+        "--send-timeout",
     ] {
         assert!(serve_help.contains(option), "serve help lacks {option}");
     }

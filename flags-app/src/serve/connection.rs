@@ -15,13 +15,22 @@
 //! It shares only [`Shared`] (through an `Rc`: the server runs on one thread), whose
 //! planner it borrows for one call per request and never across an `.await`.
 //!
-//! Reading a head is bounded twice: in bytes ([`MAX_REQUEST_HEAD_BYTES`]) and in time
-//! ([`HEAD_TIMEOUT`], which also closes idle keep-alive connections). A slow or silent
-//! client therefore costs one parked task and one socket, and never delays others:
-//! every connection has its own task.
+//! Every wait on the client is bounded (the values and their reasons are in
+//! `timeouts.rs`): the first head must arrive within the head timeout, a kept-alive
+//! connection may wait for its next request for the idle timeout and then has the
+//! head timeout for that head, and each write of a response waits at most the send
+//! timeout for the client to take bytes. A head is also bounded in bytes
+//! ([`MAX_REQUEST_HEAD_BYTES`]). A slow, silent or non-reading client therefore
+//! costs one parked task and one socket for a bounded time, and never delays
+//! others: every connection has its own task. The accept loop holds a slot of the
+//! connection limit for each task (`server.rs`), given back when the task ends.
 //!
-//! What hyper does differently: it reads and writes through buffered, vectored I/O,
-//! pipelines responses, and has separate header-read and keep-alive timeouts.
+//! A `--dir` file is opened on the blocking pool and streamed in chunks
+//! (`source.rs`, `send.rs`), so neither the disk nor a large file holds up the
+//! loop.
+//!
+//! What hyper does differently: it reads and writes through buffered, vectored I/O
+//! and pipelines responses.
 //!
 //! [`MAX_REQUEST_HEAD_BYTES`]: super::head::MAX_REQUEST_HEAD_BYTES
 
@@ -33,18 +42,16 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use runtime::net::TcpStream;
+use runtime::time::timeout;
 
 use super::chaos::{Fault, Planner};
 use super::head::{RequestHead, parse_request};
 use super::response::{error_parts, error_response, response_head};
 use super::route::{Route, route};
-use super::source::Source;
+use super::send::{send_body, write_all_within};
+use super::source::{Body, Source};
+use super::timeouts::Timeouts;
 use crate::output::stderr_line;
-
-/// Time allowed to receive a whole request head, and to wait for the next request
-/// on an idle keep-alive connection: 10 s (nginx's `client_header_timeout` is 60 s;
-/// a flag client sends its head in one packet).
-pub const HEAD_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// Bytes asked of the socket per read.
 const READ_CHUNK: usize = 4096;
@@ -59,6 +66,8 @@ pub struct Shared {
     /// Log a line per request to stderr (the standalone server does; the embedded
     /// one stays quiet so the downloader's output is unchanged).
     pub log: bool,
+    /// How long to wait for clients.
+    pub timeouts: Timeouts,
 }
 
 /// A response ready to send: head, body, and whether the connection stays open.
@@ -68,8 +77,8 @@ struct Response {
     status: u16,
     /// Status line and headers.
     head: Vec<u8>,
-    /// The body (shared with the image cache, not copied).
-    body: Arc<[u8]>,
+    /// The body: bytes shared with the image cache (not copied), or a file to stream.
+    body: Body,
     /// Keep the connection open after this response.
     keep_alive: bool,
 }
@@ -77,28 +86,30 @@ struct Response {
 /// Serves requests on `stream` until the client closes, a timeout, or a fault.
 pub async fn handle_connection(mut stream: TcpStream, shared: Rc<Shared>) {
     let mut buf = Vec::with_capacity(READ_CHUNK);
+    let mut first = true;
     loop {
-        let head =
-            match runtime::time::timeout(HEAD_TIMEOUT, read_head(&mut stream, &mut buf)).await {
-                Ok(Ok(Some(head))) => head,
-                Ok(Ok(None)) | Err(_) => return, // client closed or went quiet
-                Ok(Err(HeadReadError::Io(err))) => {
-                    if shared.log {
-                        stderr_line(format_args!("connection closed: {err}"));
-                    }
-                    return;
+        let head = match next_head(&mut stream, &mut buf, first, &shared.timeouts).await {
+            Ok(Some(head)) => head,
+            Ok(None) => return, // client closed, or idle too long
+            Err(HeadReadError::Io(err)) => {
+                if shared.log {
+                    stderr_line(format_args!("connection closed: {err}"));
                 }
-                Ok(Err(HeadReadError::Bad(why))) => {
-                    if shared.log {
-                        stderr_line(format_args!("400 bad request head: {why}"));
-                    }
-                    let _ = stream.write_all(&error_response(400, false, false)).await;
-                    return;
+                return;
+            }
+            Err(HeadReadError::Bad(why)) => {
+                if shared.log {
+                    stderr_line(format_args!("400 bad request head: {why}"));
                 }
-            };
+                let bad = error_response(400, false, false);
+                let _ = write_all_within(&mut stream, &bad, shared.timeouts.send).await;
+                return;
+            }
+        };
+        first = false;
         let plan = shared.planner.borrow_mut().next_plan();
         let routed = route(&head.method, &head.target);
-        let response = build_response(&shared.source, &routed, head.keep_alive);
+        let response = build_response(&shared.source, &routed, head.keep_alive).await;
         // Hostile requests get their 400 at once; everything else is delayed and
         // may fail, as the book's slow_server.py does.
         let fault = match routed {
@@ -119,18 +130,56 @@ pub async fn handle_connection(mut stream: TcpStream, shared: Rc<Shared>) {
                 plan.delay.as_secs_f64()
             ));
         }
+        let send_limit = shared.timeouts.send;
         let keep_open = match fault {
-            None => send(&mut stream, &response, response.body.len()).await,
-            Some(fault) => inject(&mut stream, &response, fault).await,
-        };
-        if !matches!(keep_open, Ok(true)) {
-            // A reset must reach the client as RST: a shutdown would send a
-            // FIN first (see reset.rs), so that fault just drops the stream.
-            if fault != Some(Fault::Reset) {
-                let _ = stream.shutdown(Shutdown::Both);
+            None => {
+                let len = response.body.len();
+                send(&mut stream, response, len, send_limit).await
             }
-            return;
+            Some(fault) => inject(&mut stream, response, fault, send_limit).await,
+        };
+        match keep_open {
+            Ok(true) => {}
+            Ok(false) => {
+                // A reset must reach the client as RST: a shutdown would send a
+                // FIN first (see reset.rs), so that fault just drops the stream.
+                if fault != Some(Fault::Reset) {
+                    let _ = stream.shutdown(Shutdown::Both);
+                }
+                return;
+            }
+            Err(err) => {
+                if shared.log {
+                    stderr_line(format_args!("connection closed while sending: {err}"));
+                }
+                return;
+            }
         }
+    }
+}
+
+/// The next request head, waiting as the module doc says: the first head within
+/// the head timeout; on a kept-alive connection, the first bytes of the next head
+/// within the idle timeout (unless they came with the previous request), then the
+/// rest within the head timeout. `Ok(None)` when the client closed between
+/// requests, went quiet, or was idle too long.
+async fn next_head(
+    stream: &mut TcpStream,
+    buf: &mut Vec<u8>,
+    first: bool,
+    timeouts: &Timeouts,
+) -> Result<Option<RequestHead>, HeadReadError> {
+    if !first && buf.is_empty() {
+        let mut chunk = [0u8; READ_CHUNK];
+        match timeout(timeouts.idle, stream.read(&mut chunk)).await {
+            Err(_) | Ok(Ok(0)) => return Ok(None),
+            Ok(Ok(n)) => buf.extend_from_slice(&chunk[..n]),
+            Ok(Err(err)) => return Err(HeadReadError::Io(err)),
+        }
+    }
+    match timeout(timeouts.head, read_head(stream, buf)).await {
+        Ok(result) => result,
+        Err(_) => Ok(None),
     }
 }
 
@@ -173,69 +222,75 @@ async fn read_head(
     }
 }
 
-/// The normal answer to a routed request.
-fn build_response(source: &Source, routed: &Route, keep_alive: bool) -> Response {
+/// The normal answer to a routed request; a `--dir` file is opened off the loop.
+async fn build_response(source: &Source, routed: &Route, keep_alive: bool) -> Response {
     let error = |status: u16, keep_alive: bool, head_only: bool| {
         let (head, body) = error_parts(status, keep_alive);
         Response {
             status,
             head,
-            body: if head_only {
+            body: Body::Bytes(if head_only {
                 Arc::from(&[][..])
             } else {
                 Arc::from(body)
-            },
+            }),
             keep_alive,
         }
     };
-    match routed {
-        Route::BadRequest(_) => error(400, false, false),
-        Route::MethodNotAllowed => error(405, keep_alive, false),
-        Route::NotFound => error(404, keep_alive, false),
-        Route::Flag { cc, head_only } => match source.flag(cc) {
-            Ok(Some(gif)) => Response {
-                status: 200,
-                head: response_head(200, "image/gif", gif.len(), keep_alive),
-                body: if *head_only { Arc::from(&[][..]) } else { gif },
-                keep_alive,
+    let (found, content_type, head_only) = match routed {
+        Route::BadRequest(_) => return error(400, false, false),
+        Route::MethodNotAllowed => return error(405, keep_alive, false),
+        Route::NotFound => return error(404, keep_alive, false),
+        Route::Flag { cc, head_only } => (source.flag(cc).await, "image/gif", *head_only),
+        Route::Metadata { cc, head_only } => {
+            (source.metadata(cc).await, "application/json", *head_only)
+        }
+    };
+    match found {
+        Ok(Some(body)) => Response {
+            status: 200,
+            head: response_head(200, content_type, body.len(), keep_alive),
+            // HEAD: the length in the head, no body (the file, if any, is closed).
+            body: if head_only {
+                Body::Bytes(Arc::from(&[][..]))
+            } else {
+                body
             },
-            Ok(None) => error(404, keep_alive, *head_only),
-            Err(_) => error(500, false, *head_only),
+            keep_alive,
         },
-        Route::Metadata { cc, head_only } => match source.metadata(cc) {
-            Ok(Some(json)) => Response {
-                status: 200,
-                head: response_head(200, "application/json", json.len(), keep_alive),
-                body: if *head_only { Arc::from(&[][..]) } else { json },
-                keep_alive,
-            },
-            Ok(None) => error(404, keep_alive, *head_only),
-            Err(_) => error(500, false, *head_only),
-        },
+        Ok(None) => error(404, keep_alive, head_only),
+        Err(_) => error(500, false, head_only),
     }
 }
 
 /// Writes the head and the first `body_len` bytes of the body; `Ok(keep_alive)`.
-async fn send(stream: &mut TcpStream, response: &Response, body_len: usize) -> io::Result<bool> {
-    stream.write_all(&response.head).await?;
-    stream.write_all(&response.body[..body_len]).await?;
+async fn send(
+    stream: &mut TcpStream,
+    response: Response,
+    body_len: u64,
+    limit: Duration,
+) -> io::Result<bool> {
+    write_all_within(stream, &response.head, limit).await?;
+    send_body(stream, response.body, body_len, limit).await?;
     Ok(response.keep_alive)
 }
 
 /// Fails the request on purpose (see `chaos.rs` for what the client sees).
-async fn inject(stream: &mut TcpStream, response: &Response, fault: Fault) -> io::Result<bool> {
+async fn inject(
+    stream: &mut TcpStream,
+    response: Response,
+    fault: Fault,
+    limit: Duration,
+) -> io::Result<bool> {
     match fault {
         Fault::Teapot => {
-            stream
-                .write_all(&error_response(418, response.keep_alive, false))
-                .await?;
+            let teapot = error_response(418, response.keep_alive, false);
+            write_all_within(stream, &teapot, limit).await?;
             Ok(response.keep_alive)
         }
         Fault::Internal | Fault::Unavailable => {
             let status = if fault == Fault::Internal { 500 } else { 503 };
-            stream
-                .write_all(&error_response(status, false, false))
-                .await?;
+            write_all_within(stream, &error_response(status, false, false), limit).await?;
             Ok(false)
         }
         Fault::Reset => {
@@ -244,7 +299,7 @@ async fn inject(stream: &mut TcpStream, response: &Response, fault: Fault) -> io
         }
         Fault::Truncated => {
             let half = response.body.len() / 2;
-            send(stream, response, half).await?;
+            send(stream, response, half, limit).await?;
             Ok(false)
         }
     }

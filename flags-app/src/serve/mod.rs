@@ -4,28 +4,36 @@
 //! One request's path through the server:
 //!
 //! 1. The accept loop (one task) takes a connection and spawns a task for it, so a
-//!    slow client holds up only its own task.
+//!    slow client holds up only its own task; it holds at most as many as the
+//!    process's descriptor limit allows ([`descriptors`]).
 //! 2. The connection task reads until [`head::parse_request`] finds a complete head
-//!    (bounded by [`head::MAX_REQUEST_HEAD_BYTES`], each read bounded by a timeout).
+//!    (bounded by [`head::MAX_REQUEST_HEAD_BYTES`] and by [`timeouts`]).
 //! 3. [`route::route`] turns method and target into a [`route::Route`]; hostile
 //!    targets stop here with 400.
 //! 4. The task draws this request's [`chaos::Plan`] from the server's one
 //!    [`chaos::Planner`] (shared by all connections through an `Rc`; the server is
 //!    single-threaded), sleeps the delay on the runtime's timer, then either
 //!    injects the fault (`reset.rs` for resets) or answers.
-//! 5. The bytes come from a [`source::Source`]: generated GIFs or `--dir`.
-//! 6. [`response::response_head`] frames the answer; with keep-alive the task loops
-//!    to step 2 for the next request on the same connection.
+//! 5. The bytes come from a [`source::Source`]: generated GIFs, or `--dir` files
+//!    opened on the blocking pool.
+//! 6. [`response::response_head`] frames the answer, and `send.rs` writes it (each
+//!    write bounded by the send timeout; files streamed in chunks read off the
+//!    loop); with keep-alive the task loops to step 2 for the next request on the
+//!    same connection.
 //!
 //! Steps 1 and 2 to 6 live in `server.rs` and `connection.rs`; `server.rs` also
 //! starts the server standalone ([`server::run_standalone`]) or embedded on a
-//! second thread ([`server::EmbeddedServer`]).
+//! second thread ([`server::EmbeddedServer`], stopped through [`stop`]).
 
 pub mod chaos;
 mod connection;
+pub mod descriptors;
 pub mod head;
 mod reset;
 pub mod response;
 pub mod route;
+mod send;
 pub mod server;
 pub mod source;
+pub mod stop;
+pub mod timeouts;

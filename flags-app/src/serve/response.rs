@@ -18,7 +18,7 @@ const SERVER_NAME: &str = concat!("flags-app/", env!("CARGO_PKG_VERSION"));
 pub fn response_head(
     status: u16,
     content_type: &str,
-    content_length: usize,
+    content_length: u64,
     keep_alive: bool,
 ) -> Vec<u8> {
     let mut head = format!(
@@ -51,7 +51,12 @@ pub fn error_response(status: u16, keep_alive: bool, head_only: bool) -> Vec<u8>
 /// The head and the body of an error response, apart.
 pub fn error_parts(status: u16, keep_alive: bool) -> (Vec<u8>, Vec<u8>) {
     let body = format!("{status} {}\n", reason_phrase(status)).into_bytes();
-    let head = response_head(status, "text/plain; charset=utf-8", body.len(), keep_alive);
+    let head = response_head(
+        status,
+        "text/plain; charset=utf-8",
+        body.len() as u64,
+        keep_alive,
+    );
     (head, body)
 }
 

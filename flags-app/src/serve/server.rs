@@ -4,42 +4,65 @@
 //! ## Threads
 //!
 //! Our runtime is single-threaded, so the embedded server gets a thread of its own
-//! with its own `runtime::run`, and the downloader keeps the main thread (or its
-//! worker threads). The two sides share nothing but the socket between them, as a
+//! with its own runtime, and the downloader keeps the main thread (or its worker
+//! threads). The two sides share nothing but the socket between them, as a
 //! separate server process would; the start-up handshake is a std channel carrying
-//! the bound address back, and shutdown is an `AtomicBool` plus one connection to
-//! our own port to wake the accept loop so it sees the flag.
+//! the bound address back, and shutdown is a [`StopSignal`] that the server's main
+//! future awaits while the accept loop runs as a task beside it.
 //!
 //! ## Accept loop
 //!
-//! One task accepts; each connection gets a task (`handle_connection`). An accept
-//! error (for example too many open files) is logged and retried after
-//! `ACCEPT_BACKOFF`, so a burst of connections cannot spin the loop.
+//! One task accepts; each connection gets a task (`handle_connection`), which holds
+//! one slot of the connection limit (`descriptors.rs`) until it ends. The slots
+//! are a [`Semaphore`] of that many permits: the loop takes a permit before each
+//! `accept` and moves it into the connection's task.
 //!
-//! What tokio/hyper do differently: a multi-threaded accept loop, graceful shutdown
-//! that lets in-flight requests finish, and a connection limit.
+//! Two things stop the loop from accepting for a while, instead of spinning:
+//!
+//! - **At the limit**, it waits for a permit. New connections wait in the kernel's
+//!   listen backlog (1024) meanwhile, and are accepted in order as slots free up;
+//!   the timeouts (`timeouts.rs`) guarantee that slots do free up.
+//! - **A failed accept** (EMFILE or ENFILE when the process or the system is out
+//!   of descriptors, ENOBUFS, ENOMEM) is retried after [`ACCEPT_BACKOFF`]. The
+//!   pending connection stays in the backlog. A connection the client aborted
+//!   before we took it (`ECONNABORTED`) is skipped at once.
+//!
+//! Either starts an *overload episode*, and the standalone server logs one line
+//! when an episode starts and one when it ends, not one per attempt: the episode
+//! ends when, with a free slot, the loop finds no connection waiting (it has caught
+//! up). The embedded server logs nothing.
+//!
+//! What tokio/hyper do differently: a multi-threaded accept loop, and graceful
+//! shutdown that lets in-flight requests finish; hyper leaves the connection
+//! limit to the application, which typically does what we do.
 
 use std::cell::RefCell;
 use std::fmt;
 use std::io::{self, Write};
-use std::net::{SocketAddr, TcpStream as StdTcpStream};
+use std::net::SocketAddr;
 use std::rc::Rc;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc;
 use std::thread;
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
+use runtime::Runtime;
 use runtime::net::TcpListener;
+use runtime::sync::Semaphore;
 
 use super::chaos::{Chaos, Planner};
 use super::connection::{Shared, handle_connection};
+use super::descriptors::{connection_limit, open_files_limit};
 use super::source::{BadDir, Source};
+use super::stop::StopSignal;
+use super::timeouts::Timeouts;
 use crate::config::ServeConfig;
 use crate::gifgen::FlagImages;
 use crate::output::stderr_line;
 
-/// Pause after a failed accept before trying again.
+/// Pause after a failed accept before trying again: 100 ms, long enough that a
+/// process out of descriptors is not spun on (ten tries a second), short enough
+/// that a descriptor freed by a closing connection is used soon.
 const ACCEPT_BACKOFF: Duration = Duration::from_millis(100);
 
 /// Why the server could not start.
@@ -56,6 +79,8 @@ pub enum ServeError {
     },
     /// The server thread could not be started or died during start-up.
     Thread(io::Error),
+    /// The event loop could not be created (usually: out of descriptors).
+    Runtime(io::Error),
 }
 
 impl fmt::Display for ServeError {
@@ -64,34 +89,103 @@ impl fmt::Display for ServeError {
             ServeError::Dir(err) => err.fmt(f),
             ServeError::Bind { addr, error } => write!(f, "cannot listen on {addr}: {error}"),
             ServeError::Thread(error) => write!(f, "cannot start the server thread: {error}"),
+            ServeError::Runtime(error) => write!(f, "cannot create the event loop: {error}"),
         }
     }
 }
 
 impl std::error::Error for ServeError {}
 
-/// Accepts connections until `stop` is set, one task per connection.
-async fn accept_loop(listener: TcpListener, shared: Rc<Shared>, stop: Arc<AtomicBool>) {
+/// Accepts connections forever, one task per connection, at most `limit` at once.
+async fn accept_loop(listener: TcpListener, shared: Rc<Shared>, limit: usize) {
+    let slots = Rc::new(Semaphore::new(limit));
+    let mut overload = Overload::default();
     loop {
-        match listener.accept().await {
-            Ok((stream, _peer)) => {
-                if stop.load(Ordering::Acquire) {
-                    return;
+        let slot = match Rc::clone(&slots).try_acquire_owned() {
+            Ok(slot) => slot,
+            Err(_) => {
+                overload.begin(&shared, format_args!("{limit} connections open, the limit for this process's descriptors; new ones wait in the listen backlog"));
+                match Rc::clone(&slots).acquire_owned().await {
+                    Ok(slot) => slot,
+                    Err(_) => return, // the semaphore is never closed
                 }
+            }
+        };
+        let accepted = if overload.active() {
+            // Poll once: nothing waiting means the server has caught up.
+            match runtime::time::timeout(Duration::ZERO, listener.accept()).await {
+                Ok(accepted) => accepted,
+                Err(_) => {
+                    overload.end(&shared);
+                    listener.accept().await
+                }
+            }
+        } else {
+            listener.accept().await
+        };
+        match accepted {
+            Ok((stream, _peer)) => {
                 // Head and body go out in separate writes; without TCP_NODELAY the
                 // last partial segment of the body could wait for the client's ACK.
                 let _ = stream.set_nodelay(true);
-                runtime::spawn(handle_connection(stream, Rc::clone(&shared)));
+                let shared = Rc::clone(&shared);
+                runtime::spawn(async move {
+                    handle_connection(stream, shared).await;
+                    drop(slot);
+                });
             }
+            Err(err) if err.kind() == io::ErrorKind::ConnectionAborted => {}
             Err(err) => {
-                if stop.load(Ordering::Acquire) {
-                    return;
-                }
-                stderr_line(format_args!("flag server: accept failed: {err}"));
+                overload.begin(
+                    &shared,
+                    format_args!("accept failed: {err}; pausing accepts"),
+                );
                 runtime::time::sleep(ACCEPT_BACKOFF).await;
             }
         }
     }
+}
+
+/// An overload episode of the accept loop (see the module doc).
+#[derive(Debug, Default)]
+struct Overload {
+    /// When the current episode started; `None` outside an episode.
+    since: Option<Instant>,
+}
+
+impl Overload {
+    /// Whether an episode is going on.
+    fn active(&self) -> bool {
+        self.since.is_some()
+    }
+
+    /// Starts an episode, logging `why`, unless one is going on already.
+    fn begin(&mut self, shared: &Shared, why: std::fmt::Arguments<'_>) {
+        if self.since.is_none() {
+            self.since = Some(Instant::now());
+            if shared.log {
+                stderr_line(format_args!("flag server: {why}"));
+            }
+        }
+    }
+
+    /// Ends the episode, logging how long it lasted.
+    fn end(&mut self, shared: &Shared) {
+        if let Some(since) = self.since.take()
+            && shared.log
+        {
+            stderr_line(format_args!(
+                "flag server: caught up after {:.1} s, accepting normally",
+                since.elapsed().as_secs_f64()
+            ));
+        }
+    }
+}
+
+/// The connection limit for a server with `source`, from this process's
+/// descriptor limit.
+fn connection_limit_for(source: &Source) -> usize {
+    connection_limit(open_files_limit(), source.descriptors_per_connection())
 }
 
 /// A seed from the clock, for runs without `--seed`.
@@ -130,8 +224,9 @@ pub fn run_standalone(config: &ServeConfig) -> Result<(), ServeError> {
         None => "generated images".to_owned(),
     };
     let chaos = config.chaos.clone();
-    let addr = config.addr;
-    runtime::run(async move {
+    let (addr, timeouts) = (config.addr, config.timeouts);
+    let runtime = Runtime::new().map_err(ServeError::Runtime)?;
+    runtime.block_on(async move {
         let listener = TcpListener::bind(addr).map_err(|error| ServeError::Bind { addr, error })?;
         let local = listener
             .local_addr()
@@ -147,12 +242,14 @@ pub fn run_standalone(config: &ServeConfig) -> Result<(), ServeError> {
         );
         let _ = out.flush();
         drop(out);
+        let limit = connection_limit_for(&source);
         let shared = Rc::new(Shared {
             source,
             planner: RefCell::new(Planner::new(chaos, seed)),
             log: true,
+            timeouts,
         });
-        accept_loop(listener, shared, Arc::new(AtomicBool::new(false))).await;
+        accept_loop(listener, shared, limit).await;
         Ok(())
     })
 }
@@ -162,8 +259,8 @@ pub fn run_standalone(config: &ServeConfig) -> Result<(), ServeError> {
 pub struct EmbeddedServer {
     /// The bound address (127.0.0.1 and an ephemeral port).
     addr: SocketAddr,
-    /// Set to ask the accept loop to return.
-    stop: Arc<AtomicBool>,
+    /// Given to stop the server's event loop.
+    stop: StopSignal,
     /// The server thread; joined on drop.
     thread: Option<thread::JoinHandle<()>>,
 }
@@ -180,14 +277,21 @@ impl EmbeddedServer {
     ) -> Result<EmbeddedServer, ServeError> {
         let source = make_source(dir, warm.to_vec())?;
         let seed = seed.unwrap_or_else(clock_seed);
-        let stop = Arc::new(AtomicBool::new(false));
-        let stop_flag = Arc::clone(&stop);
+        let stop = StopSignal::new();
+        let stop_signal = stop.clone();
         let (ready_tx, ready_rx) = mpsc::channel::<Result<SocketAddr, ServeError>>();
         let addr = SocketAddr::from(([127, 0, 0, 1], 0));
         let thread = thread::Builder::new()
             .name("flag-server".into())
             .spawn(move || {
-                runtime::run(async move {
+                let runtime = match Runtime::new() {
+                    Ok(runtime) => runtime,
+                    Err(error) => {
+                        let _ = ready_tx.send(Err(ServeError::Runtime(error)));
+                        return;
+                    }
+                };
+                runtime.block_on(async move {
                     let bound = TcpListener::bind(addr).and_then(|l| Ok((l.local_addr()?, l)));
                     let listener = match bound {
                         Ok((local, listener)) => {
@@ -199,12 +303,17 @@ impl EmbeddedServer {
                             return;
                         }
                     };
+                    let limit = connection_limit_for(&source);
                     let shared = Rc::new(Shared {
                         source,
                         planner: RefCell::new(Planner::new(chaos, seed)),
                         log: false,
+                        timeouts: Timeouts::default(),
                     });
-                    accept_loop(listener, shared, stop_flag).await;
+                    // Returning ends `block_on`; dropping the runtime then drops
+                    // the accept loop and every connection task.
+                    runtime::spawn(accept_loop(listener, shared, limit));
+                    stop_signal.stopped().await;
                 });
             })
             .map_err(ServeError::Thread)?;
@@ -237,9 +346,7 @@ impl EmbeddedServer {
 
 impl Drop for EmbeddedServer {
     fn drop(&mut self) {
-        self.stop.store(true, Ordering::Release);
-        // Wake the accept loop so that it sees the flag.
-        let _ = StdTcpStream::connect_timeout(&self.addr, Duration::from_secs(1));
+        self.stop.stop();
         if let Some(thread) = self.thread.take() {
             let _ = thread.join();
         }

@@ -7,10 +7,27 @@
 //! must still lie inside the canonical `DIR`; a symlink pointing out of the tree is
 //! served as 404, not followed.
 //!
-//! What a production server does differently: it reads files off the event loop
-//! (tokio's `fs` uses the blocking pool; nginx uses `sendfile`). Flag files are a few
-//! kilobytes and the page cache holds them, so we read them on the loop.
+//! ## Off the loop, and never whole
+//!
+//! A disk read blocks the thread that makes it, and a file under `--dir` can be
+//! anything, a gigabyte included. Read on the event loop, one such file stalled
+//! every other client for seconds, and read whole it cost its size in memory per
+//! request. So everything that touches the disk here (canonicalizing, checking,
+//! opening) runs on the runtime's blocking pool through [`runtime::spawn_blocking`],
+//! asyncio's `run_in_executor` lesson, and the result is an open file with its
+//! length, a [`Body::File`], not its bytes. The connection task then streams it in
+//! bounded chunks, each read on the blocking pool too (`send.rs`), so memory per
+//! response is one chunk whatever the file's size.
+//!
+//! Generated images and metadata made from the country table are in memory
+//! already: [`Body::Bytes`], shared with the image cache, never copied.
+//!
+//! What a production server does differently: nginx sends files with `sendfile(2)`,
+//! which copies from the page cache to the socket inside the kernel, with
+//! `aio threads` for reads that would block; tokio's `fs` also uses its blocking
+//! pool, one `spawn_blocking` per read of up to 2 MiB.
 
+use std::fs::File;
 use std::io;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -53,6 +70,35 @@ impl std::error::Error for BadDir {
     }
 }
 
+/// The bytes of one answer: in memory, or a file to stream.
+#[derive(Debug)]
+pub enum Body {
+    /// Bytes already in memory (a generated GIF, metadata from the table).
+    Bytes(Arc<[u8]>),
+    /// An open file under `--dir` and its length when opened.
+    File {
+        /// The file, read from its start.
+        file: File,
+        /// Its length in bytes, which the response head announces.
+        len: u64,
+    },
+}
+
+impl Body {
+    /// The length in bytes.
+    pub fn len(&self) -> u64 {
+        match self {
+            Body::Bytes(bytes) => bytes.len() as u64,
+            Body::File { len, .. } => *len,
+        }
+    }
+
+    /// Whether the body has no bytes.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
+
 impl Source {
     /// A source serving `dir`, which must be an existing directory.
     pub fn dir(dir: &Path) -> Result<Source, BadDir> {
@@ -70,29 +116,49 @@ impl Source {
         Ok(Source::Dir(root))
     }
 
-    /// The GIF for upper-case `cc`; `Ok(None)` when there is none (404).
-    pub fn flag(&self, cc: &str) -> io::Result<Option<Arc<[u8]>>> {
+    /// The GIF for upper-case `cc`; `Ok(None)` when there is none (404). A `--dir`
+    /// file is looked up and opened on the blocking pool.
+    pub async fn flag(&self, cc: &str) -> io::Result<Option<Body>> {
         match self {
-            Source::Generated(images) => Ok(images.get(cc)),
-            Source::Dir(root) => read_contained(root, cc, &flag_file(cc)),
+            Source::Generated(images) => Ok(images.get(cc).map(Body::Bytes)),
+            Source::Dir(root) => open_off_the_loop(root, cc, flag_file(cc)).await,
         }
     }
 
     /// `cc`'s `metadata.json` (the file under `--dir`, or one made from the
     /// country table); `Ok(None)` when there is none.
-    pub fn metadata(&self, cc: &str) -> io::Result<Option<Arc<[u8]>>> {
+    pub async fn metadata(&self, cc: &str) -> io::Result<Option<Body>> {
         match self {
-            Source::Generated(_) => {
-                Ok(country_name(cc).map(|name| metadata_json(cc, name).into_bytes().into()))
-            }
-            Source::Dir(root) => read_contained(root, cc, METADATA_FILE),
+            Source::Generated(_) => Ok(country_name(cc)
+                .map(|name| Body::Bytes(metadata_json(cc, name).into_bytes().into()))),
+            Source::Dir(root) => open_off_the_loop(root, cc, METADATA_FILE.to_owned()).await,
+        }
+    }
+
+    /// How many descriptors one connection may hold: its socket, and with `--dir`
+    /// the file it is sending.
+    pub fn descriptors_per_connection(&self) -> u64 {
+        match self {
+            Source::Generated(_) => 1,
+            Source::Dir(_) => 2,
         }
     }
 }
 
-/// Reads `root/flags/{cc}/{file}` (`file` from [`flag_file`] or `metadata.json`)
-/// if it exists and, once canonical, lies in `root`.
-fn read_contained(root: &Path, cc: &str, file: &str) -> io::Result<Option<Arc<[u8]>>> {
+/// [`open_contained`] on the runtime's blocking pool.
+async fn open_off_the_loop(root: &Path, cc: &str, file: String) -> io::Result<Option<Body>> {
+    let (root, cc) = (root.to_path_buf(), cc.to_owned());
+    let opened = runtime::spawn_blocking(move || open_contained(&root, &cc, &file)).await;
+    match opened {
+        Ok(result) => result,
+        Err(join) => Err(io::Error::other(format!("opening the file failed: {join}"))),
+    }
+}
+
+/// Opens `root/flags/{cc}/{file}` (`file` from [`flag_file`] or `metadata.json`)
+/// if it exists, is a regular file and, once canonical, lies in `root`. Blocks on
+/// the disk: call it off the event loop.
+fn open_contained(root: &Path, cc: &str, file: &str) -> io::Result<Option<Body>> {
     let is_code = cc.len() == 2 && cc.bytes().all(|b| b.is_ascii_alphabetic());
     if !is_code {
         return Ok(None);
@@ -104,14 +170,26 @@ fn read_contained(root: &Path, cc: &str, file: &str) -> io::Result<Option<Arc<[u
         Err(err) if err.kind() == io::ErrorKind::NotFound => return Ok(None),
         Err(err) => return Err(err),
     };
+    // A FIFO or a device would block the open itself (a FIFO waits for a writer):
+    // refuse anything but a regular file before opening.
     if !canonical.starts_with(root) || !canonical.is_file() {
         return Ok(None);
     }
-    match std::fs::read(&canonical) {
-        Ok(bytes) => Ok(Some(bytes.into())),
-        Err(err) if err.kind() == io::ErrorKind::NotFound => Ok(None),
-        Err(err) => Err(err),
+    let file = match File::open(&canonical) {
+        Ok(file) => file,
+        Err(err) if err.kind() == io::ErrorKind::NotFound => return Ok(None),
+        Err(err) => return Err(err),
+    };
+    // The type and length of the file we opened, not of whatever the path names by
+    // now: no gap between checking and opening.
+    let meta = file.metadata()?;
+    if !meta.is_file() {
+        return Ok(None);
     }
+    Ok(Some(Body::File {
+        file,
+        len: meta.len(),
+    }))
 }
 
 /// The name of a country's metadata file in the book's layout.
@@ -140,6 +218,7 @@ fn metadata_json(cc: &str, name: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::io::Read;
 
     fn temp_tree(name: &str) -> PathBuf {
         let root = std::env::temp_dir().join(format!("flags-source-{name}-{}", std::process::id()));
@@ -149,17 +228,39 @@ mod tests {
         root
     }
 
+    /// The whole body of an answer, read here (the server streams it instead).
+    fn contents(body: Body) -> Vec<u8> {
+        match body {
+            Body::Bytes(bytes) => bytes.to_vec(),
+            Body::File { mut file, len } => {
+                let mut bytes = Vec::new();
+                file.read_to_end(&mut bytes).unwrap();
+                assert_eq!(bytes.len() as u64, len);
+                bytes
+            }
+        }
+    }
+
+    /// `source.flag(cc)`'s bytes, on a runtime of its own.
+    fn flag(source: &Source, cc: &str) -> Option<Vec<u8>> {
+        runtime::run(source.flag(cc)).unwrap().map(contents)
+    }
+
+    /// `source.metadata(cc)`'s bytes, on a runtime of its own.
+    fn metadata(source: &Source, cc: &str) -> Option<Vec<u8>> {
+        runtime::run(source.metadata(cc)).unwrap().map(contents)
+    }
+
     #[test]
     fn dir_source_serves_files_in_the_tree_and_nothing_else() {
         let root = temp_tree("plain");
         let source = Source::dir(&root).unwrap();
-        assert_eq!(
-            source.flag("BR").unwrap().as_deref(),
-            Some(&b"GIF89a-br"[..])
-        );
-        assert_eq!(source.flag("CN").unwrap(), None);
-        assert_eq!(source.flag("..").unwrap(), None);
-        assert_eq!(source.flag("/e").unwrap(), None);
+        assert_eq!(flag(&source, "BR").as_deref(), Some(&b"GIF89a-br"[..]));
+        assert_eq!(flag(&source, "CN"), None);
+        assert_eq!(flag(&source, ".."), None);
+        assert_eq!(flag(&source, "/e"), None);
+        std::fs::create_dir_all(root.join("flags/dz/dz.gif")).unwrap();
+        assert_eq!(flag(&source, "DZ"), None, "a directory is not a flag");
         std::fs::remove_dir_all(&root).unwrap();
     }
 
@@ -171,9 +272,23 @@ mod tests {
         std::fs::create_dir_all(root.join("flags/cn")).unwrap();
         std::os::unix::fs::symlink(&outside, root.join("flags/cn/cn.gif")).unwrap();
         let source = Source::dir(&root).unwrap();
-        assert_eq!(source.flag("CN").unwrap(), None);
+        assert_eq!(flag(&source, "CN"), None);
         std::fs::remove_dir_all(&root).unwrap();
         std::fs::remove_file(&outside).unwrap();
+    }
+
+    #[test]
+    fn a_large_file_is_opened_not_read() {
+        let root = temp_tree("large");
+        std::fs::create_dir_all(root.join("flags/zz")).unwrap();
+        let big = std::fs::File::create(root.join("flags/zz/zz.gif")).unwrap();
+        big.set_len(1 << 30).unwrap(); // sparse: no disk space used
+        let source = Source::dir(&root).unwrap();
+        match runtime::run(source.flag("ZZ")).unwrap() {
+            Some(Body::File { len, .. }) => assert_eq!(len, 1 << 30),
+            other => panic!("expected an open file, got {other:?}"),
+        }
+        std::fs::remove_dir_all(&root).unwrap();
     }
 
     #[test]
@@ -185,25 +300,23 @@ mod tests {
     #[test]
     fn metadata_comes_from_the_table_or_the_tree() {
         let generated = Source::Generated(Arc::new(FlagImages::new()));
-        let json = generated.metadata("CI").unwrap().unwrap();
         assert_eq!(
-            &json[..],
+            metadata(&generated, "CI").unwrap(),
             "{\"iso_cc\": \"CI\", \"country\": \"Côte d'Ivoire\"}".as_bytes()
         );
-        assert_eq!(generated.metadata("XX").unwrap(), None);
+        assert_eq!(metadata(&generated, "XX"), None);
         let root = temp_tree("meta");
         std::fs::write(root.join("flags/br/metadata.json"), b"{}").unwrap();
         let dir = Source::dir(&root).unwrap();
-        assert_eq!(dir.metadata("BR").unwrap().as_deref(), Some(&b"{}"[..]));
-        assert_eq!(dir.metadata("CN").unwrap(), None);
+        assert_eq!(metadata(&dir, "BR").as_deref(), Some(&b"{}"[..]));
+        assert_eq!(metadata(&dir, "CN"), None);
         std::fs::remove_dir_all(&root).unwrap();
     }
 
     #[test]
     fn generated_source_knows_the_194_codes_only() {
         let source = Source::Generated(Arc::new(FlagImages::new()));
-        let gif = source.flag("AD").unwrap().unwrap();
-        assert!(gif.starts_with(b"GIF89a"));
-        assert_eq!(source.flag("XX").unwrap(), None);
+        assert!(flag(&source, "AD").unwrap().starts_with(b"GIF89a"));
+        assert_eq!(flag(&source, "XX"), None);
     }
 }
