@@ -28,7 +28,11 @@
 pub mod chaos;
 mod connection;
 pub mod descriptors;
+#[cfg(any(test, feature = "fuzzing"))]
+pub mod fuzzing;
 pub mod head;
+#[cfg(test)]
+mod proptests;
 mod reset;
 pub mod response;
 pub mod route;
