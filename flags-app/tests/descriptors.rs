@@ -13,8 +13,20 @@ const LOW_OPEN_FILES: u32 = 64;
 fn threads_mode_at_the_descriptor_limit_reports_errors_not_panics() {
     let dest = util::TempDir::new("threads-nofile");
     let dest_arg = dest.path.to_str().expect("utf-8 temp path");
+    // At this limit the workers' own connections can take every descriptor the
+    // embedded server needs to accept them, and those requests end by the
+    // client's timeout: a short one keeps the test quick.
     let args = [
-        "--mode", "threads", "-a", "-m", "500", "-v", "--dest", dest_arg,
+        "--mode",
+        "threads",
+        "-a",
+        "-m",
+        "500",
+        "-v",
+        "--timeout",
+        "0.5",
+        "--dest",
+        dest_arg,
     ];
     let output = run_command(flags_with_open_files_limit(LOW_OPEN_FILES, &args), &args);
     let stdout = String::from_utf8_lossy(&output.stdout);

@@ -10,7 +10,7 @@ use std::net::{SocketAddr, TcpStream};
 use std::process::{Command, Stdio};
 use std::time::Duration;
 
-use util::{FLAGS, TempDir, files, start_serve_command};
+use util::{ChildGuard, FLAGS, TempDir, files, start_serve_command};
 
 /// Exit status of a Rust program that panicked in `main`.
 const PANIC_EXIT_CODE: i32 = 101;
@@ -37,39 +37,37 @@ fn status_of(addr: SocketAddr, target: &str) -> String {
     response.split(' ').nth(1).unwrap_or("no answer").to_owned()
 }
 
-/// Requests that each log a line (good, missing, hostile) all get their answer.
-fn server_answers_while_its_log_fails(addr: SocketAddr) {
+/// `flags serve` with its stderr going to `stderr`.
+fn serve_with_stderr(stderr: Stdio) -> (ChildGuard, SocketAddr) {
+    let mut command = Command::new(FLAGS);
+    command.args(["serve", "--port", "0"]);
+    start_serve_command(command, stderr)
+}
+
+/// Requests that each log a line (good, missing, hostile) all get their answer,
+/// and the server is still running after them.
+fn server_answers_while_its_log_fails(server: &mut ChildGuard, addr: SocketAddr) {
     for _ in 0..3 {
         assert_eq!(status_of(addr, "/flags/br/br.gif"), "200");
         assert_eq!(status_of(addr, "/flags/xx/xx.gif"), "404");
         assert_eq!(status_of(addr, "/flags/../etc/passwd"), "400");
     }
+    let exited = server.child.try_wait().expect("wait");
+    assert!(exited.is_none(), "the server died: {exited:?}");
 }
 
 #[test]
 fn serve_keeps_answering_with_stderr_on_dev_full() {
-    let mut command = Command::new(FLAGS);
-    command.args(["serve", "--port", "0"]);
-    let (mut server, addr) = start_serve_command(command, Stdio::from(dev_full()));
-    server_answers_while_its_log_fails(addr);
-    assert!(
-        server.child.try_wait().expect("wait").is_none(),
-        "server died"
-    );
+    let (mut server, addr) = serve_with_stderr(Stdio::from(dev_full()));
+    server_answers_while_its_log_fails(&mut server, addr);
 }
 
 #[test]
 fn serve_keeps_answering_with_stderr_on_a_closed_pipe() {
-    let mut command = Command::new(FLAGS);
-    command.args(["serve", "--port", "0"]);
-    let (mut server, addr) = start_serve_command(command, Stdio::piped());
+    let (mut server, addr) = serve_with_stderr(Stdio::piped());
     // Close the read end: every log line now fails with EPIPE.
     drop(server.child.stderr.take());
-    server_answers_while_its_log_fails(addr);
-    assert!(
-        server.child.try_wait().expect("wait").is_none(),
-        "server died"
-    );
+    server_answers_while_its_log_fails(&mut server, addr);
 }
 
 #[test]

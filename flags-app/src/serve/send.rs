@@ -87,11 +87,10 @@ pub async fn send_body(
 /// Streams `len` bytes of `file` from its start, chunk by chunk (module doc).
 async fn send_file(
     stream: &mut TcpStream,
-    file: File,
+    mut file: File,
     mut len: u64,
     limit: Duration,
 ) -> io::Result<()> {
-    let mut file = file;
     let mut buf = vec![0u8; FILE_CHUNK.min(usize::try_from(len).unwrap_or(FILE_CHUNK))];
     while len > 0 {
         let want = buf.len().min(usize::try_from(len).unwrap_or(usize::MAX));

@@ -13,7 +13,9 @@
 //! - `stopped`: set once by `stop`, never cleared;
 //! - `waker`: the server's task, stored by `Stopped::poll` while it waits, taken by
 //!   `stop` (which wakes it after releasing the lock) or removed when the future
-//!   is dropped.
+//!   is dropped. There is room for one: one task waits (the server's main
+//!   future); a second waiter would replace the first's waker, as a tokio
+//!   `AtomicWaker` does.
 //!
 //! The lock orders everything: `stop` sets the flag and takes the waker under the
 //! lock, and `poll` checks the flag and stores its waker under the same lock, so
