@@ -47,8 +47,8 @@ use std::thread;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use runtime::Runtime;
-use runtime::net::TcpListener;
-use runtime::sync::Semaphore;
+use runtime::net::{TcpListener, TcpStream};
+use runtime::sync::{OwnedSemaphorePermit, Semaphore};
 
 use super::chaos::{Chaos, Planner};
 use super::connection::{Shared, handle_connection};
@@ -59,6 +59,10 @@ use super::timeouts::Timeouts;
 use crate::config::ServeConfig;
 use crate::gifgen::FlagImages;
 use crate::output::stderr_line;
+
+/// What the log says when the connection limit is reached, after the count.
+const AT_THE_LIMIT: &str =
+    "the limit for this process's descriptors; new ones wait in the listen backlog";
 
 /// Pause after a failed accept before trying again: 100 ms, long enough that a
 /// process out of descriptors is not spun on (ten tries a second), short enough
@@ -101,29 +105,10 @@ async fn accept_loop(listener: TcpListener, shared: Rc<Shared>, limit: usize) {
     let slots = Rc::new(Semaphore::new(limit));
     let mut overload = Overload::default();
     loop {
-        let slot = match Rc::clone(&slots).try_acquire_owned() {
-            Ok(slot) => slot,
-            Err(_) => {
-                overload.begin(&shared, format_args!("{limit} connections open, the limit for this process's descriptors; new ones wait in the listen backlog"));
-                match Rc::clone(&slots).acquire_owned().await {
-                    Ok(slot) => slot,
-                    Err(_) => return, // the semaphore is never closed
-                }
-            }
+        let Some(slot) = take_slot(&slots, limit, &mut overload, &shared).await else {
+            return; // the semaphore is never closed
         };
-        let accepted = if overload.active() {
-            // Poll once: nothing waiting means the server has caught up.
-            match runtime::time::timeout(Duration::ZERO, listener.accept()).await {
-                Ok(accepted) => accepted,
-                Err(_) => {
-                    overload.end(&shared);
-                    listener.accept().await
-                }
-            }
-        } else {
-            listener.accept().await
-        };
-        match accepted {
+        match accept_next(&listener, &mut overload, &shared).await {
             Ok((stream, _peer)) => {
                 // Head and body go out in separate writes; without TCP_NODELAY the
                 // last partial segment of the body could wait for the client's ACK.
@@ -144,6 +129,40 @@ async fn accept_loop(listener: TcpListener, shared: Rc<Shared>, limit: usize) {
             }
         }
     }
+}
+
+/// A slot of the connection limit; at the limit, starts an overload episode and
+/// waits for a connection to close. `None` only if the semaphore was closed.
+async fn take_slot(
+    slots: &Rc<Semaphore>,
+    limit: usize,
+    overload: &mut Overload,
+    shared: &Shared,
+) -> Option<OwnedSemaphorePermit> {
+    if let Ok(slot) = Rc::clone(slots).try_acquire_owned() {
+        return Some(slot);
+    }
+    overload.begin(
+        shared,
+        format_args!("{limit} connections open, {AT_THE_LIMIT}"),
+    );
+    Rc::clone(slots).acquire_owned().await.ok()
+}
+
+/// The next connection. During an overload episode the listener is polled once
+/// first: if nothing is waiting, the server has caught up and the episode ends.
+async fn accept_next(
+    listener: &TcpListener,
+    overload: &mut Overload,
+    shared: &Shared,
+) -> io::Result<(TcpStream, SocketAddr)> {
+    if overload.active() {
+        match runtime::time::timeout(Duration::ZERO, listener.accept()).await {
+            Ok(accepted) => return accepted,
+            Err(_) => overload.end(shared),
+        }
+    }
+    listener.accept().await
 }
 
 /// An overload episode of the accept loop (see the module doc).
