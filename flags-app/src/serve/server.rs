@@ -23,9 +23,9 @@
 //!   listen backlog (1024) meanwhile, and are accepted in order as slots free up;
 //!   the timeouts (`timeouts.rs`) guarantee that slots do free up.
 //! - **A failed accept** (EMFILE or ENFILE when the process or the system is out
-//!   of descriptors, ENOBUFS, ENOMEM) is retried after [`ACCEPT_BACKOFF`]. The
-//!   pending connection stays in the backlog. A connection the client aborted
-//!   before we took it (`ECONNABORTED`) is skipped at once.
+//!   of descriptors, ENOBUFS, ENOMEM) is retried after `ACCEPT_BACKOFF` (100 ms).
+//!   The pending connection stays in the backlog. A connection the client
+//!   aborted before we took it (`ECONNABORTED`) is skipped at once.
 //!
 //! Either starts an *overload episode*, and the standalone server logs one line
 //! when an episode starts and one when it ends, not one per attempt: the episode
