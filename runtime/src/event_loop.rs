@@ -30,14 +30,14 @@
 use std::future::Future;
 use std::panic::Location;
 use std::pin::pin;
-use std::sync::Arc;
-use std::task::{Context, Poll, Waker};
+use std::task::{Context, Poll};
 use std::time::{Duration, Instant};
 
 use crate::core::Core;
 use crate::slow_poll;
 use crate::stats::bump;
-use crate::task::header::{Header, MAIN_SLOT};
+use crate::task::header::Header;
+use crate::task::raw::{Polled, RawTask};
 use crate::trace::trace;
 
 /// Task polls between two looks at the reactor. tokio's default
@@ -55,62 +55,72 @@ impl Core {
         let _guard = self.enter();
         let scheduler = &self.handles.scheduler;
         let mut future = pin!(future);
-        // The block_on future gets a header too, so that its waker works
-        // like any task's; MAIN_SLOT tells the loop to poll it in place.
-        let main = scheduler.main_header(location);
-        let main_waker = Waker::from(Arc::clone(&main));
+        // The block_on future gets a task block too (with no future in it),
+        // so that its waker works like any task's; the loop recognises it
+        // and polls the future in place.
+        let main = scheduler.main_task(location);
+        let main_waker = main.waker_ref();
         let mut cx = Context::from_waker(&main_waker);
-        Arc::clone(&main).schedule();
         loop {
             for _ in 0..EVENT_INTERVAL {
                 let Some(task) = scheduler.next_task() else {
                     break;
                 };
-                if task.slot != MAIN_SLOT {
-                    self.run_task(task);
-                } else if Arc::ptr_eq(&task, &main) {
-                    // Rules 2 and C in `task/header.rs`, as in `run_task`.
-                    main.clear_scheduled();
-                    let started = self.poll_started(&main);
-                    let polled = future.as_mut().poll(&mut cx);
-                    self.poll_ended(&main, started, polled.is_ready());
-                    if let Poll::Ready(output) = polled {
-                        return output;
-                    }
+                if !task.ptr_eq(&main) {
+                    self.run_task(&task);
+                    continue;
                 }
-                // else: a stale wake of an earlier block_on's future.
+                // Rules 2 and C in `task/header.rs`, as in `run_task`.
+                let header = main.header();
+                header.clear_scheduled();
+                let started = self.poll_started(header);
+                let polled = future.as_mut().poll(&mut cx);
+                self.poll_ended(header, started, polled.is_ready());
+                if let Poll::Ready(output) = polled {
+                    return output;
+                }
             }
             self.park();
         }
     }
 
-    /// Polls one task, or drops it if its `JoinHandle` asked for an abort.
-    fn run_task(&self, header: Arc<Header>) {
+    /// Polls one task (or drops it, if its `JoinHandle` asked for an
+    /// abort), through the queue entry's reference.
+    fn run_task(&self, task: &RawTask) {
         let scheduler = &self.handles.scheduler;
+        let header = task.header();
+        // Rule 3 of `task/raw.rs`: the task is this runtime's.
+        assert_eq!(
+            header.remote.runtime_id, self.id,
+            "a task of another runtime reached this loop"
+        );
         // Cleared before the poll (rules 2 and C in `task/header.rs`): a wake
         // during the poll queues the task again, and the poll sees what every
         // earlier waker wrote.
         header.clear_scheduled();
-        let Some(task) = scheduler.task(&header) else {
-            return; // the task ended after this wake was queued
-        };
-        let done = if header.abort_requested() {
+        if header.is_done() {
+            return; // a wake queued before the task ended
+        }
+        if header.abort_requested() {
             trace!(
                 self.tracer.enabled,
                 "tick {}: cancel {}",
                 scheduler.counters().ticks.get(),
                 header.describe()
             );
-            task.cancel();
-            true
-        } else {
-            let started = self.poll_started(&header);
-            let done = task.poll();
-            self.poll_ended(&header, started, done);
-            done
-        };
+            // SAFETY: the runtime's thread (the loop is `!Send`), and no
+            // other task is being polled.
+            unsafe { task.cancel() };
+            scheduler.remove_finished(task);
+            return;
+        }
+        let started = self.poll_started(header);
+        // SAFETY: as above.
+        let polled = unsafe { task.poll() };
+        let done = polled == Polled::Done;
+        self.poll_ended(header, started, done);
         if done {
-            scheduler.remove_finished(&header);
+            scheduler.remove_finished(task);
         }
     }
 

@@ -1,17 +1,13 @@
 //! Spawning: [`spawn`] [asyncio.create_task] and [`Builder`] for a named task.
 //!
-//! Spawning builds the two halves of a task (see `header.rs`), puts the
-//! cell in the running loop's task set, queues the header through the
-//! scheduler (`schedule.rs`), and hands back a [`JoinHandle`]. The new task does not run until the spawner yields to the
+//! Spawning asks the running loop's scheduler (`schedule.rs`) to make the
+//! task: one allocation holding the header and the future (`raw.rs`), put
+//! in the task set and queued; it hands back a [`JoinHandle`]. The new task does not run until the spawner yields to the
 //! loop, as in asyncio, where `create_task` only schedules the coroutine.
 
 use std::future::Future;
 use std::panic::Location;
-use std::rc::Rc;
-use std::sync::Arc;
 
-use super::cell::TaskCell;
-use super::header::Header;
 use super::join::JoinHandle;
 use crate::context;
 
@@ -79,9 +75,8 @@ impl Builder {
     }
 }
 
-/// The one place where tasks are made: builds the two halves (see
-/// `header.rs`), puts the cell in the running loop's task set, and queues
-/// the header.
+/// Spawns on the running loop's scheduler, which makes the task
+/// (`schedule.rs`).
 fn spawn_at<F>(
     future: F,
     name: Option<Box<str>>,
@@ -91,17 +86,8 @@ where
     F: Future + 'static,
     F::Output: 'static,
 {
-    context::with("runtime::spawn", |handles| {
-        let scheduler = &handles.scheduler;
-        let header = Arc::new(Header::new(
-            scheduler.vacant_slot(),
-            name,
-            spawned_at,
-            scheduler.remote(),
-        ));
-        let cell = Rc::new(TaskCell::new(Arc::clone(&header), future));
-        scheduler.insert(cell.clone());
-        header.schedule();
-        JoinHandle::new(cell)
-    })
+    let task = context::with("runtime::spawn", |handles| {
+        handles.scheduler.spawn(future, name, spawned_at)
+    });
+    JoinHandle::new(task)
 }

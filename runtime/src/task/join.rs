@@ -20,28 +20,33 @@
 
 use std::fmt;
 use std::future::Future;
+use std::marker::PhantomData;
 use std::pin::Pin;
-use std::rc::Rc;
-use std::sync::Arc;
 use std::task::{Context, Poll};
 
-use super::cell::JoinTarget;
 use super::error::JoinError;
 use super::id::TaskId;
+use super::raw::RawTask;
 
 /// An owned permission to await a spawned task's output [asyncio.Task].
 ///
 /// Its `Debug` output reads like asyncio's task repr:
 /// `<Task pending id=2 name='spin' spawned at spinner-demo/src/main.rs:40>`.
 pub struct JoinHandle<T> {
-    /// The task's cell, shared with the runtime's task set.
-    task: Rc<dyn JoinTarget<T>>,
+    /// A reference to the task, which keeps its output alive until taken.
+    task: RawTask,
+    /// The output type, and `!Send`: the handle reads the task's output,
+    /// which only the runtime's thread may touch (rule 3 in `raw.rs`).
+    _output: PhantomData<(T, *const ())>,
 }
 
 impl<T> JoinHandle<T> {
-    /// Wraps a task cell (called by `spawn`).
-    pub(crate) fn new(task: Rc<dyn JoinTarget<T>>) -> JoinHandle<T> {
-        JoinHandle { task }
+    /// Wraps the reference that `spawn` made for the handle.
+    pub(crate) fn new(task: RawTask) -> JoinHandle<T> {
+        JoinHandle {
+            task,
+            _output: PhantomData,
+        }
     }
 
     /// Cancels the task [Task.cancel()]: the runtime drops its future before
@@ -49,19 +54,19 @@ impl<T> JoinHandle<T> {
     /// `JoinError` with `is_cancelled()`. Does nothing to a finished task.
     pub fn abort(&self) {
         let header = self.task.header();
-        if self.task.is_finished() {
+        if header.is_done() {
             return;
         }
         header.request_abort();
         // Queue the task so the loop sees the request promptly, even if the
         // task was idle waiting for a socket or a timer.
-        Arc::clone(header).schedule();
+        self.task.schedule();
     }
 
     /// True once the task has finished, panicked or been cancelled
     /// [Task.done()].
     pub fn is_finished(&self) -> bool {
-        self.task.is_finished()
+        self.task.header().is_done()
     }
 
     /// The task's id, unique within the process.
@@ -72,7 +77,7 @@ impl<T> JoinHandle<T> {
     /// The name given with [`Builder::name`](crate::task::Builder::name)
     /// [Task.get_name()].
     pub fn name(&self) -> Option<&str> {
-        self.task.header().name.as_deref()
+        self.task.header().name()
     }
 }
 
@@ -80,12 +85,22 @@ impl<T> Future for JoinHandle<T> {
     type Output = Result<T, JoinError>;
 
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
-        self.task.poll_join(cx)
+        // SAFETY: a `JoinHandle` is `!Send`, made by `spawn` on the
+        // runtime's thread, so this is that thread; and `T` is the output
+        // type of the future spawned with it.
+        unsafe { self.task.poll_join(cx) }
+    }
+}
+
+impl<T> Drop for JoinHandle<T> {
+    fn drop(&mut self) {
+        // SAFETY: the runtime's thread, as in `poll`.
+        unsafe { self.task.drop_join_handle() };
     }
 }
 
 impl<T> fmt::Debug for JoinHandle<T> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        fmt::Debug::fmt(&**self.task.header(), f)
+        fmt::Debug::fmt(self.task.header(), f)
     }
 }

@@ -1,12 +1,17 @@
 //! Tasks: a future the runtime owns and drives [asyncio.Task].
 //!
-//! - `header.rs`: the thread-safe half, which is also the waker; `id.rs`:
-//!   the task's id.
-//! - `cell.rs`: the runtime-thread half: the future and its output.
+//! A task is one allocation in two parts: the part other threads may hold
+//! (the header, which is the waker) and the part only the loop touches (the
+//! future, then its output).
+//!
+//! - `header.rs`: the thread-safe part: the reference count, the
+//!   `SCHEDULED` flag and the wake rules; `id.rs`: the task's id.
+//! - `raw.rs`: the allocation itself, the waker's vtable, and the `unsafe`
+//!   code that reaches the future, under numbered rules.
 //! - `schedule.rs`: the scheduler: the run queue, the remote queue and the
-//!   wake rule that chooses between them.
+//!   push that chooses between them; it also makes tasks.
 //! - `join.rs`: `JoinHandle`; `error.rs`: `JoinError`.
-//! - `set.rs`: the slab of live tasks the runtime owns.
+//! - `set.rs`: the slab of live tasks the runtime owns (one reference each).
 //! - `builder.rs`: `spawn` and `task::Builder`.
 //!
 //! The life of a task, from the loop's point of view:
@@ -19,13 +24,13 @@
 //! ```
 
 mod builder;
-pub(crate) mod cell;
 mod error;
 pub(crate) mod header;
 mod id;
 mod join;
+pub(crate) mod raw;
 pub(crate) mod schedule;
-pub(crate) mod set;
+mod set;
 
 pub use builder::{Builder, spawn};
 pub use error::JoinError;

@@ -2,17 +2,18 @@
 //! that puts a task on one of two queues.
 //!
 //! ```text
-//!   waker.wake()  ──> Header::schedule
-//!                      1. scheduled.swap(true)      already queued? stop
+//!   waker.wake()  ──> Header::schedule_by_val / _by_ref   (header.rs, rules W and R)
+//!                      1. set SCHEDULED             already queued? stop
 //!                      2. on the runtime's thread?  ──yes──> run_queue.push_back   (no lock)
 //!                                                   ──no───> RemoteQueue::push     (channel + eventfd)
 //!   event loop    ──> next_task: run_queue first, then the remote inbox
 //! ```
 //!
-//! This file is the whole wake rule: [`Header::schedule`], the local push
-//! and the [`RemoteQueue`], side by side. The rule's memory-ordering
-//! argument is in `header.rs` (rules W, C and R) and, for the remote queue's
-//! `notified` flag, on [`RemoteQueue`] below.
+//! This file holds the wake rule's two queues: [`push`], which picks the
+//! local run queue or the [`RemoteQueue`], side by side with both. Setting
+//! the flag (step 1) is on the header, with the memory-ordering argument
+//! (rules W, C and R in `header.rs`); the remote queue's own flag has its
+//! argument on [`RemoteQueue`] below.
 //!
 //! ## Who touches what
 //!
@@ -33,6 +34,7 @@
 
 use std::cell::RefCell;
 use std::collections::VecDeque;
+use std::future::Future;
 use std::panic::Location;
 use std::rc::Rc;
 use std::sync::Arc;
@@ -40,8 +42,8 @@ use std::sync::atomic::{AtomicBool, Ordering};
 
 use crossbeam_channel::{Receiver, Sender};
 
-use super::header::{Header, MAIN_SLOT};
-use super::set::{Task, TaskSet};
+use super::raw::RawTask;
+use super::set::TaskSet;
 use crate::context;
 use crate::stats::{Counters, bump};
 use crate::trace::{Tracer, trace};
@@ -83,7 +85,8 @@ pub(crate) struct RemoteQueue {
     /// the current thread's runtime to choose the local path.
     pub(crate) runtime_id: u64,
     /// The sending end; the receiving end is `Scheduler::remote_inbox`.
-    sender: Sender<Arc<Header>>,
+    /// Each message is a queue entry's reference to a task.
+    sender: Sender<RawTask>,
     /// Interrupts the loop's poll.
     waker: mio::Waker,
     /// True from the first remote wake until the loop drains the channel.
@@ -93,7 +96,7 @@ pub(crate) struct RemoteQueue {
 
 impl RemoteQueue {
     /// Queues `task` from any thread and makes sure the loop notices.
-    fn push(&self, task: Arc<Header>) {
+    fn push(&self, task: RawTask) {
         if self.sender.send(task).is_err() {
             // The runtime is gone; there is nothing left to run the task.
             return;
@@ -107,35 +110,24 @@ impl RemoteQueue {
     }
 }
 
-impl Header {
-    /// Queues the task unless it is queued already (steps 1, 3 and 4 of the
-    /// wake in `header.rs`).
-    pub(crate) fn schedule(self: Arc<Self>) {
-        // Rule W: Release publishes the waker's writes to the loop's clear.
-        if self.scheduled.swap(true, Ordering::Release) {
-            return;
+/// Steps 3 and 4 of a wake: puts a task whose `SCHEDULED` flag the caller
+/// just set (so `task` is a queue entry's reference) on the local run queue
+/// if this thread runs the task's runtime, else on its remote queue.
+pub(crate) fn push(task: RawTask) {
+    let runtime_id = task.header().remote.runtime_id;
+    let mut task = Some(task);
+    context::try_with(|handles| {
+        let scheduler = &handles.scheduler;
+        if scheduler.runtime_id == runtime_id
+            && let Some(task) = task.take()
+        {
+            bump(&scheduler.counters.local_wakes);
+            scheduler.run_queue.borrow_mut().push_back(task);
         }
-        self.push();
-    }
-
-    /// Steps 3 and 4: puts a task whose flag this thread just set on the
-    /// local run queue, or on the remote queue from another thread.
-    pub(crate) fn push(self: Arc<Self>) {
-        let runtime_id = self.remote.runtime_id;
-        let mut task = Some(self);
-        context::try_with(|handles| {
-            let scheduler = &handles.scheduler;
-            if scheduler.runtime_id == runtime_id
-                && let Some(task) = task.take()
-            {
-                bump(&scheduler.counters.local_wakes);
-                scheduler.run_queue.borrow_mut().push_back(task);
-            }
-        });
-        if let Some(task) = task {
-            let remote = Arc::clone(&task.remote);
-            remote.push(task);
-        }
+    });
+    if let Some(task) = task {
+        let remote = Arc::clone(&task.header().remote);
+        remote.push(task);
     }
 }
 
@@ -143,15 +135,15 @@ impl Header {
 pub(crate) struct Scheduler {
     /// Unique per runtime in the process; see [`RemoteQueue::runtime_id`].
     runtime_id: u64,
-    /// Tasks ready to be polled, in wake order. Local wakes push here with
-    /// no lock.
-    run_queue: RefCell<VecDeque<Arc<Header>>>,
-    /// Every live task, so that wakes find futures and shutdown finds all.
-    tasks: RefCell<TaskSet>,
+    /// Tasks ready to be polled, in wake order, each entry holding a
+    /// reference. Local wakes push here with no lock.
+    run_queue: RefCell<VecDeque<RawTask>>,
+    /// Every live task (one reference each), so that shutdown finds all.
+    tasks: RefCell<TaskSet<RawTask>>,
     /// Shared with every task header, for wakes from other threads.
     remote: Arc<RemoteQueue>,
     /// Where remote wakes arrive; see "When remote wakes are taken".
-    remote_inbox: Receiver<Arc<Header>>,
+    remote_inbox: Receiver<RawTask>,
     /// Spawns, polls, wakes and loop turns so far; see `stats.rs`.
     counters: Counters,
     /// The tick trace, shared with the loop and the reactor.
@@ -179,37 +171,45 @@ impl Scheduler {
         }
     }
 
-    /// The slot the next spawned task will take in the task set, so its
-    /// header can be built before the task exists.
-    pub(crate) fn vacant_slot(&self) -> usize {
-        self.tasks.borrow().vacant_slot()
-    }
-
-    /// The remote queue, for a new task's header.
-    pub(crate) fn remote(&self) -> Arc<RemoteQueue> {
-        Arc::clone(&self.remote)
-    }
-
-    /// Puts a new task (built at [`vacant_slot`](Self::vacant_slot)) in the
-    /// task set and counts the spawn; the caller then schedules it.
-    pub(crate) fn insert(&self, task: Rc<dyn Task>) {
-        self.tasks.borrow_mut().insert(task);
+    /// Makes a task of `future` (one allocation, `raw.rs`), puts it in the
+    /// task set and on the run queue, and returns the `JoinHandle`'s
+    /// reference. The one place where tasks are made.
+    pub(crate) fn spawn<F>(
+        &self,
+        future: F,
+        name: Option<Box<str>>,
+        spawned_at: &'static Location<'static>,
+    ) -> RawTask
+    where
+        F: Future + 'static,
+        F::Output: 'static,
+    {
+        let mut tasks = self.tasks.borrow_mut();
+        let slot = tasks.vacant_slot();
+        let [for_set, for_queue, for_handle] =
+            RawTask::new(future, Arc::clone(&self.remote), slot, name, spawned_at);
+        tasks.insert(slot, for_set);
+        drop(tasks);
         bump(&self.counters.spawned);
+        // The task starts `SCHEDULED` (`RawTask::new`), so this is the first
+        // wake's push, counted as one.
+        bump(&self.counters.local_wakes);
+        self.run_queue.borrow_mut().push_back(for_queue);
+        for_handle
     }
 
-    /// The header of a `block_on` future: not in the task set, polled in
-    /// place by the loop, but woken like any task.
-    pub(crate) fn main_header(&self, called_at: &'static Location<'static>) -> Arc<Header> {
-        Arc::new(Header::new(
-            MAIN_SLOT,
-            None,
-            called_at,
-            Arc::clone(&self.remote),
-        ))
+    /// The block of a `block_on` future, queued for its first poll: not in
+    /// the task set, polled in place by the loop, but woken like any task.
+    pub(crate) fn main_task(&self, called_at: &'static Location<'static>) -> RawTask {
+        let [for_block_on, for_queue] = RawTask::new_main(Arc::clone(&self.remote), called_at);
+        bump(&self.counters.local_wakes); // its first schedule, as a spawn's
+        self.run_queue.borrow_mut().push_back(for_queue);
+        for_block_on
     }
 
-    /// The next task to poll: local queue first, then remote wakes.
-    pub(crate) fn next_task(&self) -> Option<Arc<Header>> {
+    /// The next task to poll, with its queue entry's reference: local queue
+    /// first, then remote wakes.
+    pub(crate) fn next_task(&self) -> Option<RawTask> {
         if let Some(task) = self.run_queue.borrow_mut().pop_front() {
             return Some(task);
         }
@@ -237,21 +237,20 @@ impl Scheduler {
     }
 
     /// Counts (and traces) a wake that came from another thread.
-    fn count_remote_wake(&self, task: &Header) {
+    fn count_remote_wake(&self, task: &RawTask) {
         bump(&self.counters.remote_wakes);
-        trace!(self.tracer.enabled, "remote wake: {}", task.describe());
+        trace!(
+            self.tracer.enabled,
+            "remote wake: {}",
+            task.header().describe()
+        );
     }
 
-    /// The live task that `header` belongs to, if it is still live.
-    pub(crate) fn task(&self, header: &Arc<Header>) -> Option<Rc<dyn Task>> {
-        self.tasks.borrow().get(header)
-    }
-
-    /// Takes a task that is done out of the set, and counts it.
-    pub(crate) fn remove_finished(&self, header: &Arc<Header>) {
+    /// Takes a task that has ended out of the set, and counts it.
+    pub(crate) fn remove_finished(&self, task: &RawTask) {
         bump(&self.counters.finished);
-        let removed = self.tasks.borrow_mut().remove(header);
-        drop(removed);
+        let removed = self.tasks.borrow_mut().remove(task.header().slot);
+        drop(removed); // after the borrow: it may free the task
     }
 
     /// How many spawned tasks are alive.
@@ -277,7 +276,9 @@ impl Scheduler {
                 break;
             }
             for task in &tasks {
-                task.cancel();
+                // SAFETY: the runtime's thread (the scheduler is `!Send`),
+                // and no task is being polled during shutdown.
+                unsafe { task.cancel() };
             }
             drop(tasks);
         }

@@ -1,94 +1,83 @@
-//! The runtime's set of live tasks: a slab of `Rc<dyn Task>`.
+//! The runtime's set of live tasks: a slab of task references.
 //!
-//! The loop needs to go from a woken [`Header`] to its future, and the
-//! runtime needs to reach every live task at shutdown to drop it (that is
-//! what `asyncio.run` does when it cancels the tasks that remain). A slab
-//! gives both: `header.slot` is the index, and the slab can be drained.
+//! The runtime must reach every live task at shutdown to drop it (that is
+//! what `asyncio.run` does when it cancels the tasks that remain), and a
+//! task must leave the set in O(1) when it ends. A slab gives both: each
+//! task's header records its index (`slot`), and the slab can be drained.
 //!
-//! A slot can be reused after its task ends, while a stale header of the
-//! old task may still be in the run queue (a wake that raced with the end).
-//! [`TaskSet::get`] therefore checks that the slot holds *that* header,
-//! comparing the `Arc` pointers, and a stale wake finds nothing to run.
+//! A task leaves the set exactly once, when its poll says it ended
+//! (`Polled::Done` in `raw.rs`); a wake queued before that finds the task
+//! ended and runs nothing (`Polled::Stale`), so it never touches the set and
+//! cannot remove a later task that reuses the slot.
 //!
-//! tokio keeps its owned tasks in an intrusive linked list (`OwnedTasks`),
-//! which needs no index but needs `unsafe` pointer code.
+//! The slab is generic so that it knows nothing of tasks: it keeps `T`s
+//! (here, `RawTask`s, one reference each) at `u32` indexes. tokio keeps its
+//! owned tasks in an intrusive doubly linked list (`OwnedTasks`) through the
+//! task headers, which needs no index but two pointers per task and
+//! `unsafe` list code.
 
-use std::rc::Rc;
-use std::sync::Arc;
-
-use super::header::Header;
-
-/// What the event loop and the task set need from any task, whatever its
-/// future type: the type-erased view of a `TaskCell` (`cell.rs`).
-pub(crate) trait Task {
-    /// The thread-safe half.
-    fn header(&self) -> &Arc<Header>;
-    /// Polls the future once. Returns true when the task is done (finished,
-    /// panicked or cancelled) and can leave the task set.
-    fn poll(&self) -> bool;
-    /// Drops the future and records the task as cancelled (abort, or runtime
-    /// shutdown). Does nothing if the task is already done.
-    fn cancel(&self);
-}
-
-/// Live tasks, indexed by `Header::slot`. Runtime thread only; the loop
-/// borrows it briefly and never across a poll.
-#[derive(Default)]
-pub(crate) struct TaskSet {
+/// Values at stable `u32` indexes, reusing freed ones. Runtime thread only;
+/// the scheduler borrows it briefly and never across a poll.
+#[derive(Debug)]
+pub(crate) struct TaskSet<T> {
     /// The slots; `None` is a free slot.
-    slots: Vec<Option<Rc<dyn Task>>>,
+    slots: Vec<Option<T>>,
     /// Indexes of the free slots, reused last-freed-first.
-    free: Vec<usize>,
-    /// How many slots hold a task.
+    free: Vec<u32>,
+    /// How many slots hold a value.
     len: usize,
 }
 
-impl TaskSet {
-    /// The index the next [`insert`](Self::insert) will use, so the header
-    /// can be built with its slot before the task exists.
-    pub(crate) fn vacant_slot(&self) -> usize {
-        self.free.last().copied().unwrap_or(self.slots.len())
+impl<T> Default for TaskSet<T> {
+    fn default() -> TaskSet<T> {
+        TaskSet {
+            slots: Vec::new(),
+            free: Vec::new(),
+            len: 0,
+        }
+    }
+}
+
+impl<T> TaskSet<T> {
+    /// The index the next [`insert`](Self::insert) will use, so a task's
+    /// header can be built with its slot before the task is stored.
+    ///
+    /// # Panics
+    ///
+    /// If `u32::MAX - 1` tasks are alive at once (the last index is the
+    /// `block_on` future's marker).
+    pub(crate) fn vacant_slot(&self) -> u32 {
+        match self.free.last() {
+            Some(&slot) => slot,
+            None => u32::try_from(self.slots.len())
+                .ok()
+                .filter(|&slot| slot < u32::MAX)
+                .expect("more than 4 billion live tasks"),
+        }
     }
 
-    /// Stores a task at `task.header().slot`, which must be
-    /// [`vacant_slot`](Self::vacant_slot).
-    pub(crate) fn insert(&mut self, task: Rc<dyn Task>) {
-        let slot = task.header().slot;
+    /// Stores `value` at `slot`, which must be [`vacant_slot`](Self::vacant_slot).
+    pub(crate) fn insert(&mut self, slot: u32, value: T) {
         debug_assert_eq!(slot, self.vacant_slot());
         if self.free.last() == Some(&slot) {
             self.free.pop();
-            self.slots[slot] = Some(task);
+            self.slots[slot as usize] = Some(value);
         } else {
-            self.slots.push(Some(task));
+            self.slots.push(Some(value));
         }
         self.len += 1;
     }
 
-    /// The task that `header` belongs to, if it is still live.
-    pub(crate) fn get(&self, header: &Arc<Header>) -> Option<Rc<dyn Task>> {
-        match self.slots.get(header.slot) {
-            Some(Some(task)) if Arc::ptr_eq(task.header(), header) => Some(Rc::clone(task)),
-            _ => None,
-        }
-    }
-
-    /// Removes the task that `header` belongs to, if it is still live.
-    pub(crate) fn remove(&mut self, header: &Arc<Header>) -> Option<Rc<dyn Task>> {
-        let slot = self.slots.get_mut(header.slot)?;
-        if !slot
-            .as_ref()
-            .is_some_and(|t| Arc::ptr_eq(t.header(), header))
-        {
-            return None;
-        }
-        let task = slot.take();
-        self.free.push(header.slot);
+    /// Takes the value at `slot` out, if there is one.
+    pub(crate) fn remove(&mut self, slot: u32) -> Option<T> {
+        let value = self.slots.get_mut(slot as usize)?.take()?;
+        self.free.push(slot);
         self.len -= 1;
-        task
+        Some(value)
     }
 
-    /// Takes every live task out, for shutdown.
-    pub(crate) fn drain(&mut self) -> Vec<Rc<dyn Task>> {
+    /// Takes every value out, for shutdown.
+    pub(crate) fn drain(&mut self) -> Vec<T> {
         self.free.clear();
         self.len = 0;
         std::mem::take(&mut self.slots)
@@ -97,8 +86,31 @@ impl TaskSet {
             .collect()
     }
 
-    /// How many tasks are live.
+    /// How many values are stored.
     pub(crate) fn len(&self) -> usize {
         self.len
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn freed_slots_are_reused_and_counted() {
+        let mut set = TaskSet::default();
+        for value in ["a", "b", "c"] {
+            let slot = set.vacant_slot();
+            set.insert(slot, value);
+        }
+        assert_eq!(set.remove(1), Some("b"));
+        assert_eq!(set.remove(1), None, "a slot is emptied once");
+        assert_eq!(set.vacant_slot(), 1);
+        set.insert(1, "d");
+        assert_eq!(set.len(), 3);
+        let mut all = set.drain();
+        all.sort_unstable();
+        assert_eq!(all, ["a", "c", "d"]);
+        assert_eq!(set.len(), 0);
     }
 }

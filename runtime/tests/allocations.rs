@@ -1,0 +1,126 @@
+//! How many heap allocations a spawn costs, counted by a global allocator
+//! that counts. One task is one allocation (`runtime/src/task/raw.rs`): the
+//! header, the future and its output in one block. A named task adds one
+//! for its name.
+//!
+//! The counter is per thread (a `const` thread-local `Cell`, which needs no
+//! allocation and no destructor), so tests running in parallel do not see
+//! each other's allocations.
+
+use std::alloc::{GlobalAlloc, Layout, System};
+use std::cell::Cell;
+
+use runtime::Runtime;
+
+/// `System`, counting the calls to `alloc` made on each thread.
+struct Counting;
+
+thread_local! {
+    /// Allocations made by this thread since it started.
+    static ALLOCATIONS: Cell<usize> = const { Cell::new(0) };
+}
+
+// SAFETY: every call is passed to `System` unchanged; the count is a plain
+// per-thread add that neither allocates nor panics.
+unsafe impl GlobalAlloc for Counting {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        ALLOCATIONS.with(|count| count.set(count.get() + 1));
+        // SAFETY: the caller's contract, passed on.
+        unsafe { System.alloc(layout) }
+    }
+
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        // SAFETY: the caller's contract, passed on.
+        unsafe { System.dealloc(ptr, layout) }
+    }
+}
+
+#[global_allocator]
+static GLOBAL: Counting = Counting;
+
+/// Allocations this thread makes while `f` runs.
+fn allocations_during(f: impl FnOnce()) -> usize {
+    let before = ALLOCATIONS.with(Cell::get);
+    f();
+    ALLOCATIONS.with(Cell::get) - before
+}
+
+/// Tasks per measured batch.
+const TASKS: usize = 1_000;
+
+#[test]
+fn a_spawn_is_one_allocation() {
+    let rt = Runtime::new().unwrap();
+    rt.block_on(async {
+        let mut handles = Vec::with_capacity(TASKS);
+        // A first batch grows the run queue and the task set to their size;
+        // the second reuses that room, so only the tasks allocate.
+        for round in 0..2 {
+            handles.clear();
+            let allocations = allocations_during(|| {
+                for i in 0..TASKS {
+                    handles.push(runtime::spawn(async move { i * 2 }));
+                }
+            });
+            let mut sum = 0;
+            for handle in handles.drain(..) {
+                sum += handle.await.unwrap();
+            }
+            assert_eq!(sum, TASKS * (TASKS - 1));
+            if round == 1 {
+                assert_eq!(allocations, TASKS, "one allocation per spawned task");
+            }
+        }
+    });
+}
+
+#[test]
+fn a_named_spawn_adds_one_allocation_for_the_name() {
+    let rt = Runtime::new().unwrap();
+    rt.block_on(async {
+        // Warm the queue and the set.
+        runtime::spawn(async {}).await.unwrap();
+        let mut handle = None;
+        let allocations = allocations_during(|| {
+            handle = Some(
+                runtime::task::Builder::new()
+                    .name("named")
+                    .spawn(async { 7 }),
+            );
+        });
+        // The name's `String` from `Builder::name`, its box, and the task.
+        assert_eq!(allocations, 3);
+        assert_eq!(handle.unwrap().await.unwrap(), 7);
+    });
+}
+
+#[test]
+fn polling_waking_and_joining_allocate_nothing() {
+    let rt = Runtime::new().unwrap();
+    rt.block_on(async {
+        // The first round grows the run queue and the task set; the second
+        // is measured from spawn to the last join.
+        for round in 0..2 {
+            let handles: Vec<_> = (0..TASKS)
+                .map(|_| {
+                    runtime::spawn(async {
+                        for _ in 0..10 {
+                            runtime::yield_now().await;
+                        }
+                    })
+                })
+                .collect();
+            let before = ALLOCATIONS.with(Cell::get);
+            for handle in handles {
+                handle.await.unwrap();
+            }
+            let during = ALLOCATIONS.with(Cell::get) - before;
+            if round == 1 {
+                assert_eq!(
+                    during, 0,
+                    "ten polls and wakes and a join per task, without allocating"
+                );
+            }
+        }
+    });
+}
