@@ -74,18 +74,23 @@ fn reading_after_end_of_file_keeps_returning_zero() {
 #[test]
 fn a_peer_reset_is_an_error_not_a_panic() {
     let (listener, addr) = listener();
-    let (accepted_tx, accepted) = std::sync::mpsc::channel();
+    let (connected_tx, connected) = std::sync::mpsc::channel();
+    let (reset_tx, reset) = std::sync::mpsc::channel();
     let server = thread::spawn(move || {
         let (socket, _) = listener.accept().unwrap();
+        // Reset only once the client has seen its connect succeed: a reset
+        // during the handshake would fail the connect instead.
+        connected.recv().unwrap();
         // SO_LINGER with a zero timeout: close sends RST instead of FIN.
         let socket = socket2::Socket::from(socket);
         socket.set_linger(Some(std::time::Duration::ZERO)).unwrap();
         drop(socket);
-        accepted_tx.send(()).unwrap();
+        reset_tx.send(()).unwrap();
     });
     runtime::run(async move {
         let mut stream = TcpStream::connect(addr).await.unwrap();
-        accepted.recv().unwrap();
+        connected_tx.send(()).unwrap();
+        reset.recv().unwrap();
         let mut buf = [0u8; 16];
         let first = AsyncReadExt::read(&mut stream, &mut buf).await;
         assert_eq!(
