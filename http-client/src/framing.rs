@@ -17,12 +17,15 @@
 //!
 //! # Keep-alive
 //!
-//! HTTP/1.1 connections persist unless either side says `Connection: close`; HTTP/1.0 ones close
-//! unless the server says `Connection: keep-alive` (RFC 9112 §9.3). The decision here is only
-//! what the head allows; the pool also requires the body to have been read to its end.
+//! HTTP/1.1 connections persist unless the response says `Connection: close`; HTTP/1.0 ones
+//! close unless it says `Connection: keep-alive`, and `close` anywhere wins (RFC 9112 §9.3,
+//! §9.6). That rule is [`wire::keep_alive`](crate::wire::keep_alive), which the flag server
+//! applies to requests too. The decision here is only what the head allows; the pool also
+//! requires the body to have been read to its end, and a body read until close never allows it.
 
 use crate::error::Error;
-use crate::head::{ResponseHead, Version};
+use crate::head::ResponseHead;
+use crate::wire::keep_alive;
 
 /// How the body of a response is delimited.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -49,13 +52,7 @@ pub(crate) struct Framing {
 /// Applies RFC 9112 §6.3 to a response head; `is_head` says whether the request was HEAD.
 pub(crate) fn framing(head: &ResponseHead, is_head: bool) -> Result<Framing, Error> {
     let headers = &head.headers;
-    let mut keep_alive = match head.version {
-        Version::Http11 => !headers.has_token("connection", "close"),
-        Version::Http10 => {
-            headers.has_token("connection", "keep-alive")
-                && !headers.has_token("connection", "close")
-        }
-    };
+    let mut keep_alive = keep_alive(head.version, headers.get_all("connection"));
     if is_head || head.status < 200 || head.status == 204 || head.status == 304 {
         return Ok(Framing {
             body: BodyKind::Empty,
@@ -121,6 +118,7 @@ fn parse_digits(value: &str) -> Option<u64> {
 mod tests {
     use super::*;
     use crate::headers::Headers;
+    use crate::wire::Version;
 
     fn head(version: Version, status: u16, fields: &[(&str, &str)]) -> ResponseHead {
         let mut headers = Headers::new();

@@ -25,16 +25,7 @@
 use crate::error::Error;
 use crate::headers::Headers;
 use crate::limits::Limits;
-use crate::wire::{MAX_HEADERS, find_head_end_from};
-
-/// The HTTP version of a response.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-pub enum Version {
-    /// HTTP/1.0: no keep-alive unless the server says `Connection: keep-alive`.
-    Http10,
-    /// HTTP/1.1: keep-alive unless the server says `Connection: close`.
-    Http11,
-}
+use crate::wire::{MAX_HEADERS, Version, find_head_end_from};
 
 /// A parsed response head.
 #[derive(Debug, Clone, PartialEq, Eq)]

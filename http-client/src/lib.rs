@@ -40,7 +40,7 @@ mod proptests;
 pub use builder::{ClientBuilder, DEFAULT_USER_AGENT};
 pub use client::{Client, RequestBuilder};
 pub use error::{Error, TimeoutPhase};
-pub use head::Version;
+pub use wire::Version;
 pub use headers::Headers;
 pub use request::Method;
 pub use response::Response;

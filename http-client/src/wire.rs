@@ -1,9 +1,12 @@
-//! Framing knowledge shared with servers: where a message head ends, the default limits, and the
-//! standard reason phrases.
+//! Framing knowledge shared with servers: where a message head ends, when a connection may
+//! carry another message, the default limits, and the standard reason phrases.
 //!
-//! This module is public so that the flag server (another crate of this workspace) reads request
-//! heads with the same rules and limits as this client reads response heads: framing knowledge
-//! lives in one place.
+//! This module is public so that the flag server (another crate of this workspace) applies the
+//! same framing rules to request heads as this client applies to response heads: where a head
+//! ends ([`find_head_end`]) and whether the connection stays open ([`keep_alive`]) are decided
+//! in one place. The *limits* are not shared: the constants below are the client's defaults for
+//! responses, and the server keeps its own, smaller limits for requests (a flag request's head
+//! is about 100 bytes).
 //!
 //! # Where a head ends
 //!
@@ -13,22 +16,79 @@
 //! followed by either LF or CR LF.
 //!
 //! A reader calls [`find_head_end`] on its buffer each time bytes arrive and hands the head to a
-//! parser only once it returns `Some`. That keeps parsing linear: a server that sends its head one
+//! parser only once it returns `Some`. That keeps parsing linear: a peer that sends its head one
 //! byte at a time does not make the reader parse the growing head again and again. (The search
 //! itself can restart a few bytes before where the previous one stopped; the client does that
 //! with [`find_head_end_from`].)
+//!
+//! # Keep-alive
+//!
+//! [`keep_alive`] is RFC 9112 §9.3 and §9.6, for either end of a connection: HTTP/1.1
+//! persists unless a `Connection` field lists `close`; HTTP/1.0 persists only when it lists
+//! `keep-alive` and does not list `close`. `close` in any position wins, whatever else the
+//! field says (`Connection: close, keep-alive` closes).
 
-/// Default maximum size of a message head in bytes: 64 KiB, as in the issue's table. nginx's
-/// default `large_client_header_buffers` is 4 × 8 KiB, so real heads are far smaller.
+/// The HTTP version of a message.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Version {
+    /// HTTP/1.0: the connection closes after the message unless `Connection: keep-alive`.
+    Http10,
+    /// HTTP/1.1: the connection stays open unless `Connection: close`.
+    Http11,
+}
+
+/// Default maximum size of a response head in bytes: 64 KiB. Real heads are far smaller
+/// (nginx's default buffer for a whole request head is 4 × 8 KiB), and a server that sends more
+/// is broken or hostile; the limit caps what it can make the client buffer.
 pub const MAX_HEAD_BYTES: usize = 64 * 1024;
 
-/// Default maximum number of header fields in a head: 100, as in the issue's table. hyper's
-/// default is also 100 (`DEFAULT_MAX_HEADERS`).
+/// Default maximum number of header fields in a response head: 100, hyper's default too
+/// (`DEFAULT_MAX_HEADERS`). Up to this count the parser's field array lives on the stack.
 pub const MAX_HEADERS: usize = 100;
 
-/// Default maximum size of a response body in bytes: 10 MiB, as in the issue's table. The
-/// largest flag image is a few kilobytes.
+/// Default maximum size of a response body in bytes: 10 MiB. The largest flag image is about
+/// 36 KB; the limit leaves room for other uses and stops a runaway body early.
 pub const MAX_BODY_BYTES: u64 = 10 * 1024 * 1024;
+
+/// Whether the connection may carry another message after this one, given the message's
+/// version and the values of its `Connection` fields (every field of that name, raw bytes,
+/// each a comma-separated list of tokens in any case).
+///
+/// ```
+/// use http_client::wire::{Version, keep_alive};
+/// assert!(keep_alive(Version::Http11, []));
+/// assert!(!keep_alive(Version::Http11, [&b"close"[..]]));
+/// assert!(!keep_alive(Version::Http11, [&b"close, keep-alive"[..]]));
+/// assert!(!keep_alive(Version::Http11, [&b"keep-alive"[..], b"Close"]));
+/// assert!(!keep_alive(Version::Http10, []));
+/// assert!(keep_alive(Version::Http10, [&b"Keep-Alive"[..]]));
+/// ```
+pub fn keep_alive<'a>(version: Version, connection: impl IntoIterator<Item = &'a [u8]>) -> bool {
+    let mut said_keep_alive = false;
+    for value in connection {
+        for token in value.split(|&b| b == b',').map(trim_ows) {
+            if token.eq_ignore_ascii_case(b"close") {
+                return false;
+            }
+            said_keep_alive |= token.eq_ignore_ascii_case(b"keep-alive");
+        }
+    }
+    match version {
+        Version::Http11 => true,
+        Version::Http10 => said_keep_alive,
+    }
+}
+
+/// `bytes` without the optional whitespace (spaces and tabs, RFC 9110 §5.6.3) around it.
+fn trim_ows(bytes: &[u8]) -> &[u8] {
+    let is_ows = |b: &u8| *b == b' ' || *b == b'\t';
+    let start = bytes.iter().position(|b| !is_ows(b)).unwrap_or(bytes.len());
+    let end = bytes
+        .iter()
+        .rposition(|b| !is_ows(b))
+        .map_or(start, |i| i + 1);
+    &bytes[start..end]
+}
 
 /// Returns the index just past the empty line that ends the head in `buf`, or `None` when `buf`
 /// does not contain a complete head yet.
@@ -165,6 +225,35 @@ mod tests {
             let found = first.or_else(|| find_head_end_from(msg, split));
             assert_eq!(found, Some(25), "split at {split}");
         }
+    }
+
+    #[test]
+    fn close_anywhere_in_any_field_closes() {
+        for values in [
+            &[&b"close"[..]][..],
+            &[b"keep-alive, close"],
+            &[b"close, keep-alive"],
+            &[b" Keep-Alive ,\tCLOSE "],
+            &[b"keep-alive", b"upgrade, close"],
+        ] {
+            assert!(
+                !keep_alive(Version::Http11, values.iter().copied()),
+                "{values:?}"
+            );
+            assert!(
+                !keep_alive(Version::Http10, values.iter().copied()),
+                "{values:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn otherwise_the_version_decides() {
+        assert!(keep_alive(Version::Http11, [&b"upgrade"[..]]));
+        assert!(keep_alive(Version::Http11, [&b""[..], b" , "]));
+        assert!(!keep_alive(Version::Http10, [&b"upgrade"[..]]));
+        assert!(!keep_alive(Version::Http10, [&b"keep-alived"[..]]));
+        assert!(keep_alive(Version::Http10, [&b"upgrade,keep-alive"[..]]));
     }
 
     #[test]
