@@ -14,8 +14,8 @@
 //! ```
 //!
 //! A server that closes early gives a truncated body: [`BodyDecoder::eof`] turns that into
-//! [`Error::Protocol`] saying how many bytes were missing, so a half-downloaded flag is never
-//! taken for a whole one.
+//! [`Error::IncompleteBody`] saying how many bytes arrived of how many, so a half-downloaded
+//! flag is never taken for a whole one.
 
 use crate::chunked::ChunkedDecoder;
 use crate::error::Error;
@@ -136,14 +136,14 @@ impl BodyDecoder {
                 *closed = true;
                 Ok(())
             }
-            Decoder::Length { declared, .. } => Err(Error::protocol(format!(
-                "body truncated: connection closed after {} of {declared} bytes",
-                self.received
-            ))),
-            _ => Err(Error::protocol(format!(
-                "chunked body truncated: connection closed after {} bytes",
-                self.received
-            ))),
+            Decoder::Length { declared, .. } => Err(Error::IncompleteBody {
+                received: self.received,
+                declared: Some(*declared),
+            }),
+            _ => Err(Error::IncompleteBody {
+                received: self.received,
+                declared: None,
+            }),
         }
     }
 
@@ -209,13 +209,28 @@ mod tests {
     }
 
     #[test]
-    fn truncated_bodies_are_protocol_errors() {
+    fn truncated_bodies_are_incomplete() {
         for split in 0..5 {
             let e = run(BodyKind::Length(10), b"hello", split, 100).unwrap_err();
-            assert!(e.to_string().contains("after 5 of 10 bytes"), "{e}");
+            assert!(
+                matches!(
+                    e,
+                    Error::IncompleteBody {
+                        received: 5,
+                        declared: Some(10)
+                    }
+                ),
+                "{e}"
+            );
         }
         let e = run(BodyKind::Chunked, b"5\r\nhello\r\n", 3, 100).unwrap_err();
-        assert!(matches!(e, Error::Protocol(_)));
+        assert!(matches!(
+            e,
+            Error::IncompleteBody {
+                received: 5,
+                declared: None
+            }
+        ));
     }
 
     #[test]

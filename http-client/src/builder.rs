@@ -1,103 +1,72 @@
-//! [`ClientBuilder`]: the client's settings and their defaults.
+//! [`ClientBuilder`]: changing the client's settings before it is built.
 //!
-//! | setting                          | default  | why                                                  |
-//! |----------------------------------|----------|------------------------------------------------------|
-//! | connect timeout                  | 10 s     | a host that has not answered a SYN in 10 s is down or filtered; Linux itself retries SYNs for about 2 minutes, far too long for a downloader |
-//! | read (idle) timeout              | 30 s     | the longest silence we accept mid-response; half of nginx's 60 s `proxy_read_timeout`, so a slow upstream behind nginx still gets through |
-//! | total timeout per request        | 300 s    | aiohttp's `ClientTimeout(total=300)` default; covers connect, redirects and reading the body |
-//! | idle connections kept per host   | 100      | aiohttp's `TCPConnector(limit=100)`; enough for the flag downloader's concurrency levels |
-//! | idle timeout for pooled sockets  | 15 s     | aiohttp's `keepalive_timeout`; below nginx's 75 s `keepalive_timeout` so we drop first |
-//! | maximum redirects                | 5        | the issue; 0 disables following                      |
-//! | maximum bytes in a response head | 64 KiB   | [`MAX_HEAD_BYTES`](crate::wire::MAX_HEAD_BYTES)                             |
-//! | maximum header count             | 100      | [`MAX_HEADERS`](crate::wire::MAX_HEADERS)                                |
-//! | maximum body bytes               | 10 MiB   | [`MAX_BODY_BYTES`](crate::wire::MAX_BODY_BYTES)                             |
-//! | User-Agent                       | `http-client/<version>` | [`DEFAULT_USER_AGENT`]                |
+//! The settings, their defaults and the reasons for them are in `config.rs`; this file only
+//! sets them. [`Client::builder`] is defined here, next to what it returns, so that
+//! `client.rs` needs nothing from this file: the builder depends on the client, not the other
+//! way round.
 
 use std::time::Duration;
 
 use crate::client::Client;
-use crate::limits::Limits;
+use crate::config::Config;
 
-/// `http-client/<crate version>`, sent unless the builder or the request sets another.
-pub const DEFAULT_USER_AGENT: &str = concat!("http-client/", env!("CARGO_PKG_VERSION"));
-
-/// Default connect timeout (see the module table).
-const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
-/// Default read (idle) timeout (see the module table).
-const READ_TIMEOUT: Duration = Duration::from_secs(30);
-/// Default total timeout per request (see the module table).
-const TOTAL_TIMEOUT: Duration = Duration::from_secs(300);
-/// Default idle connections kept per host (see the module table).
-const MAX_IDLE_PER_HOST: usize = 100;
-/// Default idle timeout for pooled connections (see the module table).
-const IDLE_TIMEOUT: Duration = Duration::from_secs(15);
-/// Default maximum redirects followed per request (the issue's table).
-const MAX_REDIRECTS: usize = 5;
-
-/// Everything the client needs to know; fixed once the client is built.
-#[derive(Debug, Clone)]
-pub(crate) struct Config {
-    /// Limit for resolving and connecting.
-    pub(crate) connect_timeout: Duration,
-    /// Limit for each wait on an established connection (read or write).
-    pub(crate) read_timeout: Duration,
-    /// Limit for a whole request including redirects and the body; `None`: no limit.
-    pub(crate) total_timeout: Option<Duration>,
-    /// Most idle connections kept per (host, port); 0 disables keep-alive.
-    pub(crate) max_idle_per_host: usize,
-    /// Idle connections older than this are not reused.
-    pub(crate) idle_timeout: Duration,
-    /// Most redirects followed; 0 returns 3xx responses as they are.
-    pub(crate) max_redirects: usize,
-    /// Limits on heads and bodies.
-    pub(crate) limits: Limits,
-    /// Value of the User-Agent header.
-    pub(crate) user_agent: String,
-}
-
-/// Builds a [`Client`] [aiohttp.ClientSession(timeout=..., connector=...)].
+/// Builds a [`Client`] [httpx.AsyncClient(timeout=..., limits=...)].
 ///
 /// ```
 /// use std::time::Duration;
 /// let client = http_client::Client::builder()
-///     .connect_timeout(Duration::from_secs(3))
+///     .timeout(Duration::from_secs_f64(3.1)) // every phase, as httpx's timeout=3.1
+///     .total_timeout(None)
 ///     .max_redirects(0)
 ///     .build();
 /// # drop(client);
 /// ```
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct ClientBuilder {
     /// The settings being built.
     config: Config,
 }
 
-impl Default for ClientBuilder {
-    fn default() -> ClientBuilder {
-        ClientBuilder {
-            config: Config {
-                connect_timeout: CONNECT_TIMEOUT,
-                read_timeout: READ_TIMEOUT,
-                total_timeout: Some(TOTAL_TIMEOUT),
-                max_idle_per_host: MAX_IDLE_PER_HOST,
-                idle_timeout: IDLE_TIMEOUT,
-                max_redirects: MAX_REDIRECTS,
-                limits: Limits::default(),
-                user_agent: DEFAULT_USER_AGENT.to_string(),
-            },
-        }
+impl Client {
+    /// A builder for a client with other settings than [`Client::new`]'s.
+    pub fn builder() -> ClientBuilder {
+        ClientBuilder::default()
     }
 }
 
 impl ClientBuilder {
-    /// Limit for resolving the host and opening the connection [aiohttp `sock_connect`].
+    /// Sets all four phase timeouts (connect, write, read, pool) to `timeout`, as httpx's
+    /// `timeout=` does. The total timeout is separate ([`total_timeout`](Self::total_timeout)).
+    pub fn timeout(self, timeout: Duration) -> ClientBuilder {
+        self.connect_timeout(timeout)
+            .write_timeout(timeout)
+            .read_timeout(timeout)
+            .pool_timeout(timeout)
+    }
+
+    /// Limit for resolving the host and opening the connection [httpx `connect`].
     pub fn connect_timeout(mut self, timeout: Duration) -> ClientBuilder {
-        self.config.connect_timeout = timeout;
+        self.config.timeouts.connect = timeout;
         self
     }
 
-    /// Limit for each wait on the server once connected [aiohttp `sock_read`].
+    /// Limit for each wait while sending the request [httpx `write`].
+    pub fn write_timeout(mut self, timeout: Duration) -> ClientBuilder {
+        self.config.timeouts.write = timeout;
+        self
+    }
+
+    /// Limit for each wait for the next bytes of the response, head or body: the time since
+    /// the last byte, not the time for the whole response [httpx `read`, aiohttp `sock_read`].
     pub fn read_timeout(mut self, timeout: Duration) -> ClientBuilder {
-        self.config.read_timeout = timeout;
+        self.config.timeouts.read = timeout;
+        self
+    }
+
+    /// Limit for waiting for a free connection when [`max_connections`](Self::max_connections)
+    /// are open [httpx `pool`].
+    pub fn pool_timeout(mut self, timeout: Duration) -> ClientBuilder {
+        self.config.timeouts.pool = timeout;
         self
     }
 
@@ -105,6 +74,14 @@ impl ClientBuilder {
     /// [aiohttp `ClientTimeout(total=...)`].
     pub fn total_timeout(mut self, timeout: Option<Duration>) -> ClientBuilder {
         self.config.total_timeout = timeout;
+        self
+    }
+
+    /// Most connections open at once, to all hosts, idle pooled ones included; `None` for no
+    /// limit. A request that finds them all busy waits, within the pool timeout, and an idle
+    /// connection to another host is closed to make room [httpx `Limits(max_connections=...)`].
+    pub fn max_connections(mut self, max: Option<usize>) -> ClientBuilder {
+        self.config.max_connections = max;
         self
     }
 

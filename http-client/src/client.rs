@@ -5,7 +5,8 @@
 //! ```text
 //! send()
 //!  └─ for each hop (the first request, then each redirect, at most max_redirects):
-//!      ├─ take an idle connection for (host, port) from the pool, or resolve + connect
+//!      ├─ take an idle connection for (host, port) from the pool, or take a connection slot
+//!      │    (waiting within the pool timeout when max_connections are open), resolve + connect
 //!      ├─ write the request; read until a head is complete; skip 1xx interim heads
 //!      │    └─ a *reused* connection that fails before any response byte arrives
 //!      │       (EOF, reset, broken pipe) is retried once on a new connection,
@@ -15,13 +16,16 @@
 //!  └─ return Response (its body is read later, on demand)
 //! ```
 //!
-//! The total timeout starts at `send` and bounds every wait, the body's included (see
-//! [`Deadline`]).
+//! Each wait is bounded by its phase's timeout (pool, connect, write, read), and the total
+//! timeout, when set, starts at `send` and bounds them all, the body's included (see
+//! `deadline.rs`).
 //!
 //! # Ownership
 //!
-//! `Client` is an `Rc<Inner>`: cloning it is cheap and every clone shares one pool. The client
-//! lives on one runtime thread, like the runtime's sockets, so `Rc` and `RefCell` suffice.
+//! `Client` is an `Rc<Inner>`: cloning it is cheap and every clone shares one pool and one set
+//! of connection slots. The client lives on one runtime thread, like the runtime's sockets, so
+//! `Rc` and `RefCell` suffice. A [`Response`] gets its own `Rc` of the pool (not of the client),
+//! to give its connection back when the body has been read.
 //!
 //! # What production clients do differently
 //!
@@ -35,8 +39,9 @@ use std::io;
 use std::rc::Rc;
 
 use crate::body::BodyDecoder;
-use crate::builder::{ClientBuilder, Config};
-use crate::conn::{Conn, Deadline};
+use crate::config::Config;
+use crate::conn::Conn;
+use crate::deadline::Deadline;
 use crate::error::{Error, TimeoutPhase};
 use crate::framing::framing;
 use crate::head::{HeadReader, ResponseHead};
@@ -44,29 +49,46 @@ use crate::pool::Pool;
 use crate::redirect;
 use crate::request::{Method, RequestParts, check_header, write_request};
 use crate::resolve::resolve;
-use crate::response::Response;
+use crate::response::{BodyReader, Response};
+use crate::slots::{Slot, Slots};
 use crate::url::Url;
 
 /// State shared by all clones of a [`Client`].
 #[derive(Debug)]
-pub(crate) struct Inner {
+struct Inner {
     /// Settings, fixed at build time.
-    pub(crate) config: Config,
-    /// Idle connections. Borrowed briefly, never across an `.await`.
-    pub(crate) pool: RefCell<Pool>,
+    config: Config,
+    /// Idle connections; shared with the responses that will give theirs back. Borrowed
+    /// briefly, never across an `.await`.
+    pool: Rc<RefCell<Pool>>,
+    /// The connection slots (at most `max_connections` open connections).
+    slots: Slots,
 }
 
-/// An HTTP/1.1 client with a keep-alive pool [aiohttp.ClientSession].
+/// An HTTP/1.1 client with a keep-alive pool [httpx.AsyncClient, aiohttp.ClientSession].
 ///
 /// Cheap to clone; clones share the pool. Use it on the runtime thread that created it.
 ///
-/// ```no_run
-/// # runtime::run(async {
-/// let client = http_client::Client::new();
-/// let resp = client.get("http://127.0.0.1:8001/flags/br/br.gif").send().await?;
-/// let gif = resp.error_for_status()?.bytes().await?;
+/// ```
+/// # use std::io::{Read, Write};
+/// # // A one-response server on a thread, so that the example runs as a test.
+/// # let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+/// # let port = listener.local_addr().unwrap().port();
+/// # let server = std::thread::spawn(move || {
+/// #     let (mut socket, _) = listener.accept().unwrap();
+/// #     let mut request = [0u8; 1024];
+/// #     let _ = socket.read(&mut request).unwrap();
+/// #     socket.write_all(b"HTTP/1.1 200 OK\r\nContent-Length: 6\r\n\r\nGIF89a").unwrap();
+/// # });
+/// let url = format!("http://127.0.0.1:{port}/flags/br/br.gif");
+/// let gif = runtime::run(async {
+///     let client = http_client::Client::new();
+///     let resp = client.get(&url).send().await?;
+///     resp.error_for_status()?.bytes().await
+/// })?;
+/// assert_eq!(gif, b"GIF89a");
+/// # server.join().unwrap();
 /// # Ok::<(), http_client::Error>(())
-/// # }).unwrap();
 /// ```
 #[derive(Debug, Clone)]
 pub struct Client {
@@ -81,23 +103,20 @@ impl Default for Client {
 }
 
 impl Client {
-    /// A client with the default settings (see [`ClientBuilder`]).
+    /// A client with the default settings (see [`ClientBuilder`](crate::ClientBuilder)).
     pub fn new() -> Client {
-        ClientBuilder::default().build()
+        Client::from_config(Config::default())
     }
 
-    /// A builder for a client with other settings.
-    pub fn builder() -> ClientBuilder {
-        ClientBuilder::default()
-    }
-
-    /// Used by [`ClientBuilder::build`].
+    /// Used by [`ClientBuilder::build`](crate::ClientBuilder::build).
     pub(crate) fn from_config(config: Config) -> Client {
         let pool = Pool::new(config.max_idle_per_host, config.idle_timeout);
+        let slots = Slots::new(config.max_connections);
         Client {
             inner: Rc::new(Inner {
                 config,
-                pool: RefCell::new(pool),
+                pool: Rc::new(RefCell::new(pool)),
+                slots,
             }),
         }
     }
@@ -197,7 +216,7 @@ enum Failure {
 /// One request and response head on one connection, retried once on a fresh connection when a
 /// pooled one turns out to be dead.
 async fn send_once(
-    inner: &Rc<Inner>,
+    inner: &Inner,
     parts: &RequestParts,
     deadline: &Deadline,
 ) -> Result<Response, Error> {
@@ -222,20 +241,45 @@ async fn send_once(
     }
 }
 
-/// Resolves the URL's host and opens a new connection, both within the connect timeout.
+/// Takes a connection slot, then resolves the URL's host and opens a new connection, both
+/// within the connect timeout.
 async fn connect(inner: &Inner, url: &Url, deadline: &Deadline) -> Result<Conn, Error> {
+    let slot = take_slot(inner, deadline).await?;
     let attempt = async {
         let addrs = resolve(url).await?;
-        Conn::connect(&addrs, &url.authority()).await
+        Conn::connect(&addrs, &url.authority(), slot).await
     };
     deadline
-        .run(TimeoutPhase::Connect, inner.config.connect_timeout, attempt)
+        .run(
+            TimeoutPhase::Connect,
+            inner.config.timeouts.connect,
+            attempt,
+        )
+        .await?
+}
+
+/// A slot for a new connection: a free one; else one freed by closing the oldest idle
+/// connection; else the next one freed, within the pool timeout (see `slots.rs`).
+async fn take_slot(inner: &Inner, deadline: &Deadline) -> Result<Slot, Error> {
+    if let Some(slot) = inner.slots.try_take() {
+        return Ok(slot);
+    }
+    let closed_one = inner.pool.borrow_mut().close_oldest();
+    if closed_one && let Some(slot) = inner.slots.try_take() {
+        return Ok(slot);
+    }
+    deadline
+        .run(
+            TimeoutPhase::Pool,
+            inner.config.timeouts.pool,
+            inner.slots.wait(),
+        )
         .await?
 }
 
 /// Writes the request and reads the response head on `conn`.
 async fn exchange(
-    inner: &Rc<Inner>,
+    inner: &Inner,
     mut conn: Conn,
     parts: &RequestParts,
     deadline: &Deadline,
@@ -258,7 +302,7 @@ async fn exchange(
         }
     };
     if let Err(e) = conn
-        .write_all(&request, config.read_timeout, deadline)
+        .write_all(&request, config.timeouts.write, deadline)
         .await
     {
         return Err(stale_if_reused(e, conn.reused));
@@ -269,15 +313,16 @@ async fn exchange(
     let framing = framing(&head, parts.method == Method::Head).map_err(Failure::Fatal)?;
     let decoder = BodyDecoder::new(framing.body, config.limits).map_err(Failure::Fatal)?;
     let keep_alive = framing.keep_alive && config.max_idle_per_host > 0;
-    Ok(Response::new(
-        head,
-        parts.url.clone(),
-        conn,
+    let body = BodyReader {
+        conn: Some(conn),
         decoder,
         keep_alive,
-        Rc::clone(inner),
-        *deadline,
-    ))
+        key: (parts.url.host().clone(), parts.url.port()),
+        pool: Rc::clone(&inner.pool),
+        read_timeout: config.timeouts.read,
+        deadline: *deadline,
+    };
+    Ok(Response::new(head, parts.url.clone(), body))
 }
 
 /// Reads heads until a final (non-1xx) one. A connection closed before any byte of the
@@ -302,7 +347,7 @@ async fn read_head(
                 _ => return Ok(head),
             }
         }
-        match conn.read_more(config.read_timeout, deadline).await {
+        match conn.read_more(config.timeouts.read, deadline).await {
             Ok(0) if received_any => {
                 return Err(Error::protocol(
                     "connection closed in the middle of the response head",

@@ -11,61 +11,27 @@
 //! ```
 //!
 //! Every wait on the socket goes through [`Deadline::run`], which applies the phase's timeout
-//! (connect or read) or, when it is sooner, what is left of the request's total timeout, and
-//! names the phase that ran out in [`Error::Timeout`].
+//! (write or read, each wait afresh) or, when it is sooner, what is left of the request's total
+//! timeout, and names the phase that ran out in [`Error::Timeout`]. A connection also holds its
+//! [`Slot`] (see `slots.rs`) for as long as it is open.
+//!
+//! The socket is a plain `TcpStream`. An encrypted connection would wrap it here, behind the
+//! same `read_more` / `write_all` / `is_idle_and_open`, and nothing above this file would change.
 
 use std::io;
 use std::net::SocketAddr;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use runtime::net::TcpStream;
 
+use crate::deadline::Deadline;
 use crate::error::{Error, TimeoutPhase};
+use crate::slots::Slot;
 
 /// Bytes asked for per `read` call. hyper starts at 8 KiB (`INIT_BUFFER_SIZE`) and adapts the
 /// size to what reads return; a fixed 16 KiB is simpler and large enough that a flag image
 /// (a few KiB) usually arrives with its head in one read.
 const READ_CHUNK: usize = 16 * 1024;
-
-/// When a request must be finished, if it has a total timeout.
-#[derive(Debug, Clone, Copy)]
-pub(crate) struct Deadline {
-    /// The instant the total timeout expires; `None` for no total timeout.
-    at: Option<Instant>,
-}
-
-impl Deadline {
-    /// A deadline `total` from now (`None`: never).
-    pub(crate) fn after(total: Option<Duration>) -> Deadline {
-        Deadline {
-            at: total.map(|t| runtime::time::now() + t),
-        }
-    }
-
-    /// Runs `fut` with the timeout of `phase`, or with the time left until the deadline if that
-    /// is shorter (then an expiry is reported as [`TimeoutPhase::Total`]).
-    pub(crate) async fn run<T>(
-        &self,
-        phase: TimeoutPhase,
-        limit: Duration,
-        fut: impl Future<Output = T>,
-    ) -> Result<T, Error> {
-        let (limit, phase) = match self.at {
-            Some(at) => {
-                let left = at.saturating_duration_since(runtime::time::now());
-                if left < limit {
-                    (left, TimeoutPhase::Total)
-                } else {
-                    (limit, phase)
-                }
-            }
-            None => (limit, phase),
-        };
-        runtime::time::timeout(limit, fut)
-            .await
-            .map_err(|_| Error::Timeout(phase))
-    }
-}
 
 /// A connection and its read buffer.
 #[derive(Debug)]
@@ -80,12 +46,18 @@ pub(crate) struct Conn {
     end: usize,
     /// Whether this connection already carried a response (it came from the pool).
     pub(crate) reused: bool,
+    /// The connection slot this connection occupies; freed when the connection is dropped.
+    _slot: Slot,
 }
 
 impl Conn {
-    /// Connects to the first of `addrs` that accepts. The caller applies the connect timeout
-    /// (around resolving and connecting together).
-    pub(crate) async fn connect(addrs: &[SocketAddr], authority: &str) -> Result<Conn, Error> {
+    /// Connects to the first of `addrs` that accepts, in the connection slot `slot`. The caller
+    /// applies the connect timeout (around resolving and connecting together).
+    pub(crate) async fn connect(
+        addrs: &[SocketAddr],
+        authority: &str,
+        slot: Slot,
+    ) -> Result<Conn, Error> {
         let mut last = io::Error::new(io::ErrorKind::NotFound, "no addresses to connect to");
         let mut connected = None;
         for addr in addrs {
@@ -109,6 +81,7 @@ impl Conn {
             start: 0,
             end: 0,
             reused: false,
+            _slot: slot,
         })
     }
 
@@ -127,8 +100,9 @@ impl Conn {
         }
     }
 
-    /// Reads more bytes from the socket into the buffer, keeping the unread ones. Returns how
-    /// many arrived; 0 means the server closed the connection.
+    /// Reads more bytes from the socket into the buffer, keeping the unread ones, waiting at
+    /// most `read_timeout` for them (the time since the last bytes, not since the response
+    /// began). Returns how many arrived; 0 means the server closed the connection.
     pub(crate) async fn read_more(
         &mut self,
         read_timeout: Duration,
@@ -152,20 +126,27 @@ impl Conn {
         Ok(n)
     }
 
-    /// Writes all of `bytes`, within the read (idle) timeout.
+    /// Writes all of `bytes`. Each wait for room in the socket's send buffer gets
+    /// `write_timeout` afresh, as httpx's write timeout: a request that keeps moving never
+    /// times out, one the server stops taking does.
     pub(crate) async fn write_all(
         &mut self,
-        bytes: &[u8],
-        read_timeout: Duration,
+        mut bytes: &[u8],
+        write_timeout: Duration,
         deadline: &Deadline,
     ) -> Result<(), Error> {
-        deadline
-            .run(
-                TimeoutPhase::Read,
-                read_timeout,
-                self.stream.write_all(bytes),
-            )
-            .await??;
+        while !bytes.is_empty() {
+            let written = deadline
+                .run(TimeoutPhase::Write, write_timeout, self.stream.write(bytes))
+                .await??;
+            if written == 0 {
+                return Err(Error::Io(io::Error::new(
+                    io::ErrorKind::WriteZero,
+                    "the connection took no more bytes of the request",
+                )));
+            }
+            bytes = &bytes[written..];
+        }
         Ok(())
     }
 

@@ -18,22 +18,44 @@
 use std::fmt;
 use std::io;
 
-/// Which phase of a request ran out of time, for [`Error::Timeout`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// Which timeout ran out, for [`Error::Timeout`]: one of the four phases (httpx's `connect`,
+/// `write`, `read`, `pool`), or the optional bound on the whole request.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum TimeoutPhase {
+    /// No connection slot came free within the pool timeout (all `max_connections` busy).
+    Pool,
     /// Opening the TCP connection (and resolving the host name) took longer than the connect
     /// timeout.
     Connect,
-    /// The server sent nothing for longer than the read timeout while a response was expected.
+    /// The socket took no more of the request for longer than the write timeout.
+    Write,
+    /// The server sent nothing for longer than the read timeout while a response (head or
+    /// body) was due.
     Read,
-    /// The whole request, redirects included, took longer than the total timeout.
+    /// The whole request, redirects and body included, took longer than the total timeout.
     Total,
 }
 
+impl TimeoutPhase {
+    /// What the request was doing when the time ran out, e.g. `connecting`.
+    pub fn doing(self) -> &'static str {
+        match self {
+            TimeoutPhase::Pool => "waiting for a free connection",
+            TimeoutPhase::Connect => "connecting",
+            TimeoutPhase::Write => "sending the request",
+            TimeoutPhase::Read => "waiting for the response",
+            TimeoutPhase::Total => "before the whole request was done",
+        }
+    }
+}
+
 impl fmt::Display for TimeoutPhase {
+    /// The setting's name: `pool`, `connect`, `write`, `read` or `total`.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(match self {
+            TimeoutPhase::Pool => "pool",
             TimeoutPhase::Connect => "connect",
+            TimeoutPhase::Write => "write",
             TimeoutPhase::Read => "read",
             TimeoutPhase::Total => "total",
         })
@@ -74,6 +96,14 @@ pub enum Error {
     },
     /// The server's bytes are not a valid HTTP/1.1 response.
     Protocol(String),
+    /// The server closed the connection before the end of the body it announced: a
+    /// Content-Length body cut short, or a chunked body without its last chunk.
+    IncompleteBody {
+        /// Body bytes received (after chunked decoding).
+        received: u64,
+        /// The Content-Length, for a body that declared one.
+        declared: Option<u64>,
+    },
     /// The response exceeded a limit.
     TooLarge {
         /// Which limit, e.g. "response head bytes".
@@ -119,7 +149,7 @@ impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Error::Connect { addr, source } => write!(f, "cannot connect to {addr}: {source}"),
-            Error::Timeout(phase) => write!(f, "{phase} timeout elapsed"),
+            Error::Timeout(phase) => write!(f, "timed out {} ({phase} timeout)", phase.doing()),
             Error::Io(e) => write!(f, "connection error: {e}"),
             Error::InvalidUrl { url, reason } => write!(f, "invalid URL {url:?}: {reason}"),
             Error::UnsupportedScheme { scheme } => {
@@ -130,6 +160,20 @@ impl fmt::Display for Error {
             }
             Error::InvalidHeader { name } => write!(f, "invalid request header {name:?}"),
             Error::Protocol(what) => write!(f, "invalid HTTP response: {what}"),
+            Error::IncompleteBody {
+                received,
+                declared: Some(declared),
+            } => write!(
+                f,
+                "body truncated: connection closed after {received} of {declared} bytes"
+            ),
+            Error::IncompleteBody {
+                received,
+                declared: None,
+            } => write!(
+                f,
+                "chunked body truncated: connection closed after {received} bytes"
+            ),
             Error::TooLarge { what, limit } => write!(f, "{what} exceed the limit of {limit}"),
             Error::TooManyRedirects { limit, url } => {
                 write!(f, "more than {limit} redirects (last one at {url})")
@@ -173,7 +217,20 @@ mod tests {
             "response head bytes exceed the limit of 65536"
         );
         let e = Error::Timeout(TimeoutPhase::Read);
-        assert_eq!(e.to_string(), "read timeout elapsed");
+        assert_eq!(
+            e.to_string(),
+            "timed out waiting for the response (read timeout)"
+        );
+        let e = Error::Timeout(TimeoutPhase::Connect);
+        assert_eq!(e.to_string(), "timed out connecting (connect timeout)");
+        let e = Error::IncompleteBody {
+            received: 9,
+            declared: Some(100),
+        };
+        assert_eq!(
+            e.to_string(),
+            "body truncated: connection closed after 9 of 100 bytes"
+        );
         let e = Error::Status {
             code: 404,
             reason: "Not Found".into(),

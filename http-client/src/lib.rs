@@ -9,15 +9,24 @@
 //! - `framing`: RFC 9112 §6.3, how long the body is and whether the connection can be reused;
 //! - `chunked`, `body`: incremental body decoders with limits;
 //! - `request`: the request head on the wire;
-//! - [`Client`], [`ClientBuilder`], [`Response`]: sending, the keep-alive `pool`, `redirect`s,
-//!   timeouts (`conn`), name resolution (`resolve`);
-//! - [`wire`]: framing rules and limits shared with the flag server.
+//! - `config`, [`ClientBuilder`]: the settings, their defaults and why;
+//! - [`Client`], [`Response`]: sending, the keep-alive `pool`, connection `slots`, `redirect`s,
+//!   timeouts per phase (`deadline`), connections (`conn`), name resolution (`resolve`);
+//! - [`wire`]: framing rules shared with the flag server (where a head ends, keep-alive), the
+//!   client's default limits, reason phrases.
+//!
+//! # Example
+//!
+//! `examples/get.rs` starts a tiny server and fetches from it:
+//! `cargo run -p http-client --example get`.
 
 mod body;
 mod builder;
 mod chunked;
 mod client;
+mod config;
 mod conn;
+mod deadline;
 mod error;
 mod framing;
 mod head;
@@ -28,6 +37,7 @@ mod redirect;
 mod request;
 mod resolve;
 mod response;
+mod slots;
 mod url;
 pub mod wire;
 
@@ -37,11 +47,12 @@ pub mod fuzzing;
 #[cfg(test)]
 mod proptests;
 
-pub use builder::{ClientBuilder, DEFAULT_USER_AGENT};
+pub use builder::ClientBuilder;
 pub use client::{Client, RequestBuilder};
+pub use config::DEFAULT_USER_AGENT;
 pub use error::{Error, TimeoutPhase};
-pub use wire::Version;
 pub use headers::Headers;
 pub use request::Method;
 pub use response::Response;
 pub use url::{Host, Url};
+pub use wire::Version;

@@ -19,6 +19,9 @@
 //! A server can still close a connection just after that check; the client retries such a
 //! request once on a new connection (see `client.rs`).
 //!
+//! Idle connections count against the client's `max_connections` (each holds its slot, see
+//! `slots.rs`); when every slot is taken, [`Pool::close_oldest`] gives one up to make room.
+//!
 //! # Who touches it
 //!
 //! The pool sits in a `RefCell` inside the client's `Rc`. Borrows are short and never held
@@ -101,6 +104,28 @@ impl Pool {
             self.idle.remove(key);
         }
         found
+    }
+
+    /// Closes the idle connection, to any host, that has been idle longest, freeing its slot.
+    /// Returns whether there was one.
+    pub(crate) fn close_oldest(&mut self) -> bool {
+        let oldest = self
+            .idle
+            .iter()
+            .filter_map(|(key, stack)| stack.first().map(|idle| (idle.since, key)))
+            .min_by_key(|(since, _)| *since)
+            .map(|(_, key)| key.clone());
+        let Some(key) = oldest else {
+            return false;
+        };
+        if let Some(stack) = self.idle.get_mut(&key) {
+            // The oldest of each stack is at the bottom; dropping it closes the socket.
+            stack.remove(0);
+            if stack.is_empty() {
+                self.idle.remove(&key);
+            }
+        }
+        true
     }
 
     /// Returns a connection whose response was read to the end and that both sides agreed to

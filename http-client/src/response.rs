@@ -6,7 +6,7 @@
 //! response until then:
 //!
 //! ```text
-//!   send() ──▶ Response { body: Body { conn: Some, decoder } }
+//!   send() ──▶ Response { body: BodyReader { conn: Some, decoder } }
 //!                 │ chunk()/bytes(): read socket → decoder → caller's bytes
 //!                 ▼
 //!   decoder done ─┬─ keep-alive ──▶ connection back to the pool
@@ -17,37 +17,41 @@
 //! A body without bytes (HEAD, 204, 304, `Content-Length: 0`) is done at once, so its
 //! connection returns to the pool before `send` even returns.
 
+use std::cell::RefCell;
 use std::fmt;
 use std::rc::Rc;
+use std::time::Duration;
 
 use crate::body::BodyDecoder;
-use crate::client::Inner;
-use crate::conn::{Conn, Deadline};
+use crate::conn::Conn;
+use crate::deadline::Deadline;
 use crate::error::Error;
 use crate::head::ResponseHead;
-use crate::wire::Version;
 use crate::headers::Headers;
-use crate::pool::PoolKey;
+use crate::pool::{Pool, PoolKey};
 use crate::url::Url;
+use crate::wire::Version;
 
 /// Most bytes read from a redirect's body to keep its connection; a longer body closes it
 /// instead (reading it would cost more than a new connection).
 const REDIRECT_DRAIN_BYTES: u64 = 64 * 1024;
 
-/// The body of a response and what is needed to read it.
-struct Body {
+/// The body of a response and what is needed to read it; the client builds it after the head.
+pub(crate) struct BodyReader {
     /// The connection, until the body is done (then pooled or closed) or failed (closed).
-    conn: Option<Conn>,
+    pub(crate) conn: Option<Conn>,
     /// Framing and progress.
-    decoder: BodyDecoder,
+    pub(crate) decoder: BodyDecoder,
     /// Whether the connection may be pooled once the body is done.
-    keep_alive: bool,
+    pub(crate) keep_alive: bool,
     /// Where to pool it.
-    key: PoolKey,
-    /// The client, for its pool and read timeout.
-    client: Rc<Inner>,
+    pub(crate) key: PoolKey,
+    /// The client's pool, to give the connection back to.
+    pub(crate) pool: Rc<RefCell<Pool>>,
+    /// The client's read timeout, for each wait for body bytes.
+    pub(crate) read_timeout: Duration,
     /// The request's total deadline, which also bounds body reads.
-    deadline: Deadline,
+    pub(crate) deadline: Deadline,
 }
 
 /// A response [aiohttp.ClientResponse].
@@ -63,7 +67,7 @@ pub struct Response {
     /// The URL this response came from (the last one, after redirects).
     url: Url,
     /// The body.
-    body: Body,
+    body: BodyReader,
 }
 
 impl fmt::Debug for Response {
@@ -78,25 +82,8 @@ impl fmt::Debug for Response {
 }
 
 impl Response {
-    /// Wraps a parsed head and the connection its body will come from.
-    pub(crate) fn new(
-        head: ResponseHead,
-        url: Url,
-        conn: Conn,
-        decoder: BodyDecoder,
-        keep_alive: bool,
-        client: Rc<Inner>,
-        deadline: Deadline,
-    ) -> Response {
-        let key = (url.host().clone(), url.port());
-        let mut body = Body {
-            conn: Some(conn),
-            decoder,
-            keep_alive,
-            key,
-            client,
-            deadline,
-        };
+    /// Wraps a parsed head and the reader of its body.
+    pub(crate) fn new(head: ResponseHead, url: Url, mut body: BodyReader) -> Response {
         if body.decoder.is_done() {
             body.release();
         }
@@ -190,7 +177,7 @@ impl Response {
     }
 }
 
-impl Body {
+impl BodyReader {
     /// Appends decoded body bytes to `out`, reading the socket when the buffer has none.
     /// Returns `false` once the body is complete.
     async fn fill(&mut self, out: &mut Vec<u8>) -> Result<bool, Error> {
@@ -201,9 +188,7 @@ impl Body {
             return Err(Error::protocol("body read again after an earlier error"));
         };
         if conn.unread().is_empty() {
-            let read = conn
-                .read_more(self.client.config.read_timeout, &self.deadline)
-                .await;
+            let read = conn.read_more(self.read_timeout, &self.deadline).await;
             match read {
                 Ok(0) => {
                     // Server closed: the end of an until-close body, or a truncated one.
@@ -240,7 +225,7 @@ impl Body {
         if let Some(conn) = self.conn.take()
             && self.keep_alive
         {
-            self.client.pool.borrow_mut().put(self.key.clone(), conn);
+            self.pool.borrow_mut().put(self.key.clone(), conn);
         }
     }
 }

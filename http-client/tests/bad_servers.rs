@@ -24,20 +24,26 @@ fn get(client: &Client, url: &str) -> Result<Vec<u8>, Error> {
 }
 
 #[test]
-fn truncated_body_is_a_protocol_error() {
+fn truncated_body_is_an_incomplete_body() {
     let server = answer_once(b"HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\nonly this");
     match get(&Client::new(), &server.url("/")) {
-        Err(Error::Protocol(what)) => assert!(what.contains("9 of 100"), "{what}"),
-        other => panic!("expected Protocol, got {other:?}"),
+        Err(Error::IncompleteBody {
+            received: 9,
+            declared: Some(100),
+        }) => {}
+        other => panic!("expected IncompleteBody, got {other:?}"),
     }
 }
 
 #[test]
-fn truncated_chunked_body_is_a_protocol_error() {
+fn truncated_chunked_body_is_an_incomplete_body() {
     let server = answer_once(b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhel");
     assert!(matches!(
         get(&Client::new(), &server.url("/")),
-        Err(Error::Protocol(_))
+        Err(Error::IncompleteBody {
+            received: 3,
+            declared: None
+        })
     ));
 }
 
