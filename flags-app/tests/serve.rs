@@ -100,6 +100,32 @@ fn keep_alive_serves_several_requests_on_one_connection() {
 }
 
 #[test]
+fn close_anywhere_in_connection_closes_after_the_response() {
+    let (_server, addr) = start_serve(&[]);
+    // Two pipelined requests; the first says `close` before `keep-alive`. The server
+    // must answer it, say so, and close: the second request gets no answer.
+    let raw = b"GET /flags/br/br.gif HTTP/1.1\r\nConnection: close, keep-alive\r\n\r\n\
+                GET /flags/cn/cn.gif HTTP/1.1\r\n\r\n";
+    let mut stream = TcpStream::connect(addr).expect("connect");
+    stream.set_read_timeout(Some(IO_LIMIT)).expect("timeout");
+    stream.write_all(raw).expect("send");
+    let mut got = Vec::new();
+    // A server that kept the connection open would make this read time out instead
+    // of reaching the end of the stream.
+    stream
+        .read_to_end(&mut got)
+        .expect("the server closes the connection");
+    let response = String::from_utf8_lossy(&got);
+    let heads: Vec<&str> = response
+        .match_indices("HTTP/1.1 ")
+        .filter_map(|(at, _)| response[at..].split("\r\n\r\n").next())
+        .collect();
+    assert_eq!(heads.len(), 1, "{heads:?}");
+    assert!(heads[0].starts_with("HTTP/1.1 200 OK\r\n"), "{heads:?}");
+    assert!(heads[0].contains("\r\nConnection: close"), "{heads:?}");
+}
+
+#[test]
 fn a_silent_client_does_not_hold_up_others() {
     let (_server, addr) = start_serve(&[]);
     let mut slow = TcpStream::connect(addr).expect("connect");

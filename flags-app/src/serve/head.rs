@@ -10,15 +10,18 @@
 //!   belong to the next request (pipelining), so the caller drains only `len`.
 //! - `Err(_)`: a malformed head; the server answers 400 and closes.
 //!
-//! The end of the head is found with the HTTP client's [`find_head_end`], so client
-//! and server share one piece of framing code; httparse then parses only complete
-//! heads, once each.
+//! The end of the head is found with the HTTP client's [`find_head_end`], and whether
+//! the connection stays open is the client's [`keep_alive`] rule (`close` in any
+//! position of any `Connection` field closes, RFC 9112 §9.6), so client and server
+//! share their framing code; httparse then parses only complete heads, once each.
+//! The limits are the server's own ([`MAX_REQUEST_HEAD_BYTES`],
+//! [`MAX_REQUEST_HEADERS`]), far below the client's for responses.
 //!
 //! What hyper does differently: it parses incrementally with its own buffer policy and
 //! supports request bodies; our flag server only serves GET and HEAD, so any request
 //! that announces a body is refused (400) rather than read and thrown away.
 
-use http_client::wire::find_head_end;
+use http_client::wire::{Version, find_head_end, keep_alive};
 
 /// Largest request head we accept: 8 KiB, the size of one of nginx's default
 /// `large_client_header_buffers`. A flag request's head is about 100 bytes.
@@ -34,8 +37,9 @@ pub struct RequestHead {
     pub method: String,
     /// The request target as sent, for example `/flags/br/br.gif`.
     pub target: String,
-    /// Whether the connection stays open after the response: HTTP/1.1 unless the
-    /// client sent `Connection: close`; HTTP/1.0 only with `Connection: keep-alive`.
+    /// Whether the connection stays open after the response: HTTP/1.1 unless a
+    /// `Connection` field lists `close`; HTTP/1.0 only with `keep-alive` and no `close`
+    /// ([`keep_alive`]).
     pub keep_alive: bool,
 }
 
@@ -93,28 +97,28 @@ pub fn parse_request(buf: &[u8]) -> Result<Option<(RequestHead, usize)>, HeadErr
             "missing method, target or version".into(),
         ));
     };
-    let mut keep_alive = version == 1;
     for header in request.headers.iter() {
         let value = String::from_utf8_lossy(header.value);
-        let value = value.trim();
-        if header.name.eq_ignore_ascii_case("connection") {
-            for token in value.split(',').map(str::trim) {
-                if token.eq_ignore_ascii_case("close") {
-                    keep_alive = false;
-                } else if token.eq_ignore_ascii_case("keep-alive") {
-                    keep_alive = true;
-                }
-            }
-        } else if header.name.eq_ignore_ascii_case("transfer-encoding")
-            || (header.name.eq_ignore_ascii_case("content-length") && value != "0")
+        if header.name.eq_ignore_ascii_case("transfer-encoding")
+            || (header.name.eq_ignore_ascii_case("content-length") && value.trim() != "0")
         {
             return Err(HeadError::HasBody);
         }
     }
+    let version = if version == 1 {
+        Version::Http11
+    } else {
+        Version::Http10
+    };
+    let connection = request
+        .headers
+        .iter()
+        .filter(|header| header.name.eq_ignore_ascii_case("connection"))
+        .map(|header| header.value);
     let head = RequestHead {
         method: method.to_owned(),
         target: target.to_owned(),
-        keep_alive,
+        keep_alive: keep_alive(version, connection),
     };
     Ok(Some((head, end)))
 }
@@ -150,6 +154,19 @@ mod tests {
         assert!(!parse_request(old).unwrap().unwrap().0.keep_alive);
         let old_kept = b"GET / HTTP/1.0\r\nConnection: Keep-Alive\r\n\r\n";
         assert!(parse_request(old_kept).unwrap().unwrap().0.keep_alive);
+    }
+
+    #[test]
+    fn close_in_any_position_closes() {
+        for raw in [
+            &b"GET / HTTP/1.1\r\nConnection: close, keep-alive\r\n\r\n"[..],
+            b"GET / HTTP/1.1\r\nConnection: keep-alive, close\r\n\r\n",
+            b"GET / HTTP/1.1\r\nConnection: close\r\nConnection: keep-alive\r\n\r\n",
+            b"GET / HTTP/1.0\r\nConnection: Close, Keep-Alive\r\n\r\n",
+        ] {
+            let head = parse_request(raw).unwrap().unwrap().0;
+            assert!(!head.keep_alive, "{}", String::from_utf8_lossy(raw));
+        }
     }
 
     #[test]
