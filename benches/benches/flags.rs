@@ -12,8 +12,9 @@
 //! `flags` command does it:
 //!
 //! - `this`: [`flags_app::download::download`] in async mode: one runtime,
-//!   a semaphore of `MAX_REQ` permits, `as_completed` over 194 futures, each
-//!   saving its GIF with `save_atomically` when its request is done.
+//!   a semaphore of `MAX_REQ` permits, `as_completed` over 194 tasks, each
+//!   saving its GIF with `save_atomically` in the task when its request is done
+//!   (`--save-on-loop`, as the tokio side below saves).
 //! - `tokio`: [`download_tokio`] below: a `current_thread` runtime, hyper's
 //!   pooled client, a semaphore of `MAX_REQ` permits, a `JoinSet` of 194
 //!   tasks (tokio's idiom for as_completed), the same `save_atomically`.
@@ -27,10 +28,11 @@ use std::sync::Arc;
 
 use benches::rt;
 use criterion::{Criterion, criterion_group, criterion_main};
-use flags_app::config::{DownloadConfig, Mode};
+use flags_app::config::{DownloadConfig, Mode, Saving};
 use flags_app::countries::COUNTRIES;
 use flags_app::download::download;
-use flags_app::download::fetch::{SaveTo, flag_url};
+use flags_app::download::fetch::flag_url;
+use flags_app::download::naming::SaveTo;
 use flags_app::save::{ensure_dir, save_atomically};
 use flags_app::serve::chaos::Chaos;
 use flags_app::serve::server::EmbeddedServer;
@@ -105,7 +107,7 @@ fn download_tokio(codes: &[String], base: &str, save_to: &SaveTo) -> usize {
                 if !image.starts_with(GIF_SIGNATURE) {
                     return None;
                 }
-                save_atomically(&save_to.dest, &save_to.filename(&cc), &image).ok()
+                save_atomically(&save_to.dest, &format!("{cc}.gif"), &image).ok()
             });
         }
         let mut saved = 0;
@@ -131,7 +133,8 @@ fn flags_all(c: &mut Criterion) {
     let mut config = DownloadConfig::new(codes.clone(), this_dir.clone());
     config.mode = Mode::Async;
     config.concurrency = Mode::Async.actual_req(MAX_REQ, codes.len());
-    config.progress_bar = false;
+    config.show_progress = false;
+    config.saving = Saving::OnLoop;
     download_this(&config, &base); // the server draws every image now
     group.bench_function("this", |b| b.iter(|| download_this(&config, &base)));
     let _ = std::fs::remove_dir_all(&this_dir);

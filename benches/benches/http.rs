@@ -17,7 +17,7 @@
 //!   each, so each client keeps `HTTP_CONCURRENT` connections in its pool.
 //!
 //! Both clients disable Nagle (ours always does; hyper's connector is told
-//! to). Ours also arms its default connect/read/total timeouts on every
+//! to). Ours also arms its default connect/write/read/total timeouts on every
 //! request, which hyper's client does not have by default; that is part of
 //! what a user of each gets, so it stays in the figure.
 

@@ -4,26 +4,32 @@
 //! clap cannot express (flags2's checks on `--limit`, `--max-req` and the CC
 //! arguments) and produces a validated [`Command`]. Every way of getting the command
 //! line wrong ends the same way, via [`crate::usage`]: `*** Usage error: ...`, the
-//! usage line, exit status 2.
+//! usage line, exit status 2 ([`usage_error_text`], [`clap_error_text`]).
 
 use std::net::{IpAddr, SocketAddr};
 use std::path::PathBuf;
 use std::time::Duration;
 
-use clap::{Args, Parser, Subcommand};
+use clap::{Args, CommandFactory, Parser, Subcommand};
 
 use crate::codes::{CodeRequest, expand_cc_args};
-use crate::config::{DownloadConfig, Mode, ServeConfig};
+use crate::config::{
+    DEFAULT_BACKLOG, DownloadConfig, HTTPX_MAX_CONNECTIONS, Mode, Saving, ServeConfig, ServerSpec,
+};
 use crate::serve::chaos::{Chaos, DelayRange, Fault};
 use crate::serve::timeouts::{IDLE_TIMEOUT, SEND_TIMEOUT, Timeouts};
-use crate::site::Site;
-use crate::usage::UsageError;
+use crate::site::{Label, Site};
+use crate::usage::{UsageError, clap_usage_text, usage_text};
 
 /// Most concurrent requests allowed, as flags2's `MAX_CONCUR_REQ`.
 pub const MAX_CONCUR_REQ: i64 = 1000;
 
 /// Longest timeout accepted, in seconds (an hour).
 const MAX_TIMEOUT_SECS: f64 = 3600.0;
+
+/// The book's LOCAL port (flags2_common's `SERVERS`): `flags serve`'s default, and the
+/// first of `--book`'s three (DELAY and ERROR follow on the next two ports).
+pub const BOOK_LOCAL_PORT: u16 = 8000;
 
 /// Download flags of the world's countries, sequentially, from a thread pool, or
 /// with async I/O on this project's own runtime (Fluent Python's flags2 family).
@@ -36,7 +42,7 @@ const MAX_TIMEOUT_SECS: f64 = 3600.0;
     name = "flags",
     version,
     args_conflicts_with_subcommands = true,
-    after_help = "Examples:\n  flags -a                      all 194 flags from the embedded LOCAL server\n  flags -s DELAY -m 100 -a      the same, each response delayed 0.5 to 5 s\n  flags -s ERROR -v B C         BA..BZ and CA..CZ, a quarter of requests failing\n  flags serve --port 8001       run the flag server for other clients"
+    after_help = "Examples:\n  flags -a                      all 194 flags from the embedded LOCAL server\n  flags -s DELAY -m 100 -a      the same, each response delayed 0.5 to 5 s\n  flags -s ERROR -v B C         BA..BZ and CA..CZ, a quarter of requests failing\n  flags --names br ci           flags3: save as Brazil.gif, Côte_d'Ivoire.gif\n  flags serve                   the flag server on port 8000, for a browser or the book's scripts\n  flags serve --book            the book's LOCAL, DELAY and ERROR servers on 8000, 8001, 8002"
 )]
 pub struct Cli {
     /// Run the flag server instead of downloading.
@@ -80,24 +86,35 @@ pub struct DownloadArgs {
     /// Server: LOCAL, DELAY or ERROR (embedded server), or an http:// base URL.
     #[arg(short = 's', long, value_name = "LABEL|URL", default_value = "LOCAL")]
     pub server: String,
-    /// Output a line per code instead of a progress bar.
+    /// Output a line per code instead of the progress display.
     #[arg(short = 'v', long)]
     pub verbose: bool,
     /// Download strategy: flags2_sequential, flags2_threadpool or flags2_asyncio.
     #[arg(long, value_enum, default_value_t = Mode::Async)]
     pub mode: Mode,
-    /// Save files on the runtime's blocking pool [loop.run_in_executor] (async mode).
+    /// Save files on the blocking pool without awaiting the save
+    /// [loop.run_in_executor, flags2_asyncio_executor] (async mode; by default the
+    /// save is awaited, as asyncio.to_thread in flags2_asyncio).
     #[arg(long)]
     pub executor: bool,
-    /// Save each flag under its country's name, e.g. Brazil.gif [flags3.py].
+    /// Save files inside the download task, blocking the event loop while the disk
+    /// works [the first edition] (async mode).
+    #[arg(long)]
+    pub save_on_loop: bool,
+    /// Fetch each country's metadata.json after its flag and save under its name,
+    /// e.g. Brazil.gif [flags3_asyncio.py].
     #[arg(long)]
     pub names: bool,
     /// Directory for the downloaded files.
     #[arg(long, value_name = "DIR", default_value = "downloaded")]
     pub dest: PathBuf,
-    /// Seconds allowed per request.
+    /// Seconds allowed for each phase of a request: connecting, sending it, each wait
+    /// for more of the response, waiting for a free connection [httpx's timeout=3.1].
     #[arg(long, value_name = "SECS", default_value_t = 3.1)]
     pub timeout: f64,
+    /// Seconds allowed for each request as a whole [default: no limit].
+    #[arg(long, value_name = "SECS")]
+    pub total_timeout: Option<f64>,
     /// Embedded server only: delay per request instead of the label's.
     #[arg(long, value_name = "MIN[..MAX]")]
     pub delay: Option<DelayRange>,
@@ -108,25 +125,38 @@ pub struct DownloadArgs {
 
 /// Options of `flags serve`.
 #[derive(Debug, Args)]
+#[command(
+    after_help = "Examples:\n  flags serve                   LOCAL on http://127.0.0.1:8000/flags (browse http://127.0.0.1:8000/)\n  flags serve --port 8001 --delay 0.5..5               the book's DELAY server\n  flags serve --book            LOCAL, DELAY, ERROR on ports 8000, 8001, 8002\n  flags serve --book --port 0   the same on three free ports (printed at start-up)"
+)]
 pub struct ServeArgs {
-    /// Port to listen on (0 picks a free one).
-    #[arg(long, default_value_t = 8001)]
+    /// Port to listen on (0 picks a free one); with --book, LOCAL's port, and DELAY
+    /// and ERROR take the next two.
+    #[arg(long, default_value_t = BOOK_LOCAL_PORT)]
     pub port: u16,
     /// Address to listen on.
     #[arg(long, default_value = "127.0.0.1")]
     pub host: IpAddr,
+    /// Run the book's three servers in one process: LOCAL (no delay), DELAY (0.5 to 5 s)
+    /// and ERROR (0.5 to 5 s, a quarter of requests failing), so that the book's
+    /// scripts run against them unchanged.
+    #[arg(long)]
+    pub book: bool,
     /// Serve DIR/flags/{cc}/{cc}.gif instead of generated images.
     #[arg(long, value_name = "DIR")]
     pub dir: Option<PathBuf>,
-    /// Delay per request in seconds, fixed or random in a range.
-    #[arg(long, value_name = "MIN[..MAX]", default_value = "0")]
-    pub delay: DelayRange,
-    /// Fraction of requests that fail, 0 to 1.
-    #[arg(long, value_name = "P", default_value_t = 0.0)]
-    pub error_rate: f64,
-    /// Which failures to inject [default: all].
+    /// Delay per request in seconds, fixed or random in a range [default: 0].
+    #[arg(long, value_name = "MIN[..MAX]")]
+    pub delay: Option<DelayRange>,
+    /// Fraction of requests that fail, 0 to 1 [default: 0].
+    #[arg(long, value_name = "P")]
+    pub error_rate: Option<f64>,
+    /// Which failures to inject (with --book, ERROR's) [default: all].
     #[arg(long, value_enum, value_delimiter = ',', value_name = "KINDS")]
     pub error_kinds: Vec<Fault>,
+    /// Listen backlog: connections the kernel queues before they are accepted
+    /// [python3 -m http.server has 5, which drops SYNs of a burst of connects].
+    #[arg(long, value_name = "N", default_value_t = DEFAULT_BACKLOG)]
+    pub backlog: u32,
     /// Seed for delays and errors (default: from the clock).
     #[arg(long, value_name = "N")]
     pub seed: Option<u64>,
@@ -157,6 +187,28 @@ impl Cli {
     }
 }
 
+/// The usage line of `flags`, as clap renders it.
+fn usage_line() -> String {
+    Cli::command().render_usage().to_string()
+}
+
+/// What to print for one of our usage errors.
+pub fn usage_error_text(error: &UsageError) -> String {
+    usage_text(error, &usage_line())
+}
+
+/// What to print for one of clap's errors, in the same shape.
+pub fn clap_error_text(error: &clap::Error) -> String {
+    clap_usage_text(error, &usage_line())
+}
+
+/// A number of seconds from the command line as a duration, if it is above 0 and at
+/// most [`MAX_TIMEOUT_SECS`].
+fn timeout_secs(secs: f64) -> Option<Duration> {
+    (secs.is_finite() && secs > 0.0 && secs <= MAX_TIMEOUT_SECS)
+        .then(|| Duration::from_secs_f64(secs))
+}
+
 impl DownloadArgs {
     /// The download configuration, or the first rule broken.
     pub fn into_config(self) -> Result<DownloadConfig, UsageError> {
@@ -170,11 +222,20 @@ impl DownloadArgs {
                 "--max-req N must be between 1 and {MAX_CONCUR_REQ}"
             )));
         }
-        if !(self.timeout.is_finite() && self.timeout > 0.0 && self.timeout <= MAX_TIMEOUT_SECS) {
+        let Some(timeout) = timeout_secs(self.timeout) else {
             return Err(usage(format!(
                 "--timeout SECS must be above 0 and at most {MAX_TIMEOUT_SECS}"
             )));
-        }
+        };
+        let total_timeout = match self.total_timeout.map(timeout_secs) {
+            None => None,
+            Some(Some(total)) => Some(total),
+            Some(None) => {
+                return Err(usage(format!(
+                    "--total-timeout SECS must be above 0 and at most {MAX_TIMEOUT_SECS}"
+                )));
+            }
+        };
         let site: Site = self.server.parse().map_err(|err| usage(format!("{err}")))?;
         let embedded_only = self.delay.is_some() || self.seed.is_some();
         if embedded_only && matches!(site, Site::Url(_)) {
@@ -182,8 +243,24 @@ impl DownloadArgs {
                 "--delay and --seed set up the embedded server: use them with -s LOCAL, DELAY or ERROR".into(),
             ));
         }
-        if self.executor && self.mode != Mode::Async {
-            return Err(usage("--executor applies to --mode async".into()));
+        let saving = match (self.executor, self.save_on_loop) {
+            (true, true) => {
+                return Err(usage(
+                    "--executor and --save-on-loop are two different places to save: pick one"
+                        .into(),
+                ));
+            }
+            (true, false) => Saving::Executor,
+            (false, true) => Saving::OnLoop,
+            (false, false) => Saving::Thread,
+        };
+        if saving != Saving::Thread && self.mode != Mode::Async {
+            let option = if self.executor {
+                "--executor"
+            } else {
+                "--save-on-loop"
+            };
+            return Err(usage(format!("{option} applies to --mode async")));
         }
         let request = CodeRequest {
             every: self.every,
@@ -203,11 +280,13 @@ impl DownloadArgs {
             seed: self.seed,
             mode: self.mode,
             verbose: self.verbose,
-            progress_bar: true,
-            executor: self.executor,
+            show_progress: true,
+            saving,
             names: self.names,
             dest: self.dest,
-            timeout: Duration::from_secs_f64(self.timeout),
+            timeout,
+            total_timeout,
+            max_connections: Some(HTTPX_MAX_CONNECTIONS),
         })
     }
 }
@@ -215,7 +294,7 @@ impl DownloadArgs {
 impl ServeArgs {
     /// The server configuration, or the first rule broken.
     pub fn into_config(self) -> Result<ServeConfig, UsageError> {
-        if !(0.0..=1.0).contains(&self.error_rate) {
+        if matches!(self.error_rate, Some(rate) if !(0.0..=1.0).contains(&rate)) {
             return Err(UsageError::new("--error-rate P must be between 0 and 1"));
         }
         let mut kinds = self.error_kinds;
@@ -224,31 +303,75 @@ impl ServeArgs {
         }
         kinds.dedup();
         let seconds = |value: f64, option: &str| {
-            if value.is_finite() && value > 0.0 && value <= MAX_TIMEOUT_SECS {
-                Ok(Duration::from_secs_f64(value))
-            } else {
-                Err(UsageError::new(format!(
+            timeout_secs(value).ok_or_else(|| {
+                UsageError::new(format!(
                     "{option} SECS must be above 0 and at most {MAX_TIMEOUT_SECS}"
-                )))
-            }
+                ))
+            })
         };
         let timeouts = Timeouts {
             idle: seconds(self.idle_timeout, "--idle-timeout")?,
             send: seconds(self.send_timeout, "--send-timeout")?,
             ..Timeouts::default()
         };
+        let servers = if self.book {
+            if self.delay.is_some() || self.error_rate.is_some() {
+                return Err(UsageError::new(
+                    "--book sets each server's delay and error rate as the book's: leave out --delay and --error-rate",
+                ));
+            }
+            book_servers(self.host, self.port, self.backlog, &kinds)?
+        } else {
+            vec![ServerSpec {
+                label: None,
+                addr: SocketAddr::new(self.host, self.port),
+                chaos: Chaos {
+                    delay: self.delay.unwrap_or(DelayRange::NONE),
+                    error_rate: self.error_rate.unwrap_or(0.0),
+                    kinds,
+                },
+                backlog: self.backlog,
+            }]
+        };
         Ok(ServeConfig {
-            addr: SocketAddr::new(self.host, self.port),
+            servers,
             dir: self.dir,
-            chaos: Chaos {
-                delay: self.delay,
-                error_rate: self.error_rate,
-                kinds,
-            },
             seed: self.seed,
             timeouts,
         })
     }
+}
+
+/// The book's three servers: LOCAL on `port`, DELAY and ERROR on the next two, with
+/// ERROR injecting `kinds`; port 0 gives each a free port of its own.
+fn book_servers(
+    host: IpAddr,
+    port: u16,
+    backlog: u32,
+    kinds: &[Fault],
+) -> Result<Vec<ServerSpec>, UsageError> {
+    let labels = [Label::Local, Label::Delay, Label::Error];
+    let mut servers = Vec::with_capacity(labels.len());
+    for (offset, label) in (0u16..).zip(labels) {
+        let port = if port == 0 {
+            0
+        } else {
+            port.checked_add(offset).ok_or_else(|| {
+                UsageError::new("--port N with --book must leave room for N+1 and N+2")
+            })?
+        };
+        let mut chaos = label.chaos();
+        if label == Label::Error {
+            chaos.kinds = kinds.to_vec();
+        }
+        servers.push(ServerSpec {
+            label: Some(label),
+            addr: SocketAddr::new(host, port),
+            chaos,
+            backlog,
+        });
+    }
+    Ok(servers)
 }
 
 impl Mode {
@@ -265,5 +388,86 @@ impl Mode {
     pub fn actual_req(self, max_req: usize, codes: usize) -> usize {
         let cap = if self == Mode::Sequential { 1 } else { max_req };
         cap.min(codes).max(1)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn our_errors_and_clap_errors_share_a_shape() {
+        let ours = usage_error_text(&UsageError::new(
+            "each CC argument must be A to Z or AA to ZZ.",
+        ));
+        assert!(ours.starts_with(
+            "*** Usage error: each CC argument must be A to Z or AA to ZZ.\n\nUsage: flags"
+        ));
+        assert!(ours.ends_with("For more information, try '--help'.\n"));
+        let clap_error = Cli::try_parse_from(["flags", "--limit", "x"]).unwrap_err();
+        let theirs = clap_error_text(&clap_error);
+        assert!(
+            theirs.starts_with("*** Usage error: invalid value 'x'"),
+            "{theirs}"
+        );
+        assert!(theirs.contains("\n\nUsage: flags"), "{theirs}");
+        assert!(
+            theirs
+                .trim_end()
+                .ends_with("For more information, try '--help'."),
+            "{theirs}"
+        );
+        let value_error = Cli::try_parse_from(["flags", "serve", "--delay", "3..1"]).unwrap_err();
+        let theirs = clap_error_text(&value_error);
+        assert!(
+            theirs.starts_with("*** Usage error: invalid value '3..1'"),
+            "{theirs}"
+        );
+        assert!(theirs.contains("\n\nUsage: flags"), "{theirs}");
+    }
+
+    fn serve(args: &[&str]) -> Result<ServeConfig, UsageError> {
+        let mut argv = vec!["flags", "serve"];
+        argv.extend_from_slice(args);
+        match Cli::try_parse_from(argv)
+            .expect("clap accepts")
+            .into_command()?
+        {
+            Command::Serve(config) => Ok(config),
+            other => panic!("not serve: {other:?}"),
+        }
+    }
+
+    #[test]
+    fn serve_listens_on_the_books_local_port_by_default() {
+        let config = serve(&[]).unwrap();
+        assert_eq!(config.servers.len(), 1);
+        assert_eq!(config.servers[0].addr.port(), 8000);
+        assert_eq!(config.servers[0].chaos, Chaos::none());
+    }
+
+    #[test]
+    fn book_runs_local_delay_and_error_on_three_ports() {
+        let config = serve(&["--book"]).unwrap();
+        let got: Vec<(Option<Label>, u16)> = config
+            .servers
+            .iter()
+            .map(|server| (server.label, server.addr.port()))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                (Some(Label::Local), 8000),
+                (Some(Label::Delay), 8001),
+                (Some(Label::Error), 8002)
+            ]
+        );
+        assert_eq!(config.servers[2].chaos, Label::Error.chaos());
+        let ephemeral = serve(&["--book", "--port", "0"]).unwrap();
+        assert!(ephemeral.servers.iter().all(|s| s.addr.port() == 0));
+        let teapots = serve(&["--book", "--error-kinds", "418"]).unwrap();
+        assert_eq!(teapots.servers[2].chaos.kinds, [Fault::Teapot]);
+        assert!(serve(&["--book", "--port", "65534"]).is_err());
+        assert!(serve(&["--book", "--delay", "1"]).is_err());
     }
 }

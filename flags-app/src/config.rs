@@ -9,7 +9,17 @@ use std::time::Duration;
 
 use crate::serve::chaos::{Chaos, DelayRange};
 use crate::serve::timeouts::Timeouts;
-use crate::site::Site;
+use crate::site::{Label, Site};
+
+/// The book's `timeout=3.1`, for each phase of a request.
+pub const DEFAULT_TIMEOUT: Duration = Duration::from_millis(3100);
+
+/// The flag server's default listen backlog, tokio's (and the runtime's).
+pub const DEFAULT_BACKLOG: u32 = 1024;
+
+/// httpx's default limit on an `AsyncClient`'s open connections
+/// (`Limits(max_connections=100)`).
+pub const HTTPX_MAX_CONNECTIONS: usize = 100;
 
 /// The download strategy, one per book script.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -20,6 +30,19 @@ pub enum Mode {
     Threads,
     /// flags2_asyncio: one runtime, a semaphore and `as_completed`.
     Async,
+}
+
+/// Where async mode saves the files (see `download/asyncio.rs`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Saving {
+    /// On the blocking pool, awaited [flags2_asyncio's `asyncio.to_thread`].
+    #[default]
+    Thread,
+    /// On the blocking pool, not awaited [flags2_asyncio_executor's
+    /// `loop.run_in_executor`]: `--executor`.
+    Executor,
+    /// In the download task, on the event loop [the first edition]: `--save-on-loop`.
+    OnLoop,
 }
 
 /// Everything a download run needs.
@@ -37,33 +60,56 @@ pub struct DownloadConfig {
     pub mode: Mode,
     /// Concurrent requests actually used (already capped by mode and code count).
     pub concurrency: usize,
-    /// A line per code instead of a progress bar.
+    /// A line per code instead of the progress display.
     pub verbose: bool,
-    /// Draw the progress bar (when stderr is a terminal and not verbose).
-    pub progress_bar: bool,
-    /// Save on the blocking pool [loop.run_in_executor].
-    pub executor: bool,
-    /// Save under the country's name [flags3.py].
+    /// Show progress on stderr (a bar on a terminal, plain lines otherwise); the
+    /// benchmarks turn it off.
+    pub show_progress: bool,
+    /// Where async mode saves the files.
+    pub saving: Saving,
+    /// Fetch `metadata.json` and save under the country's name [flags3.py].
     pub names: bool,
     /// Destination directory.
     pub dest: PathBuf,
-    /// Time allowed per request.
+    /// Time allowed for each phase of a request (connect, write, each read, waiting
+    /// for a connection), as httpx's `timeout=`.
     pub timeout: Duration,
+    /// Time allowed for each request as a whole; `None` (the default) for no limit.
+    pub total_timeout: Option<Duration>,
+    /// Most connections each client opens at once: [`HTTPX_MAX_CONNECTIONS`], as the
+    /// book's `httpx.AsyncClient`, so that above `-m 100` requests wait for a
+    /// connection as the book's do. `None` lifts the limit (the benchmarks measure 194
+    /// connections at once). Not on the command line.
+    pub max_connections: Option<usize>,
 }
 
-/// Everything a server run needs.
+/// Everything a server run needs: one server, or the book's three (`--book`), in one
+/// process and serving the same images.
 #[derive(Debug, Clone)]
 pub struct ServeConfig {
-    /// Address to listen on; port 0 picks a free port.
-    pub addr: SocketAddr,
+    /// The servers to run.
+    pub servers: Vec<ServerSpec>,
     /// Serve this tree instead of generated images.
     pub dir: Option<PathBuf>,
+    /// Seed for the injection (each server's is this plus its index); `None` seeds
+    /// from the clock.
+    pub seed: Option<u64>,
+    /// How long every server waits for clients.
+    pub timeouts: Timeouts,
+}
+
+/// One server of a [`ServeConfig`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct ServerSpec {
+    /// The book's label it stands for (`--book`), or `None` for a plain `flags serve`.
+    pub label: Option<Label>,
+    /// Address to listen on; port 0 picks a free port.
+    pub addr: SocketAddr,
     /// Delay and error injection.
     pub chaos: Chaos,
-    /// Seed for the injection; `None` seeds from the clock.
-    pub seed: Option<u64>,
-    /// How long to wait for clients.
-    pub timeouts: Timeouts,
+    /// The listen backlog: how many connections the kernel queues before the server
+    /// accepts them (a burst beyond it has SYNs dropped and retried after 1 s, 3 s, ...).
+    pub backlog: u32,
 }
 
 impl DownloadConfig {
@@ -73,16 +119,18 @@ impl DownloadConfig {
         DownloadConfig {
             concurrency: 5,
             codes,
-            site: Site::Label(crate::site::Label::Local),
+            site: Site::Label(Label::Local),
             delay: None,
             seed: None,
             mode: Mode::Async,
             verbose: false,
-            progress_bar: true,
-            executor: false,
+            show_progress: true,
+            saving: Saving::Thread,
             names: false,
             dest,
-            timeout: Duration::from_secs_f64(3.1),
+            timeout: DEFAULT_TIMEOUT,
+            total_timeout: None,
+            max_connections: Some(HTTPX_MAX_CONNECTIONS),
         }
     }
 }

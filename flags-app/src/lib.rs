@@ -3,6 +3,7 @@
 //!
 //! - [`cli`], [`usage`], [`config`]: the command line and the validated settings.
 //! - [`codes`], [`countries`]: which codes to fetch; the 194 known countries.
+//! - [`metadata`]: the book's `metadata.json`, written by the server, read by `--names`.
 //! - [`site`]: LOCAL / DELAY / ERROR labels or a base URL.
 //! - [`serve`]: the HTTP flag server with delay and error injection.
 //! - [`gifgen`], [`prng`]: generated flag images and the seeded random stream.
@@ -16,6 +17,7 @@ pub mod config;
 pub mod countries;
 pub mod download;
 pub mod gifgen;
+pub mod metadata;
 pub mod output;
 pub mod prng;
 pub mod save;

@@ -6,11 +6,11 @@
 use std::process::ExitCode;
 
 use clap::Parser;
-use flags_app::cli::{Cli, Command};
+use flags_app::cli::{Cli, Command, clap_error_text, usage_error_text};
 use flags_app::download;
 use flags_app::output::{stderr_line, stderr_text};
 use flags_app::serve::server::run_standalone;
-use flags_app::usage::{USAGE_EXIT_CODE, clap_usage_text, usage_text};
+use flags_app::usage::USAGE_EXIT_CODE;
 
 /// Exit status when some downloads failed or the run could not start.
 const FAILURE_EXIT_CODE: u8 = 1;
@@ -20,7 +20,7 @@ fn main() -> ExitCode {
         Ok(cli) => cli,
         Err(err) if !err.use_stderr() => err.exit(), // --help, --version
         Err(err) => {
-            stderr_text(&clap_usage_text(&err));
+            stderr_text(&clap_error_text(&err));
             return ExitCode::from(USAGE_EXIT_CODE);
         }
     };
@@ -41,7 +41,7 @@ fn main() -> ExitCode {
             }
         },
         Err(err) => {
-            stderr_text(&usage_text(&err));
+            stderr_text(&usage_error_text(&err));
             ExitCode::from(USAGE_EXIT_CODE)
         }
     }

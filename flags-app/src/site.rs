@@ -13,7 +13,7 @@
 //!
 //! `--delay` and `--seed` on the download command adjust the embedded server (a fast
 //! ERROR run for tests, a fixed 0.5 s DELAY for the benchmark). Any `http://` URL is
-//! used as it is, for example `http://127.0.0.1:8001/flags` for `flags serve`.
+//! used as it is, for example `http://127.0.0.1:8000/flags` for `flags serve`.
 //! There is no `REMOTE`: the book's remote site is not ours to load-test.
 
 use std::fmt;

@@ -5,12 +5,12 @@
 //! argparse and clap use). clap's own errors (unknown option, a value that is not a
 //! number) are rewritten into the same shape, so a user sees one style whatever the
 //! mistake: the message, a blank line, the usage, and the hint to try `--help`.
+//!
+//! The caller passes the usage line in (`cli.rs` renders it from clap's definition of
+//! the command line), so that this file depends on nothing of ours: the command line
+//! uses its errors, not the other way round.
 
 use std::fmt;
-
-use clap::CommandFactory;
-
-use crate::cli::Cli;
 
 /// Exit status for command-line usage errors.
 pub const USAGE_EXIT_CODE: u8 = 2;
@@ -39,9 +39,8 @@ impl fmt::Display for UsageError {
 
 impl std::error::Error for UsageError {}
 
-/// The full text printed for `error`: prefix, message, usage, hint.
-pub fn usage_text(error: &UsageError) -> String {
-    let usage = Cli::command().render_usage().to_string();
+/// The full text printed for `error`: prefix, message, `usage`, hint.
+pub fn usage_text(error: &UsageError, usage: &str) -> String {
     format!(
         "*** Usage error: {}\n\n{}\n\nFor more information, try '--help'.\n",
         error.message,
@@ -49,9 +48,9 @@ pub fn usage_text(error: &UsageError) -> String {
     )
 }
 
-/// The same shape for one of clap's errors (whose rendering already has the usage
-/// of the right subcommand and the hint).
-pub fn clap_usage_text(error: &clap::Error) -> String {
+/// The same shape for one of clap's errors, whose rendering usually has the usage of
+/// the right subcommand and the hint already; `usage` fills in when it does not.
+pub fn clap_usage_text(error: &clap::Error, usage: &str) -> String {
     let rendered = error.render().to_string();
     let body = rendered.strip_prefix("error: ").unwrap_or(&rendered);
     if body.contains("\nUsage: ") {
@@ -61,47 +60,9 @@ pub fn clap_usage_text(error: &clap::Error) -> String {
     let (message, hint) = body
         .split_once("\n\nFor more information")
         .unwrap_or((body, ", try '--help'.\n"));
-    let usage = Cli::command().render_usage().to_string();
     format!(
         "*** Usage error: {}\n\n{}\n\nFor more information{hint}",
         message.trim_end(),
         usage.trim_end()
     )
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use clap::Parser;
-
-    #[test]
-    fn our_errors_and_clap_errors_share_a_shape() {
-        let ours = usage_text(&UsageError::new(
-            "each CC argument must be A to Z or AA to ZZ.",
-        ));
-        assert!(ours.starts_with(
-            "*** Usage error: each CC argument must be A to Z or AA to ZZ.\n\nUsage: flags"
-        ));
-        assert!(ours.ends_with("For more information, try '--help'.\n"));
-        let clap_error = Cli::try_parse_from(["flags", "--limit", "x"]).unwrap_err();
-        let theirs = clap_usage_text(&clap_error);
-        assert!(
-            theirs.starts_with("*** Usage error: invalid value 'x'"),
-            "{theirs}"
-        );
-        assert!(theirs.contains("\n\nUsage: flags"), "{theirs}");
-        assert!(
-            theirs
-                .trim_end()
-                .ends_with("For more information, try '--help'."),
-            "{theirs}"
-        );
-        let value_error = Cli::try_parse_from(["flags", "serve", "--delay", "3..1"]).unwrap_err();
-        let theirs = clap_usage_text(&value_error);
-        assert!(
-            theirs.starts_with("*** Usage error: invalid value '3..1'"),
-            "{theirs}"
-        );
-        assert!(theirs.contains("\n\nUsage: flags"), "{theirs}");
-    }
 }

@@ -36,6 +36,7 @@ fn bad_limits_and_request_counts_are_usage_errors() {
     assert!(usage_error(&["-m", "0"]).contains("--max-req"));
     assert!(usage_error(&["-m", "1001"]).contains("--max-req"));
     assert!(usage_error(&["--timeout", "0"]).contains("--timeout"));
+    assert!(usage_error(&["--total-timeout", "0"]).contains("--total-timeout"));
 }
 
 #[test]
@@ -48,6 +49,9 @@ fn bad_servers_and_options_are_usage_errors() {
         usage_error(&["-s", "http://127.0.0.1:1/flags", "--seed", "3"]).contains("embedded server")
     );
     assert!(usage_error(&["--mode", "threads", "--executor"]).contains("--executor"));
+    assert!(usage_error(&["--mode", "sequential", "--save-on-loop"]).contains("--save-on-loop"));
+    assert!(usage_error(&["--executor", "--save-on-loop"]).contains("pick one"));
+    assert!(usage_error(&["serve", "--book", "--error-rate", "0.5"]).contains("--book"));
     // clap's own errors have the same shape.
     assert!(usage_error(&["--limit", "x"]).contains("invalid value 'x'"));
     assert!(usage_error(&["--mode", "fibers"]).contains("invalid value 'fibers'"));
@@ -73,9 +77,11 @@ fn help_lists_the_options_and_exits_0() {
         "--verbose",
         "--mode",
         "--executor",
+        "--save-on-loop",
         "--names",
         "--dest",
         "--timeout",
+        "--total-timeout",
         "serve",
     ] {
         assert!(help.contains(option), "help lacks {option}");
@@ -85,6 +91,8 @@ fn help_lists_the_options_and_exits_0() {
     for option in [
         "--port",
         "--host",
+        "--book",
+        "--backlog",
         "--dir",
         "--delay",
         "--error-rate",
@@ -132,5 +140,12 @@ fn code_list_follows_flags2s_rules() {
         flags_app::site::Site::Label(flags_app::site::Label::Error)
     );
     assert_eq!(config.timeout, std::time::Duration::from_millis(500));
+    assert_eq!(config.total_timeout, None);
+    let bounded = parse(&["--total-timeout", "10"]);
+    assert_eq!(bounded.timeout, std::time::Duration::from_millis(3100));
+    assert_eq!(
+        bounded.total_timeout,
+        Some(std::time::Duration::from_secs(10))
+    );
     assert_eq!(config.dest, std::path::PathBuf::from("out"));
 }

@@ -3,11 +3,8 @@
 
 mod util;
 
-use std::io::{BufRead, BufReader};
-use std::process::{Command, Stdio};
-
 use flags_app::gifgen::FlagImages;
-use util::{ChildGuard, Counts, TempDir, counts, files, require, run_flags};
+use util::{Counts, PythonServer, TempDir, counts, files, run_flags};
 
 #[test]
 fn downloads_from_python_http_server() {
@@ -19,30 +16,9 @@ fn downloads_from_python_http_server() {
         let gif = images.get(&cc.to_ascii_uppercase()).expect("known code");
         std::fs::write(folder.join(format!("{cc}.gif")), &gif[..]).expect("write gif");
     }
-    require("python3", "python3");
-    let child = Command::new("python3")
-        .args(["-u", "-m", "http.server", "--bind", "127.0.0.1", "0"])
-        .current_dir(&site.path)
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn();
-    let mut child = child.expect("start python3 -m http.server");
-    let stdout = child.stdout.take().expect("piped");
-    let _guard = ChildGuard { child };
-    let mut banner = String::new();
-    BufReader::new(stdout)
-        .read_line(&mut banner)
-        .expect("banner");
-    // "Serving HTTP on 127.0.0.1 port 40123 (http://127.0.0.1:40123/) ..."
-    let port: u16 = banner
-        .split(" port ")
-        .nth(1)
-        .and_then(|rest| rest.split_whitespace().next())
-        .and_then(|p| p.parse().ok())
-        .unwrap_or_else(|| panic!("no port in {banner:?}"));
+    let server = PythonServer::start(&site.path);
     let dest = TempDir::new("pydest");
-    let base = format!("http://127.0.0.1:{port}/flags");
+    let base = server.base();
     for mode in ["sequential", "threads", "async"] {
         let output = run_flags(&[
             "-s",

@@ -1,4 +1,5 @@
-//! flags2_asyncio and flags2_asyncio_executor: one runtime, many requests in flight.
+//! flags2_asyncio, flags2_asyncio_executor and flags3_asyncio: one runtime, many
+//! requests in flight.
 //!
 //! As in the book:
 //!
@@ -9,77 +10,157 @@
 //!     status = await coro
 //! ```
 //!
-//! Every code gets a future at once; the [`Semaphore`] lets `concurrency` of them
-//! hold a request at a time, and [`as_completed`] hands back results in the order
-//! they finish, so the progress bar moves as soon as any download ends. The
-//! futures run inside the main task while it awaits `next()` (asyncio wraps each
-//! in a Task instead); with one thread the difference is only who polls them.
+//! Every code gets a task at once, named `download_one BR` (asyncio's `as_completed`
+//! wraps each coroutine in a Task too); the [`Semaphore`] lets `concurrency` of them
+//! hold a request at a time, and [`as_completed`] hands back results in the order they
+//! finish, so the progress moves as soon as any download ends.
 //!
-//! The permit is held for the request only, not for saving the file, as the book's
-//! `async with semaphore: image = await get_flag(...)`. Saving is a short blocking
-//! write: done in the task by default (as flags2_asyncio), or with `--executor` on
-//! the runtime's blocking pool [loop.run_in_executor] (as flags2_asyncio_executor),
-//! which keeps the event loop free while the disk works.
+//! ## The semaphore is held per request
+//!
+//! `async with semaphore: image = await get_flag(...)`: the permit covers the request
+//! only, not the save. With `--names` (flags3), the task then takes a permit again for
+//! `metadata.json`, queueing behind every task still waiting for its first request, as
+//! flags3's second `async with semaphore:` does.
+//!
+//! ## Where the file is saved ([`Saving`])
+//!
+//! - **Off the loop, awaited** (the default): `spawn_blocking(save).await`, flags2_asyncio's
+//!   `await asyncio.to_thread(save_flag, ...)`. The loop stays free while the disk works,
+//!   and the code counts as downloaded once its file is written.
+//! - **Off the loop, not awaited** (`--executor`): `spawn_blocking(save)` and move on,
+//!   flags2_asyncio_executor's `loop.run_in_executor(None, save_flag, ...)`, whose future
+//!   nobody awaits. The code counts as downloaded at once; the saves still running are
+//!   waited for after the last download, as `asyncio.run` waits for the default
+//!   executor, and a save that failed then moves its code from downloaded to errors.
+//! - **On the loop** (`--save-on-loop`): the task writes the file itself, as the first
+//!   edition did. Every other task waits meanwhile; when a save takes longer than the
+//!   runtime's slow-poll threshold, its warning names the task, `download_one BR`.
+//!
+//! What asyncio does differently: `asyncio.run` turns Ctrl-C into cancelling the tasks;
+//! here the tasks check the interrupt flag before their first request (see
+//! `interrupt.rs`).
 
+use std::cell::RefCell;
 use std::rc::Rc;
-use std::time::Duration;
 
+use http_client::Client;
+use runtime::JoinHandle;
 use runtime::future::as_completed;
 use runtime::sync::Semaphore;
 
-use super::fetch::{SaveTo, fetch_failure, get_flag_within, make_client, save_flag};
+use super::Job;
+use super::fetch::{get_country, get_flag};
 use super::interrupt::interrupted;
+use super::naming::save_flag;
 use super::outcome::{Outcome, Status};
-use super::report::Progress;
+use super::progress::Progress;
+use crate::config::Saving;
+
+/// What every download task of one run shares (through an `Rc`: one thread).
+#[derive(Debug)]
+struct Shared {
+    /// The run's settings.
+    job: Job,
+    /// The one client: its pool and connection limit serve every task.
+    client: Client,
+    /// `concurrency` permits, one per request in flight.
+    semaphore: Semaphore,
+    /// Where files are saved.
+    saving: Saving,
+    /// `--executor`: saves started and not awaited, with their codes; drained after the
+    /// last download. Borrowed briefly, never across an `.await`.
+    unawaited: RefCell<Vec<(String, JoinHandle<Outcome>)>>,
+}
 
 /// Downloads `codes` with at most `concurrency` requests in flight.
 pub fn download_many(
     codes: &[String],
-    base: &str,
-    save_to: &SaveTo,
-    timeout: Duration,
+    job: &Job,
     concurrency: usize,
-    executor: bool,
+    saving: Saving,
     progress: &mut Progress,
 ) {
     runtime::run(async {
-        let client = make_client(timeout, concurrency);
-        let semaphore = Rc::new(Semaphore::new(concurrency.max(1)));
-        let to_do = codes.iter().map(|cc| {
-            let client = client.clone();
-            let semaphore = Rc::clone(&semaphore);
-            let save_to = save_to.clone();
+        let shared = Rc::new(Shared {
+            client: job.client(concurrency),
+            job: job.clone(),
+            semaphore: Semaphore::new(concurrency.max(1)),
+            saving,
+            unawaited: RefCell::new(Vec::new()),
+        });
+        let tasks = codes.iter().map(|cc| {
+            let task = runtime::task::Builder::new()
+                .name(format!("download_one {cc}"))
+                .spawn(download_one(Rc::clone(&shared), cc.clone()));
             let cc = cc.clone();
-            let base = base.to_owned();
             async move {
-                let fetched = {
-                    let Ok(_permit) = semaphore.acquire().await else {
-                        return Outcome::error(&cc, "the request semaphore was closed");
-                    };
-                    if interrupted() {
-                        return Outcome::new(&cc, Status::Skipped);
-                    }
-                    get_flag_within(&client, &base, &cc, timeout).await
-                };
-                match fetched {
-                    Err(err) => fetch_failure(&cc, err),
-                    Ok(image) if executor => {
-                        let cc_for_pool = cc.clone();
-                        let saved = runtime::spawn_blocking(move || {
-                            save_flag(&save_to, &cc_for_pool, &image)
-                        })
-                        .await;
-                        saved.unwrap_or_else(|err| {
-                            Outcome::error(&cc, format!("saving failed: {err}"))
-                        })
-                    }
-                    Ok(image) => save_flag(&save_to, &cc, &image),
-                }
+                task.await.unwrap_or_else(|err| {
+                    Outcome::error(&cc, "download task failed", err.to_string())
+                })
             }
         });
-        let mut to_do = as_completed(to_do);
+        let mut to_do = as_completed(tasks);
         while let Some(outcome) = to_do.next().await {
             progress.record(&outcome);
         }
+        let unawaited = shared.unawaited.take();
+        for (cc, save) in unawaited {
+            let saved = save.await.unwrap_or_else(|err| {
+                Outcome::error(&cc, "cannot save the file", format!("saving failed: {err}"))
+            });
+            if saved.status != Status::Ok {
+                progress.record_late_failure(&saved);
+            }
+        }
     });
+}
+
+/// One code: the GIF, flags3's country name with `--names`, then the save
+/// [flags2_asyncio's and flags3_asyncio's download_one].
+async fn download_one(shared: Rc<Shared>, cc: String) -> Outcome {
+    let (client, base) = (&shared.client, shared.job.base.as_str());
+    let image = {
+        let Ok(_permit) = shared.semaphore.acquire().await else {
+            return Outcome::error(&cc, "interrupted", "the request semaphore was closed");
+        };
+        if interrupted() {
+            return Outcome::new(&cc, Status::Skipped);
+        }
+        get_flag(client, base, &cc).await
+    };
+    let image = match image {
+        Ok(image) => image,
+        Err(err) => return Outcome::failed(&cc, &err),
+    };
+    let country = if shared.job.save_to.names {
+        let Ok(_permit) = shared.semaphore.acquire().await else {
+            return Outcome::error(&cc, "interrupted", "the request semaphore was closed");
+        };
+        match get_country(client, base, &cc).await {
+            Ok(country) => Some(country),
+            Err(err) => return Outcome::failed(&cc, &err),
+        }
+    } else {
+        None
+    };
+    let save_to = shared.job.save_to.clone();
+    match shared.saving {
+        Saving::OnLoop => save_flag(&save_to, &cc, country.as_deref(), &image),
+        Saving::Thread => {
+            let code = cc.clone();
+            runtime::spawn_blocking(move || save_flag(&save_to, &code, country.as_deref(), &image))
+                .await
+                .unwrap_or_else(|err| {
+                    Outcome::error(&cc, "cannot save the file", format!("saving failed: {err}"))
+                })
+        }
+        Saving::Executor => {
+            let code = cc.clone();
+            let save = runtime::spawn_blocking(move || {
+                save_flag(&save_to, &code, country.as_deref(), &image)
+            });
+            shared.unawaited.borrow_mut().push((cc.clone(), save));
+            Outcome::new(&cc, Status::Ok)
+        }
+    }
 }

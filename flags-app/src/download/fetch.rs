@@ -1,76 +1,39 @@
-//! Downloading and saving one flag: flags2's `get_flag`, `download_one` and `save_flag`.
+//! The requests of one code: flags2's `get_flag`, flags3's `get_country`, and
+//! `download_one` for the strategies that run one code at a time per thread.
 //!
-//! Every strategy calls [`download_one`]; they differ only in how many run at once
-//! and on which thread. One call:
+//! 1. `GET {base}/{cc}/{cc}.gif` (lower case). 200 with a GIF signature: the image;
+//!    404: not found; any other status, network error, timeout or truncated body: an
+//!    error, with flags2's message `HTTP error 418 - I'm a Teapot` for statuses.
+//! 2. With `--names`, then `GET {base}/{cc}/metadata.json`, as flags3 does after the
+//!    image, and take its `country` (`{"tld_cc": ".br", "iso_cc": "BR", "country":
+//!    "Brazil", "gec_cc": "BR"}` on the book's site). Any status but 200, or a body
+//!    that is not a JSON object with a string `country`, is an error for the code.
+//! 3. Save (`naming.rs`), under `BR.gif` or flags3's `Brazil.gif`.
 //!
-//! 1. `GET {base}/{cc}/{cc}.gif` (lower case) with the strategy's [`Client`];
-//!    the client's total timeout bounds connect, head and body together.
-//! 2. 200 with a GIF signature: save; 404: not found; any other status, network
-//!    error, timeout or truncated body: error, with flags2's message
-//!    `HTTP error 418 - I'm a Teapot` for statuses.
-//! 3. Save through [`save_atomically`], directly, or on the runtime's blocking pool
-//!    when `--executor` is given [loop.run_in_executor].
-//!
-//! Every path returns an [`Outcome`], so every code is counted exactly once.
+//! Every request runs under the client's timeouts, which mean what httpx's do (see
+//! [`make_client`]). Every path returns an [`Outcome`], so every code is counted
+//! exactly once.
 
-use std::path::PathBuf;
-use std::time::Duration;
+use http_client::Client;
 
-use http_client::{Client, Error as HttpError, TimeoutPhase};
-
-use super::outcome::{Outcome, Status};
-use crate::countries::country_name;
-use crate::save::save_atomically;
+use super::Job;
+use super::failure::{FetchError, MetadataError};
+use super::naming::{SaveTo, save_flag};
+use super::outcome::Outcome;
+use crate::metadata::country_of;
 
 /// The first bytes of every GIF file ("GIF87a" or "GIF89a").
 const GIF_SIGNATURE: &[u8] = b"GIF8";
-
-/// Why a flag could not be fetched.
-#[derive(Debug)]
-pub enum FetchError {
-    /// 404 Not Found.
-    NotFound,
-    /// Another non-200 status.
-    Status {
-        /// The status code.
-        code: u16,
-        /// The reason phrase the server sent.
-        reason: String,
-    },
-    /// 200, but the body is not a GIF.
-    NotGif,
-    /// The request failed (network, protocol, timeout, limits).
-    Http(HttpError),
-    /// The whole request took longer than `--timeout`.
-    TimedOut,
-}
-
-impl std::fmt::Display for FetchError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            FetchError::NotFound => f.write_str("HTTP error 404 - Not Found"),
-            FetchError::Status { code, reason } => write!(f, "HTTP error {code} - {reason}"),
-            FetchError::NotGif => f.write_str("the response is not a GIF image"),
-            FetchError::Http(HttpError::Timeout(phase)) => {
-                let what = match phase {
-                    TimeoutPhase::Connect => "connecting",
-                    TimeoutPhase::Read => "waiting for the server",
-                    TimeoutPhase::Total => "the whole request",
-                };
-                write!(f, "timed out ({what})")
-            }
-            FetchError::Http(err) => err.fmt(f),
-            FetchError::TimedOut => f.write_str("timed out (the whole request)"),
-        }
-    }
-}
-
-impl std::error::Error for FetchError {}
 
 /// The URL of `cc`'s flag under `base`.
 pub fn flag_url(base: &str, cc: &str) -> String {
     let cc = cc.to_ascii_lowercase();
     format!("{base}/{cc}/{cc}.gif")
+}
+
+/// The URL of `cc`'s `metadata.json` under `base` [flags3's get_country].
+pub fn metadata_url(base: &str, cc: &str) -> String {
+    format!("{base}/{}/metadata.json", cc.to_ascii_lowercase())
 }
 
 /// Fetches `cc`'s GIF [flags2's get_flag].
@@ -97,88 +60,69 @@ pub async fn get_flag(client: &Client, base: &str, cc: &str) -> Result<Vec<u8>, 
     }
 }
 
-/// [`get_flag`] bounded by `limit` as a whole. The client's own total timeout
-/// (set by [`make_client`]) normally fires first; this outer bound makes the
-/// rule "a request never takes longer than `--timeout`" hold here, whatever the
-/// client's settings.
-pub async fn get_flag_within(
-    client: &Client,
-    base: &str,
-    cc: &str,
-    limit: Duration,
-) -> Result<Vec<u8>, FetchError> {
-    match runtime::time::timeout(limit, get_flag(client, base, cc)).await {
-        Ok(result) => result,
-        Err(_) => Err(FetchError::TimedOut),
+/// Fetches `cc`'s country name from its `metadata.json` [flags3's get_country].
+pub async fn get_country(client: &Client, base: &str, cc: &str) -> Result<String, FetchError> {
+    let response = client
+        .get(&metadata_url(base, cc))
+        .send()
+        .await
+        .map_err(FetchError::Http)?;
+    if response.status() != 200 {
+        return Err(FetchError::Metadata(MetadataError::Status {
+            code: response.status(),
+            reason: response.reason().to_owned(),
+        }));
     }
+    let bytes = response.bytes().await.map_err(FetchError::Http)?;
+    country_of(&bytes).map_err(|why| FetchError::Metadata(MetadataError::Malformed(why)))
 }
 
-/// Where to save and under which name.
-#[derive(Debug, Clone)]
-pub struct SaveTo {
-    /// The destination directory (already created).
-    pub dest: PathBuf,
-    /// Name files after the country [flags3.py] instead of the code.
-    pub names: bool,
-}
-
-impl SaveTo {
-    /// `BR.gif`, or with `names` `Brazil.gif` (spaces become underscores, as flags3).
-    pub fn filename(&self, cc: &str) -> String {
-        match country_name(cc) {
-            Some(name) if self.names => {
-                let safe: String = name
-                    .chars()
-                    .map(|c| {
-                        if c == ' ' || c == '/' || c == '\\' {
-                            '_'
-                        } else {
-                            c
-                        }
-                    })
-                    .collect();
-                format!("{safe}.gif")
-            }
-            _ => format!("{cc}.gif"),
+/// Fetches, names and saves `cc` on this thread, one request after the other
+/// [flags2_sequential's and flags2_threadpool's download_one; flags3's with `--names`].
+pub async fn download_one(client: &Client, base: &str, cc: &str, save_to: &SaveTo) -> Outcome {
+    let image = match get_flag(client, base, cc).await {
+        Ok(image) => image,
+        Err(err) => return Outcome::failed(cc, &err),
+    };
+    let country = if save_to.names {
+        match get_country(client, base, cc).await {
+            Ok(country) => Some(country),
+            Err(err) => return Outcome::failed(cc, &err),
         }
-    }
+    } else {
+        None
+    };
+    save_flag(save_to, cc, country.as_deref(), &image)
 }
 
-/// Saves on the current thread; the outcome of the whole download.
-pub fn save_flag(save_to: &SaveTo, cc: &str, image: &[u8]) -> Outcome {
-    match save_atomically(&save_to.dest, &save_to.filename(cc), image) {
-        Ok(_) => Outcome::new(cc, Status::Ok),
-        Err(err) => Outcome::error(cc, err.to_string()),
-    }
-}
-
-/// The outcome of a fetch that did not produce an image.
-pub fn fetch_failure(cc: &str, err: FetchError) -> Outcome {
-    match err {
-        FetchError::NotFound => Outcome::new(cc, Status::NotFound),
-        other => Outcome::error(cc, other.to_string()),
-    }
-}
-
-/// Fetches and saves `cc` on this thread [flags2_sequential's download_one].
-pub async fn download_one(
-    client: &Client,
-    base: &str,
-    cc: &str,
-    save_to: &SaveTo,
-    limit: Duration,
-) -> Outcome {
-    match get_flag_within(client, base, cc, limit).await {
-        Ok(image) => save_flag(save_to, cc, &image),
-        Err(err) => fetch_failure(cc, err),
-    }
-}
-
-/// A client for one runtime thread, with the run's timeout and enough idle
+/// A client for one runtime thread, with the job's timeouts and enough idle
 /// connections kept for `concurrency` requests at once.
-pub fn make_client(timeout: Duration, concurrency: usize) -> Client {
+///
+/// `job.timeout` bounds each phase of a request as httpx's `timeout=3.1` does in the
+/// book: connecting, sending the request, each wait for response bytes, and waiting
+/// for a free connection; `job.total_timeout`, when given, also bounds each request as
+/// a whole. By default the client allows 100 open connections, as httpx's
+/// `AsyncClient` does, so with `-m` above 100 the other requests wait for a
+/// connection, within the timeout, as the book's do.
+pub fn make_client(job: &Job, concurrency: usize) -> Client {
     Client::builder()
-        .total_timeout(Some(timeout))
+        .timeout(job.timeout)
+        .total_timeout(job.total_timeout)
+        .max_connections(job.max_connections)
         .max_idle_per_host(concurrency.max(1))
         .build()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn urls_are_lower_case() {
+        assert_eq!(flag_url("http://h/flags", "BR"), "http://h/flags/br/br.gif");
+        assert_eq!(
+            metadata_url("http://h/flags", "CI"),
+            "http://h/flags/ci/metadata.json"
+        );
+    }
 }

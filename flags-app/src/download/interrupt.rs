@@ -3,10 +3,10 @@
 //! The `ctrlc` crate runs our handler on its own thread when SIGINT arrives. The
 //! handler only sets `INTERRUPTED`; every strategy checks it before starting a
 //! code, and a code not started is counted as skipped. Downloads already in flight
-//! end by themselves within the request timeout (3.1 s by default), and files are
+//! end by themselves within their timeouts (3.1 s per phase by default), and files are
 //! written atomically, so no partial flag is left behind. A second Ctrl-C is not
 //! special: the handler stays installed, so the user waits for the in-flight
-//! requests (at most one timeout).
+//! requests.
 //!
 //! What asyncio does differently: `asyncio.run` turns SIGINT into cancelling the
 //! main task, which cancels the in-flight requests at once.

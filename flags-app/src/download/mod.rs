@@ -8,14 +8,23 @@
 //! 3. Hand the codes to the strategy of `--mode`:
 //!    [`sequential`] (one runtime, one request at a time), [`threads`] (a worker
 //!    thread per connection, each with its own runtime and client) or [`asyncio`]
-//!    (one runtime, a semaphore of `concurrency` permits, `as_completed`). Each
-//!    reports every code's [`Outcome`] to a [`Progress`] exactly once.
-//! 4. Print the summary; the [`Summary`] says whether anything failed.
+//!    (one runtime, a task per code, a semaphore of `concurrency` permits,
+//!    `as_completed`). Each reports every code's [`Outcome`] to a [`Progress`]
+//!    exactly once.
+//! 4. Print the summary, errors by cause; the [`Summary`] says whether anything
+//!    failed.
+//!
+//! One code, in every strategy: `fetch.rs` (the GIF, then with `--names` its
+//! `metadata.json`), `naming.rs` (the file name and the save), `failure.rs` (why it
+//! failed, in full and as a cause).
 
 pub mod asyncio;
+pub mod failure;
 pub mod fetch;
 pub mod interrupt;
+pub mod naming;
 pub mod outcome;
+pub mod progress;
 pub mod report;
 pub mod sequential;
 pub mod threads;
@@ -24,18 +33,43 @@ use std::fmt;
 use std::io::{self, Write};
 use std::time::{Duration, Instant};
 
+use http_client::Client;
+
 use crate::config::{DownloadConfig, Mode};
 use crate::save::{SaveError, ensure_dir, remove_stale_temp_files};
 use crate::serve::server::{EmbeddedServer, ServeError};
 use crate::site::Site;
-use fetch::SaveTo;
+use naming::SaveTo;
 use outcome::Tally;
-use report::Progress;
+use progress::Progress;
 
 pub use outcome::{Outcome, Status};
 
+/// What every strategy needs besides the codes: where from, where to, how patiently.
+#[derive(Debug, Clone)]
+pub struct Job {
+    /// The base URL, e.g. `http://127.0.0.1:8000/flags`.
+    pub base: String,
+    /// Where and under which names to save.
+    pub save_to: SaveTo,
+    /// Each phase of a request (see [`fetch::make_client`]).
+    pub timeout: Duration,
+    /// Each request as a whole, if limited.
+    pub total_timeout: Option<Duration>,
+    /// Most open connections per client, if limited.
+    pub max_connections: Option<usize>,
+}
+
+impl Job {
+    /// A client with the job's timeouts and connection limit, keeping `concurrency`
+    /// idle connections.
+    pub fn client(&self, concurrency: usize) -> Client {
+        fetch::make_client(self, concurrency)
+    }
+}
+
 /// What a run did.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Summary {
     /// The counts; `ok + not_found + errors + skipped` is the number requested.
     pub tally: Tally,
@@ -124,31 +158,27 @@ pub fn download(config: &DownloadConfig, base: &str) -> Result<Summary, RunError
     ensure_dir(&config.dest).map_err(RunError::Dest)?;
     // Temp files that a killed run left behind (see save.rs).
     remove_stale_temp_files(&config.dest);
-    let save_to = SaveTo {
-        dest: config.dest.clone(),
-        names: config.names,
+    let job = Job {
+        base: base.to_owned(),
+        save_to: SaveTo {
+            dest: config.dest.clone(),
+            names: config.names,
+        },
+        timeout: config.timeout,
+        total_timeout: config.total_timeout,
+        max_connections: config.max_connections,
     };
     let started = Instant::now();
-    let mut progress = Progress::new(config.codes.len(), config.verbose, config.progress_bar);
+    let mut progress = Progress::new(config.codes.len(), config.verbose, config.show_progress);
+    let codes = &config.codes;
     match config.mode {
-        Mode::Sequential => {
-            sequential::download_many(&config.codes, base, &save_to, config.timeout, &mut progress)
-        }
-        Mode::Threads => threads::download_many(
-            &config.codes,
-            base,
-            &save_to,
-            config.timeout,
-            config.concurrency,
-            &mut progress,
-        ),
+        Mode::Sequential => sequential::download_many(codes, &job, &mut progress),
+        Mode::Threads => threads::download_many(codes, &job, config.concurrency, &mut progress),
         Mode::Async => asyncio::download_many(
-            &config.codes,
-            base,
-            &save_to,
-            config.timeout,
+            codes,
+            &job,
             config.concurrency,
-            config.executor,
+            config.saving,
             &mut progress,
         ),
     }

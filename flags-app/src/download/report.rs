@@ -1,29 +1,29 @@
-//! What the downloader prints: the opening lines, the progress bar or a line per
-//! code, and the closing summary [flags2_common's initial_report and final_report].
-//!
-//! Output goes to stdout, except the progress bar, which indicatif draws on stderr
-//! and only when stderr is a terminal (so piped output and tests see no bar), like
-//! tqdm. With `-v` each outcome prints a line instead of moving the bar.
+//! What the downloader prints on stdout: the opening lines and the closing summary
+//! [flags2_common's initial_report and final_report]. The progress in between is
+//! `progress.rs`.
 //!
 //! A closed or full stdout never panics the run: the opening and closing reports
 //! return the write error (the run then ends with `*** cannot write the report`
-//! on stderr and exit status 1), and a per-code line that cannot be written is
-//! dropped ([`crate::output`]), so the downloads go on and the files are saved.
+//! on stderr and exit status 1), and a per-code or progress line that cannot be
+//! written is dropped (`progress.rs`, [`crate::output`]), so the downloads go on
+//! and the files are saved.
 //!
 //! Unlike flags2, the summary always has all three count lines, zeros included, so
-//! that scripts can read it without special cases.
+//! that scripts can read it without special cases, and the errors line says why,
+//! by cause, most frequent first:
+//!
+//! ```text
+//! --------------------
+//! 159 flags downloaded.
+//!   0 not found.
+//!  35 errors: 20 timed out connecting, 12 HTTP 418 I'm a Teapot, 3 connection reset
+//! Elapsed time: 9.21s
+//! ```
 
 use std::io::{self, Write};
 use std::time::Duration;
 
-use indicatif::{ProgressBar, ProgressDrawTarget, ProgressState, ProgressStyle};
-
-use super::outcome::{Outcome, Tally};
-use crate::output::stdout_line;
-
-/// tqdm's look: `73%|███████   | 142/194 [1s<0s, 120.3 flags/s]`.
-const BAR_TEMPLATE: &str =
-    "{percent:>3}%|{wide_bar}| {pos}/{len} [{elapsed}<{eta}, {rate} flags/s]";
+use super::outcome::Tally;
 
 /// The three opening lines: site, what is searched for, how many connections.
 pub fn initial_report(
@@ -59,7 +59,21 @@ pub fn final_report(
     writeln!(out, "{:3} flag{plural} downloaded.", tally.ok)?;
     writeln!(out, "{:3} not found.", tally.not_found)?;
     let plural = if tally.errors == 1 { "" } else { "s" };
-    writeln!(out, "{:3} error{plural}.", tally.errors)?;
+    if tally.errors == 0 {
+        writeln!(out, "{:3} error{plural}.", tally.errors)?;
+    } else {
+        let causes: Vec<String> = tally
+            .causes_by_count()
+            .iter()
+            .map(|(cause, count)| format!("{count} {cause}"))
+            .collect();
+        writeln!(
+            out,
+            "{:3} error{plural}: {}",
+            tally.errors,
+            causes.join(", ")
+        )?;
+    }
     if tally.skipped > 0 {
         writeln!(
             out,
@@ -68,62 +82,6 @@ pub fn final_report(
         )?;
     }
     writeln!(out, "Elapsed time: {:.2}s", elapsed.as_secs_f64())
-}
-
-/// Shows progress while outcomes arrive, and tallies them.
-#[derive(Debug)]
-pub struct Progress {
-    /// The bar; hidden when stderr is not a terminal or in verbose mode.
-    bar: ProgressBar,
-    /// Print a line per outcome.
-    verbose: bool,
-    /// The counts so far.
-    tally: Tally,
-}
-
-impl Progress {
-    /// Progress over `total` codes; `bar` false never draws a bar (benchmarks).
-    pub fn new(total: usize, verbose: bool, bar: bool) -> Progress {
-        let bar = if verbose || !bar {
-            ProgressBar::hidden()
-        } else {
-            ProgressBar::with_draw_target(Some(total as u64), ProgressDrawTarget::stderr())
-        };
-        if let Ok(style) = ProgressStyle::with_template(BAR_TEMPLATE) {
-            let style = style
-                .with_key(
-                    "rate",
-                    |state: &ProgressState, out: &mut dyn std::fmt::Write| {
-                        let _ = write!(out, "{:.1}", state.per_sec());
-                    },
-                )
-                .progress_chars("█▉▊▋▌▍▎▏ ");
-            bar.set_style(style);
-        }
-        Progress {
-            bar,
-            verbose,
-            tally: Tally::default(),
-        }
-    }
-
-    /// Records one outcome.
-    pub fn record(&mut self, outcome: &Outcome) {
-        self.tally.add(outcome.status);
-        if self.verbose {
-            // A closed stdout (`flags -v | head`) drops the line: the run still
-            // finishes and saves its files; `println!` would panic instead.
-            stdout_line(format_args!("{outcome}"));
-        } else {
-            self.bar.inc(1);
-        }
-    }
-
-    /// Removes the bar and returns the counts.
-    pub fn finish(self) -> Tally {
-        self.bar.finish_and_clear();
-        self.tally
-    }
 }
 
 #[cfg(test)]
@@ -166,12 +124,36 @@ mod tests {
     }
 
     #[test]
+    fn errors_are_summed_up_by_cause() {
+        use super::super::outcome::Outcome;
+        let mut tally = Tally::default();
+        for _ in 0..159 {
+            tally.add(&Outcome::new("BR", super::super::outcome::Status::Ok));
+        }
+        let errors = [
+            (20, "timed out connecting"),
+            (3, "connection reset"),
+            (12, "HTTP 418 I'm a Teapot"),
+        ];
+        for (count, cause) in errors {
+            for _ in 0..count {
+                tally.add(&Outcome::error("XX", cause, "details"));
+            }
+        }
+        let mut out = Vec::new();
+        final_report(&mut out, &tally, 194, Duration::from_millis(9210)).unwrap();
+        assert_eq!(
+            String::from_utf8(out).unwrap(),
+            "--------------------\n159 flags downloaded.\n  0 not found.\n 35 errors: 20 timed out connecting, 12 HTTP 418 I'm a Teapot, 3 connection reset\nElapsed time: 9.21s\n"
+        );
+    }
+
+    #[test]
     fn summary_has_all_counts_and_elapsed_time() {
         let tally = Tally {
             ok: 194,
             not_found: 482,
-            errors: 0,
-            skipped: 0,
+            ..Tally::default()
         };
         let mut out = Vec::new();
         final_report(&mut out, &tally, 676, Duration::from_millis(640)).unwrap();

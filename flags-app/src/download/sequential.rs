@@ -5,26 +5,21 @@
 //! each download before starting the next: the same client code as the other modes,
 //! with no concurrency. One connection is reused through the client's keep-alive pool.
 
-use super::fetch::{SaveTo, download_one, make_client};
+use super::Job;
+use super::fetch::download_one;
 use super::interrupt::interrupted;
 use super::outcome::{Outcome, Status};
-use super::report::Progress;
+use super::progress::Progress;
 
 /// Downloads `codes` one after the other, recording each outcome in `progress`.
-pub fn download_many(
-    codes: &[String],
-    base: &str,
-    save_to: &SaveTo,
-    timeout: std::time::Duration,
-    progress: &mut Progress,
-) {
+pub fn download_many(codes: &[String], job: &Job, progress: &mut Progress) {
     runtime::run(async {
-        let client = make_client(timeout, 1);
+        let client = job.client(1);
         for cc in codes {
             let outcome = if interrupted() {
                 Outcome::new(cc, Status::Skipped)
             } else {
-                download_one(&client, base, cc, save_to, timeout).await
+                download_one(&client, &job.base, cc, &job.save_to).await
             };
             progress.record(&outcome);
         }

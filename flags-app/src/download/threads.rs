@@ -25,36 +25,28 @@ use std::io;
 use std::sync::mpsc;
 use std::sync::{Arc, Mutex};
 use std::thread;
-use std::time::Duration;
 
 use runtime::Runtime;
 
-use super::fetch::{SaveTo, download_one, make_client};
+use super::Job;
+use super::fetch::download_one;
 use super::interrupt::interrupted;
 use super::outcome::{Outcome, Status};
-use super::report::Progress;
+use super::progress::Progress;
 use crate::output::stderr_line;
 
 /// Downloads `codes` on `workers` threads, recording outcomes as they complete.
-pub fn download_many(
-    codes: &[String],
-    base: &str,
-    save_to: &SaveTo,
-    timeout: Duration,
-    workers: usize,
-    progress: &mut Progress,
-) {
+pub fn download_many(codes: &[String], job: &Job, workers: usize, progress: &mut Progress) {
     let queue: Arc<Mutex<VecDeque<String>>> = Arc::new(Mutex::new(codes.iter().cloned().collect()));
     let (outcomes_tx, outcomes_rx) = mpsc::channel::<Outcome>();
     let mut handles = Vec::new();
     for index in 0..workers.max(1) {
         let queue = Arc::clone(&queue);
         let outcomes = outcomes_tx.clone();
-        let base = base.to_owned();
-        let save_to = save_to.clone();
+        let job = job.clone();
         let spawned = thread::Builder::new()
             .name(format!("flags-worker-{index}"))
-            .spawn(move || worker(&queue, &base, &save_to, timeout, &outcomes));
+            .spawn(move || worker(&queue, &job, &outcomes));
         match spawned {
             Ok(handle) => handles.push(handle),
             // Fewer workers than asked still download everything.
@@ -66,7 +58,7 @@ pub fn download_many(
     let mut no_loop = WorkerFailures::default();
     if handles.is_empty() {
         // No worker at all: do the work here rather than lose codes.
-        if let Err(err) = worker(&queue, base, save_to, timeout, &outcomes_tx) {
+        if let Err(err) = worker(&queue, job, &outcomes_tx) {
             no_loop.add(err);
         }
     }
@@ -101,12 +93,16 @@ pub fn download_many(
             None => "no worker thread ran".to_owned(),
         };
         received += 1;
-        progress.record(&Outcome::error(cc, why));
+        progress.record(&Outcome::error(cc, "no event loop", why));
     }
     // Codes a panicked worker took but never reported are still counted.
     let missing = codes.len().saturating_sub(received);
     for _ in 0..missing {
-        progress.record(&Outcome::error("??", "worker thread died"));
+        progress.record(&Outcome::error(
+            "??",
+            "worker thread died",
+            "worker thread died",
+        ));
     }
 }
 
@@ -137,14 +133,12 @@ impl WorkerFailures {
 /// the caller says once how many workers could not start.
 fn worker(
     queue: &Mutex<VecDeque<String>>,
-    base: &str,
-    save_to: &SaveTo,
-    timeout: Duration,
+    job: &Job,
     outcomes: &mpsc::Sender<Outcome>,
 ) -> io::Result<()> {
     let runtime = Runtime::new()?;
     runtime.block_on(async {
-        let client = make_client(timeout, 1);
+        let client = job.client(1);
         loop {
             let next = match queue.lock() {
                 Ok(mut queue) => queue.pop_front(),
@@ -154,7 +148,7 @@ fn worker(
             let outcome = if interrupted() {
                 Outcome::new(&cc, Status::Skipped)
             } else {
-                download_one(&client, base, &cc, save_to, timeout).await
+                download_one(&client, &job.base, &cc, &job.save_to).await
             };
             if outcomes.send(outcome).is_err() {
                 break;

@@ -46,6 +46,7 @@ use runtime::time::timeout;
 
 use super::chaos::{Fault, Planner};
 use super::head::{RequestHead, parse_request};
+use super::index::index_page;
 use super::response::{error_parts, error_response, response_head};
 use super::route::{Route, route};
 use super::send::{send_body, write_all_within};
@@ -244,6 +245,10 @@ async fn build_response(source: &Source, routed: &Route, keep_alive: bool) -> Re
         Route::Flag { cc, head_only } => (source.flag(cc).await, "image/gif", *head_only),
         Route::Metadata { cc, head_only } => {
             (source.metadata(cc).await, "application/json", *head_only)
+        }
+        Route::Index { head_only } => {
+            let page = Body::Bytes(index_page(source).await);
+            (Ok(Some(page)), "text/html; charset=utf-8", *head_only)
         }
     };
     match found {

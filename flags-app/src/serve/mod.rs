@@ -15,22 +15,26 @@
 //!    single-threaded), sleeps the delay on the runtime's timer, then either
 //!    injects the fault (`reset.rs` for resets) or answers.
 //! 5. The bytes come from a [`source::Source`]: generated GIFs, or `--dir` files
-//!    opened on the blocking pool.
+//!    opened on the blocking pool; `/` and `/flags/` get an HTML index of them
+//!    (`index.rs`).
 //! 6. [`response::response_head`] frames the answer, and `send.rs` writes it (each
 //!    write bounded by the send timeout; files streamed in chunks read off the
 //!    loop); with keep-alive the task loops to step 2 for the next request on the
 //!    same connection.
 //!
 //! Steps 1 and 2 to 6 live in `server.rs` and `connection.rs`; `server.rs` also
-//! starts the server standalone ([`server::run_standalone`]) or embedded on a
-//! second thread ([`server::EmbeddedServer`], stopped through [`stop`]).
+//! starts the server standalone ([`server::run_standalone`], one server or the
+//! book's three, announced by `banner.rs`) or embedded on a second thread
+//! ([`server::EmbeddedServer`], stopped through [`stop`]).
 
+mod banner;
 pub mod chaos;
 mod connection;
 pub mod descriptors;
 #[cfg(any(test, feature = "fuzzing"))]
 pub mod fuzzing;
 pub mod head;
+mod index;
 #[cfg(test)]
 mod proptests;
 mod reset;

@@ -3,7 +3,8 @@
 //! The flag site has two resources per country: `/flags/{cc}/{cc}.gif`, where both
 //! `{cc}` are the same two ASCII letters (any case; files are lower case), and
 //! `/flags/{cc}/metadata.json`, which the book's `flags3` reads for the country's
-//! name. That is the layout of the book's site and of `--dir DIR`, whose tree is
+//! name. `/` and `/flags/` (or `/flags`) are an HTML index of them for a browser
+//! (`index.rs`). That is the layout of the book's site and of `--dir DIR`, whose tree is
 //! `flags/{cc}/...`, so the client's base URL is `http://HOST:PORT/flags`. We do not
 //! also accept `/{cc}/{cc}.gif`: one URL per resource keeps the accounting and the
 //! tests simple.
@@ -38,6 +39,11 @@ pub enum Route {
     Metadata {
         /// The country code, upper case.
         cc: String,
+        /// `HEAD` request: send the head only.
+        head_only: bool,
+    },
+    /// The HTML index of the flags, for a browser.
+    Index {
         /// `HEAD` request: send the head only.
         head_only: bool,
     },
@@ -79,6 +85,9 @@ pub fn route(method: &str, target: &str) -> Route {
         .any(|segment| segment == b"." || segment == b"..")
     {
         return Route::BadRequest("dot segment in path");
+    }
+    if matches!(&decoded[..], b"/" | b"/flags" | b"/flags/") {
+        return Route::Index { head_only };
     }
     match parse_site_path(&decoded) {
         Some((cc, File::Gif)) => Route::Flag { cc, head_only },
@@ -181,10 +190,22 @@ mod tests {
     }
 
     #[test]
+    fn the_root_and_the_flags_folder_are_the_index() {
+        for target in ["/", "/flags", "/flags/", "/?x=1"] {
+            assert_eq!(
+                route("GET", target),
+                Route::Index { head_only: false },
+                "{target}"
+            );
+        }
+        assert_eq!(route("HEAD", "/"), Route::Index { head_only: true });
+    }
+
+    #[test]
     fn other_well_formed_paths_are_not_found() {
         for target in [
-            "/",
-            "/flags",
+            "/flags//",
+            "/index.html",
             "/flags/br/cn.gif",
             "/br/br.gif",
             "/flags/br/br.png",

@@ -50,6 +50,7 @@ use runtime::Runtime;
 use runtime::net::{TcpListener, TcpStream};
 use runtime::sync::{OwnedSemaphorePermit, Semaphore};
 
+use super::banner::banner;
 use super::chaos::{Chaos, Planner};
 use super::connection::{Shared, handle_connection};
 use super::descriptors::{connection_limit, open_files_limit};
@@ -233,7 +234,9 @@ fn make_source(dir: Option<&std::path::Path>, warm: Vec<String>) -> Result<Sourc
     }
 }
 
-/// Runs `flags serve` in the foreground until the process is stopped.
+/// Runs `flags serve` in the foreground until the process is stopped: every server
+/// of `config` (one, or the book's three) on one runtime, sharing one image source,
+/// each with its own accept loop and its own seeded planner.
 pub fn run_standalone(config: &ServeConfig) -> Result<(), ServeError> {
     let all = FlagImages::all_codes().map(str::to_owned).collect();
     let source = make_source(config.dir.as_deref(), all)?;
@@ -242,33 +245,45 @@ pub fn run_standalone(config: &ServeConfig) -> Result<(), ServeError> {
         Some(dir) => format!("files under {}", dir.display()),
         None => "generated images".to_owned(),
     };
-    let chaos = config.chaos.clone();
-    let (addr, timeouts) = (config.addr, config.timeouts);
+    let servers = config.servers.clone();
+    let timeouts = config.timeouts;
     let runtime = Runtime::new().map_err(ServeError::Runtime)?;
     runtime.block_on(async move {
-        let listener = TcpListener::bind(addr).map_err(|error| ServeError::Bind { addr, error })?;
-        let local = listener
-            .local_addr()
-            .map_err(|error| ServeError::Bind { addr, error })?;
+        let mut bound = Vec::with_capacity(servers.len());
+        for spec in &servers {
+            let addr = spec.addr;
+            let bind_error = |error| ServeError::Bind { addr, error };
+            let listener =
+                TcpListener::bind_with_backlog(addr, spec.backlog).map_err(bind_error)?;
+            let local = listener.local_addr().map_err(bind_error)?;
+            bound.push((listener, local));
+        }
+        let described: Vec<_> = servers
+            .iter()
+            .zip(&bound)
+            .map(|(spec, (_, local))| (spec.label, *local, &spec.chaos))
+            .collect();
         // A closed stdout (the reader went away) must not stop the server, so the
         // banner ignores write errors where `println!` would panic.
         let mut out = io::stdout().lock();
-        let _ = writeln!(out, "Serving {what} at http://{local}/flags");
-        let _ = writeln!(
-            out,
-            "delay {}, error rate {}, faults {:?}, seed {seed}",
-            chaos.delay, chaos.error_rate, chaos.kinds
-        );
+        let _ = out.write_all(banner(&what, &described, seed).as_bytes());
         let _ = out.flush();
         drop(out);
-        let limit = connection_limit_for(&source);
-        let shared = Rc::new(Shared {
-            source,
-            planner: RefCell::new(Planner::new(chaos, seed)),
-            log: true,
-            timeouts,
-        });
-        accept_loop(listener, shared, limit).await;
+        // The servers of one process share its descriptors, so they share the limit.
+        let limit = (connection_limit_for(&source) / servers.len().max(1)).max(1);
+        let mut loops = Vec::with_capacity(bound.len());
+        for ((listener, _), (spec, index)) in bound.into_iter().zip(servers.iter().zip(0u64..)) {
+            let shared = Rc::new(Shared {
+                source: source.clone(),
+                planner: RefCell::new(Planner::new(spec.chaos.clone(), seed.wrapping_add(index))),
+                log: true,
+                timeouts,
+            });
+            loops.push(runtime::spawn(accept_loop(listener, shared, limit)));
+        }
+        for accept in loops {
+            let _ = accept.await;
+        }
         Ok(())
     })
 }

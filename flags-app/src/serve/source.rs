@@ -32,8 +32,8 @@ use std::io;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use crate::countries::country_name;
 use crate::gifgen::FlagImages;
+use crate::metadata::metadata_json;
 
 /// The images a server hands out.
 #[derive(Debug, Clone)]
@@ -125,12 +125,13 @@ impl Source {
         }
     }
 
-    /// `cc`'s `metadata.json` (the file under `--dir`, or one made from the
-    /// country table); `Ok(None)` when there is none.
+    /// `cc`'s `metadata.json` (the file under `--dir`, or the book's four fields
+    /// made from our tables, see [`crate::metadata`]); `Ok(None)` when there is none.
     pub async fn metadata(&self, cc: &str) -> io::Result<Option<Body>> {
         match self {
-            Source::Generated(_) => Ok(country_name(cc)
-                .map(|name| Body::Bytes(metadata_json(cc, name).into_bytes().into()))),
+            Source::Generated(_) => {
+                Ok(metadata_json(cc).map(|json| Body::Bytes(json.into_bytes().into())))
+            }
             Source::Dir(root) => open_off_the_loop(root, cc, METADATA_FILE.to_owned()).await,
         }
     }
@@ -198,21 +199,6 @@ const METADATA_FILE: &str = "metadata.json";
 /// `br.gif` for `BR`.
 fn flag_file(cc: &str) -> String {
     format!("{}.gif", cc.to_ascii_lowercase())
-}
-
-/// The JSON the book's site has for a country, from our table. Only `iso_cc` and
-/// `country` are known here (`tld_cc` and `gec_cc` are not kept); flags3 reads
-/// only `country`.
-fn metadata_json(cc: &str, name: &str) -> String {
-    let escaped: String = name
-        .chars()
-        .flat_map(|c| match c {
-            '"' => vec!['\\', '"'],
-            '\\' => vec!['\\', '\\'],
-            c => vec![c],
-        })
-        .collect();
-    format!("{{\"iso_cc\": \"{cc}\", \"country\": \"{escaped}\"}}")
 }
 
 #[cfg(test)]
@@ -302,7 +288,8 @@ mod tests {
         let generated = Source::Generated(Arc::new(FlagImages::new()));
         assert_eq!(
             metadata(&generated, "CI").unwrap(),
-            "{\"iso_cc\": \"CI\", \"country\": \"Côte d'Ivoire\"}".as_bytes()
+            r#"{"tld_cc": ".ci", "iso_cc": "CI", "country": "C\u00f4te d'Ivoire", "gec_cc": "IV"}"#
+                .as_bytes()
         );
         assert_eq!(metadata(&generated, "XX"), None);
         let root = temp_tree("meta");

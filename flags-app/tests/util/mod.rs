@@ -46,8 +46,13 @@ impl Drop for TempDir {
 
 /// Runs `flags` with `args`, waiting at most [`RUN_LIMIT`].
 pub fn run_flags(args: &[&str]) -> Output {
+    run_flags_with_env(args, &[])
+}
+
+/// [`run_flags`] with extra environment variables.
+pub fn run_flags_with_env(args: &[&str], env: &[(&str, &str)]) -> Output {
     let mut command = Command::new(FLAGS);
-    command.args(args);
+    command.args(args).envs(env.iter().copied());
     run_command(command, args)
 }
 
@@ -105,14 +110,18 @@ pub struct Counts {
 /// Reads the summary block from `stdout`, panicking with the output if it is absent.
 pub fn counts(output: &Output) -> Counts {
     let stdout = String::from_utf8_lossy(&output.stdout);
+    // "  3 errors." or, with causes, " 35 errors: 20 timed out connecting, ...".
     let number = |suffixes: &[&str]| -> usize {
         stdout
             .lines()
             .find_map(|line| {
-                let line = line.trim();
+                let line = line.split(':').next().unwrap_or(line).trim();
                 suffixes
                     .iter()
-                    .find_map(|suffix| line.strip_suffix(suffix))
+                    .find_map(|suffix| {
+                        line.strip_suffix(suffix)
+                            .or_else(|| line.strip_suffix(suffix.trim_end_matches('.')))
+                    })
                     .and_then(|n| n.trim().parse().ok())
             })
             .unwrap_or_else(|| {
@@ -180,7 +189,44 @@ pub fn start_serve(extra: &[&str]) -> (ChildGuard, SocketAddr) {
 /// Starts `command`, a `flags serve --port 0 ...` (perhaps wrapped, as by
 /// [`flags_with_open_files_limit`]), with its stderr going to `stderr`; returns it
 /// with the address from its banner.
-pub fn start_serve_command(mut command: Command, stderr: Stdio) -> (ChildGuard, SocketAddr) {
+pub fn start_serve_command(command: Command, stderr: Stdio) -> (ChildGuard, SocketAddr) {
+    let (guard, banner) = spawn_serve(command, stderr, 1);
+    let addr = banner_addr(&banner[0]);
+    (guard, addr)
+}
+
+/// Like [`start_serve`], keeping the server's request log (its stderr), which
+/// [`ServerLog::lines`] returns once the server is stopped.
+pub fn start_serve_logged(extra: &[&str]) -> (ServerLog, SocketAddr) {
+    let mut command = Command::new(FLAGS);
+    command.args(["serve", "--port", "0"]).args(extra);
+    let (mut guard, banner) = spawn_serve(command, Stdio::piped(), 1);
+    let log = guard.child.stderr.take();
+    let addr = banner_addr(&banner[0]);
+    (ServerLog { guard, log }, addr)
+}
+
+/// Starts `flags serve --book --port 0 EXTRA...` and returns it with the address of
+/// each of its servers as printed: `[LOCAL, DELAY, ERROR]`.
+pub fn start_book(extra: &[&str]) -> (ChildGuard, [SocketAddr; 3]) {
+    let mut command = Command::new(FLAGS);
+    command.args(["serve", "--book", "--port", "0"]).args(extra);
+    let (guard, banner) = spawn_serve(command, Stdio::null(), 5);
+    let find = |label: &str| {
+        banner
+            .iter()
+            .find(|line| line.starts_with(&format!("{label} at ")))
+            .map(|line| banner_addr(line))
+            .unwrap_or_else(|| panic!("no {label} line in {banner:?}"))
+    };
+    let addrs = [find("LOCAL"), find("DELAY"), find("ERROR")];
+    (guard, addrs)
+}
+
+/// Starts `command`, a `flags serve ...`, and reads the first `lines` of its banner;
+/// the rest of its stdout is read and thrown away so that it never writes to a
+/// closed pipe.
+fn spawn_serve(mut command: Command, stderr: Stdio, lines: usize) -> (ChildGuard, Vec<String>) {
     let mut child = command
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
@@ -190,18 +236,71 @@ pub fn start_serve_command(mut command: Command, stderr: Stdio) -> (ChildGuard, 
     let stdout = child.stdout.take().expect("piped stdout");
     let guard = ChildGuard { child };
     let mut reader = BufReader::new(stdout);
-    let mut first = String::new();
-    reader.read_line(&mut first).expect("read banner");
-    // Keep reading (and discarding) the server's stdout so that it never writes to
-    // a closed pipe; the thread ends when the server exits.
+    let mut banner = Vec::new();
+    for _ in 0..lines {
+        let mut line = String::new();
+        reader.read_line(&mut line).expect("read banner");
+        banner.push(line);
+    }
+    // The thread ends when the server exits.
     std::thread::spawn(move || std::io::copy(&mut reader, &mut std::io::sink()));
-    let addr = first
-        .split("http://")
+    (guard, banner)
+}
+
+/// The `ADDR` of the first `http://ADDR/` in a banner line.
+fn banner_addr(line: &str) -> SocketAddr {
+    line.split("http://")
         .nth(1)
         .and_then(|rest| rest.split('/').next())
         .and_then(|addr| addr.parse().ok())
-        .unwrap_or_else(|| panic!("no address in banner {first:?}"));
-    (guard, addr)
+        .unwrap_or_else(|| panic!("no address in banner line {line:?}"))
+}
+
+/// A `flags serve` whose request log (stderr, a line per request) is kept.
+#[derive(Debug)]
+pub struct ServerLog {
+    /// The server, killed on drop.
+    guard: ChildGuard,
+    /// Its stderr.
+    log: Option<std::process::ChildStderr>,
+}
+
+impl ServerLog {
+    /// Stops the server and returns its log lines.
+    pub fn lines(mut self) -> Vec<String> {
+        let _ = self.guard.child.kill();
+        let _ = self.guard.child.wait();
+        let mut log = String::new();
+        if let Some(mut stderr) = self.log.take() {
+            let _ = std::io::Read::read_to_string(&mut stderr, &mut log);
+        }
+        log.lines().map(str::to_owned).collect()
+    }
+}
+
+/// Runs `command` and returns its stdout, killing it after `limit`. Its output is
+/// read as it comes, so that a full pipe never stalls it.
+pub fn stdout_within(command: &mut Command, limit: Duration) -> String {
+    let mut child = command
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap_or_else(|err| panic!("cannot start {command:?}: {err}"));
+    let mut stdout = child.stdout.take().expect("piped stdout");
+    let reader = std::thread::spawn(move || {
+        let mut text = String::new();
+        let _ = std::io::Read::read_to_string(&mut stdout, &mut text);
+        text
+    });
+    let guard = ChildGuard { child };
+    let started = Instant::now();
+    let mut guard = guard;
+    while guard.child.try_wait().expect("wait").is_none() {
+        assert!(started.elapsed() < limit, "{command:?} ran over {limit:?}");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    reader.join().expect("reader thread")
 }
 
 /// Makes sure a peer program that a test drives (curl, python3, kill) is on
@@ -217,6 +316,69 @@ pub fn require(program: &str, package: &str) {
         "`{program}` is not installed; this test uses it as a real peer \
          (apt-get install {package}, as .ci/run does)"
     );
+}
+
+/// `python3 -m http.server` serving a directory on 127.0.0.1 and a free port: the
+/// server the book uses for LOCAL. It logs every request to stderr, which
+/// [`PythonServer::requests`] reads back.
+#[derive(Debug)]
+pub struct PythonServer {
+    /// The process, killed on drop.
+    guard: ChildGuard,
+    /// Its stderr, where it logs `"GET /path HTTP/1.1" 200 -` per request.
+    log: Option<std::process::ChildStderr>,
+    /// The port it listens on.
+    pub port: u16,
+}
+
+impl PythonServer {
+    /// Starts the server in `dir` and waits for its start-up line.
+    pub fn start(dir: &Path) -> PythonServer {
+        require("python3", "python3");
+        let mut child = Command::new("python3")
+            .args(["-u", "-m", "http.server", "--bind", "127.0.0.1", "0"])
+            .current_dir(dir)
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("start python3 -m http.server");
+        let stdout = child.stdout.take().expect("piped stdout");
+        let log = child.stderr.take();
+        let guard = ChildGuard { child };
+        let mut banner = String::new();
+        BufReader::new(stdout)
+            .read_line(&mut banner)
+            .expect("banner");
+        // "Serving HTTP on 127.0.0.1 port 40123 (http://127.0.0.1:40123/) ..."
+        let port = banner
+            .split(" port ")
+            .nth(1)
+            .and_then(|rest| rest.split_whitespace().next())
+            .and_then(|p| p.parse().ok())
+            .unwrap_or_else(|| panic!("no port in {banner:?}"));
+        PythonServer { guard, log, port }
+    }
+
+    /// The base URL of its `flags/` folder.
+    pub fn base(&self) -> String {
+        format!("http://127.0.0.1:{}/flags", self.port)
+    }
+
+    /// Stops the server and returns the path of every GET it answered, in order.
+    pub fn requests(mut self) -> Vec<String> {
+        let _ = self.guard.child.kill();
+        let _ = self.guard.child.wait();
+        let mut log = String::new();
+        if let Some(mut stderr) = self.log.take() {
+            let _ = std::io::Read::read_to_string(&mut stderr, &mut log);
+        }
+        log.lines()
+            .filter_map(|line| line.split("\"GET ").nth(1))
+            .filter_map(|rest| rest.split_whitespace().next())
+            .map(str::to_owned)
+            .collect()
+    }
 }
 
 /// Runs `python3 -c script`, checks that it succeeded, and returns its stdout.
