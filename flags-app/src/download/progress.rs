@@ -22,7 +22,7 @@ use std::time::{Duration, Instant};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressState, ProgressStyle};
 
 use super::outcome::{Outcome, Tally};
-use crate::output::{stderr_line, stdout_line};
+use crate::output::{stderr_line, stderr_text, stdout_line};
 
 /// tqdm's look: `73%|███████   | 142/194 [1s<0s, 120.3 flags/s]`.
 const BAR_TEMPLATE: &str =
@@ -99,11 +99,12 @@ impl Progress {
         }
     }
 
-    /// Ends the display (the bar stays on screen at its last position) and returns the
-    /// counts.
+    /// Ends the display and returns the counts. The bar stays on screen at its last
+    /// position, and the line after it is where the summary starts.
     pub fn finish(self) -> Tally {
         if let Display::Bar(bar) = &self.display {
             bar.finish();
+            stderr_text("\n");
         }
         self.tally
     }
