@@ -2,10 +2,12 @@
 //!
 //! Run: `cargo bench -p flags-app --bench flags`
 //!
-//! - `local_all_194/{sequential,threads,async}`: `flags -a -m 100` against a LOCAL
-//!   server (no delay, no errors): the client, the server and the loopback stack.
-//!   The server is started once and its 194 images are drawn before measuring,
-//!   so only the downloads are timed.
+//! - `local_all_194/{sequential,threads,async,async_save_on_loop}`: `flags -a -m 100`
+//!   against a LOCAL server (no delay, no errors): the client, the server and the
+//!   loopback stack. The server is started once and its 194 images are drawn before
+//!   measuring, so only the downloads are timed. `async` saves on the blocking pool
+//!   and awaits the save (the default); `async_save_on_loop` saves in the task, so
+//!   the difference is the cost of handing 194 saves to another thread and back.
 //! - `delay_0.5s_all_194/async`: the same with every response delayed exactly
 //!   0.5 s and `-m 194`: every request waits at once, so the total should be
 //!   close to the 0.5 s floor; the excess is the overhead of 194 concurrent
@@ -75,13 +77,15 @@ fn local(c: &mut Criterion) {
     };
     let base = server.base_url();
     let mut group = c.benchmark_group("local_all_194");
-    for (name, mode) in [
-        ("sequential", Mode::Sequential),
-        ("threads", Mode::Threads),
-        ("async", Mode::Async),
+    for (name, mode, saving) in [
+        ("sequential", Mode::Sequential, Saving::Thread),
+        ("threads", Mode::Threads, Saving::Thread),
+        ("async", Mode::Async, Saving::Thread),
+        ("async_save_on_loop", Mode::Async, Saving::OnLoop),
     ] {
         let dir = dest(name);
-        let config = config(mode, MAX_REQ, dir.clone());
+        let mut config = config(mode, MAX_REQ, dir.clone());
+        config.saving = saving;
         download_all(&config, &base); // draws every image before measuring
         group.bench_function(name, |b| b.iter(|| download_all(&config, &base)));
         let _ = std::fs::remove_dir_all(&dir);

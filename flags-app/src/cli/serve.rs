@@ -1,0 +1,197 @@
+//! The options of `flags serve`, and the book's three servers of `--book`.
+
+use std::net::{IpAddr, SocketAddr};
+use std::path::PathBuf;
+
+use clap::Args;
+
+use super::{MAX_TIMEOUT_SECS, timeout_secs};
+use crate::config::{DEFAULT_BACKLOG, ServeConfig, ServerSpec};
+use crate::serve::chaos::{Chaos, DelayRange, Fault};
+use crate::serve::timeouts::{IDLE_TIMEOUT, SEND_TIMEOUT, Timeouts};
+use crate::site::Label;
+use crate::usage::UsageError;
+
+/// The book's LOCAL port (flags2_common's `SERVERS`): `flags serve`'s default, and the
+/// first of `--book`'s three (DELAY and ERROR follow on the next two ports).
+pub const BOOK_LOCAL_PORT: u16 = 8000;
+
+/// Options of `flags serve`.
+#[derive(Debug, Args)]
+#[command(
+    after_help = "Examples:\n  flags serve                   LOCAL on http://127.0.0.1:8000/flags (browse http://127.0.0.1:8000/)\n  flags serve --port 8001 --delay 0.5..5               the book's DELAY server\n  flags serve --book            LOCAL, DELAY, ERROR on ports 8000, 8001, 8002\n  flags serve --book --port 0   the same on three free ports (printed at start-up)"
+)]
+pub struct ServeArgs {
+    /// Port to listen on (0 picks a free one); with --book, LOCAL's port, and DELAY
+    /// and ERROR take the next two.
+    #[arg(long, default_value_t = BOOK_LOCAL_PORT)]
+    pub port: u16,
+    /// Address to listen on.
+    #[arg(long, default_value = "127.0.0.1")]
+    pub host: IpAddr,
+    /// Run the book's three servers in one process: LOCAL (no delay), DELAY (0.5 to 5 s)
+    /// and ERROR (0.5 to 5 s, a quarter of requests failing), so that the book's
+    /// scripts run against them unchanged.
+    #[arg(long)]
+    pub book: bool,
+    /// Serve DIR/flags/{cc}/{cc}.gif instead of generated images.
+    #[arg(long, value_name = "DIR")]
+    pub dir: Option<PathBuf>,
+    /// Delay per request in seconds, fixed or random in a range [default: 0].
+    #[arg(long, value_name = "MIN[..MAX]")]
+    pub delay: Option<DelayRange>,
+    /// Fraction of requests that fail, 0 to 1 [default: 0].
+    #[arg(long, value_name = "P")]
+    pub error_rate: Option<f64>,
+    /// Which failures to inject (with --book, ERROR's) [default: all].
+    #[arg(long, value_enum, value_delimiter = ',', value_name = "KINDS")]
+    pub error_kinds: Vec<Fault>,
+    /// Listen backlog: connections the kernel queues before they are accepted
+    /// [python3 -m http.server has 5, which drops SYNs of a burst of connects].
+    #[arg(long, value_name = "N", default_value_t = DEFAULT_BACKLOG)]
+    pub backlog: u32,
+    /// Seed for delays and errors (default: from the clock).
+    #[arg(long, value_name = "N")]
+    pub seed: Option<u64>,
+    /// Seconds a kept-alive connection may wait for its next request.
+    #[arg(long, value_name = "SECS", default_value_t = IDLE_TIMEOUT.as_secs_f64())]
+    pub idle_timeout: f64,
+    /// Seconds a response may wait for the client to take more bytes.
+    #[arg(long, value_name = "SECS", default_value_t = SEND_TIMEOUT.as_secs_f64())]
+    pub send_timeout: f64,
+}
+
+impl ServeArgs {
+    /// The server configuration, or the first rule broken.
+    pub fn into_config(self) -> Result<ServeConfig, UsageError> {
+        if matches!(self.error_rate, Some(rate) if !(0.0..=1.0).contains(&rate)) {
+            return Err(UsageError::new("--error-rate P must be between 0 and 1"));
+        }
+        let mut kinds = self.error_kinds;
+        if kinds.is_empty() {
+            kinds = Fault::ALL.to_vec();
+        }
+        kinds.dedup();
+        let seconds = |value: f64, option: &str| {
+            timeout_secs(value).ok_or_else(|| {
+                UsageError::new(format!(
+                    "{option} SECS must be above 0 and at most {MAX_TIMEOUT_SECS}"
+                ))
+            })
+        };
+        let timeouts = Timeouts {
+            idle: seconds(self.idle_timeout, "--idle-timeout")?,
+            send: seconds(self.send_timeout, "--send-timeout")?,
+            ..Timeouts::default()
+        };
+        let servers = if self.book {
+            if self.delay.is_some() || self.error_rate.is_some() {
+                return Err(UsageError::new(
+                    "--book sets each server's delay and error rate as the book's: leave out --delay and --error-rate",
+                ));
+            }
+            book_servers(self.host, self.port, self.backlog, &kinds)?
+        } else {
+            vec![ServerSpec {
+                label: None,
+                addr: SocketAddr::new(self.host, self.port),
+                chaos: Chaos {
+                    delay: self.delay.unwrap_or(DelayRange::NONE),
+                    error_rate: self.error_rate.unwrap_or(0.0),
+                    kinds,
+                },
+                backlog: self.backlog,
+            }]
+        };
+        Ok(ServeConfig {
+            servers,
+            dir: self.dir,
+            seed: self.seed,
+            timeouts,
+        })
+    }
+}
+
+/// The book's three servers: LOCAL on `port`, DELAY and ERROR on the next two, with
+/// ERROR injecting `kinds`; port 0 gives each a free port of its own.
+fn book_servers(
+    host: IpAddr,
+    port: u16,
+    backlog: u32,
+    kinds: &[Fault],
+) -> Result<Vec<ServerSpec>, UsageError> {
+    let labels = [Label::Local, Label::Delay, Label::Error];
+    let mut servers = Vec::with_capacity(labels.len());
+    for (offset, label) in (0u16..).zip(labels) {
+        let port = if port == 0 {
+            0
+        } else {
+            port.checked_add(offset).ok_or_else(|| {
+                UsageError::new("--port N with --book must leave room for N+1 and N+2")
+            })?
+        };
+        let mut chaos = label.chaos();
+        if label == Label::Error {
+            chaos.kinds = kinds.to_vec();
+        }
+        servers.push(ServerSpec {
+            label: Some(label),
+            addr: SocketAddr::new(host, port),
+            chaos,
+            backlog,
+        });
+    }
+    Ok(servers)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::cli::{Cli, Command};
+    use clap::Parser;
+
+    fn serve(args: &[&str]) -> Result<ServeConfig, UsageError> {
+        let mut argv = vec!["flags", "serve"];
+        argv.extend_from_slice(args);
+        match Cli::try_parse_from(argv)
+            .expect("clap accepts")
+            .into_command()?
+        {
+            Command::Serve(config) => Ok(config),
+            other => panic!("not serve: {other:?}"),
+        }
+    }
+
+    #[test]
+    fn serve_listens_on_the_books_local_port_by_default() {
+        let config = serve(&[]).unwrap();
+        assert_eq!(config.servers.len(), 1);
+        assert_eq!(config.servers[0].addr.port(), 8000);
+        assert_eq!(config.servers[0].chaos, Chaos::none());
+    }
+
+    #[test]
+    fn book_runs_local_delay_and_error_on_three_ports() {
+        let config = serve(&["--book"]).unwrap();
+        let got: Vec<(Option<Label>, u16)> = config
+            .servers
+            .iter()
+            .map(|server| (server.label, server.addr.port()))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                (Some(Label::Local), 8000),
+                (Some(Label::Delay), 8001),
+                (Some(Label::Error), 8002)
+            ]
+        );
+        assert_eq!(config.servers[2].chaos, Label::Error.chaos());
+        let ephemeral = serve(&["--book", "--port", "0"]).unwrap();
+        assert!(ephemeral.servers.iter().all(|s| s.addr.port() == 0));
+        let teapots = serve(&["--book", "--error-kinds", "418"]).unwrap();
+        assert_eq!(teapots.servers[2].chaos.kinds, [Fault::Teapot]);
+        assert!(serve(&["--book", "--port", "65534"]).is_err());
+        assert!(serve(&["--book", "--delay", "1"]).is_err());
+    }
+}
