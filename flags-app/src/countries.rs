@@ -209,10 +209,15 @@ pub const COUNTRIES: &[(&str, &str)] = &[
 
 /// The country name for an upper-case two-letter code, if it is one of the 194.
 pub fn country_name(cc: &str) -> Option<&'static str> {
-    COUNTRIES
+    lookup(COUNTRIES, cc)
+}
+
+/// The value for upper-case `cc` in a table of (code, value) pairs sorted by code.
+pub(crate) fn lookup(table: &[(&str, &'static str)], cc: &str) -> Option<&'static str> {
+    table
         .binary_search_by(|(code, _)| (*code).cmp(cc))
         .ok()
-        .map(|index| COUNTRIES[index].1)
+        .map(|index| table[index].1)
 }
 
 /// Whether `cc` (upper case) is one of the 194 codes the flag server has.

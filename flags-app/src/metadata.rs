@@ -20,7 +20,7 @@
 //! cannot tell our file from the book's; [`country_of`] reads `country` back with
 //! serde_json, as flags3 does with `resp.json()['country']`.
 
-use crate::countries::country_name;
+use crate::countries::{country_name, lookup};
 
 /// The Factbook (GEC) code of each of the 194 countries, sorted by ISO code.
 const GEC_CODES: &[(&str, &str)] = &[
@@ -222,10 +222,7 @@ const GEC_CODES: &[(&str, &str)] = &[
 
 /// The Factbook (GEC) code of upper-case ISO code `cc`, if it is one of the 194.
 pub fn gec_code(cc: &str) -> Option<&'static str> {
-    GEC_CODES
-        .binary_search_by(|(code, _)| (*code).cmp(cc))
-        .ok()
-        .map(|index| GEC_CODES[index].1)
+    lookup(GEC_CODES, cc)
 }
 
 /// The country's internet domain: `.` and the lower-case code, `.uk` for `GB`.

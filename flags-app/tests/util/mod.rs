@@ -267,14 +267,19 @@ pub struct ServerLog {
 
 impl ServerLog {
     /// Stops the server and returns its log lines.
-    pub fn lines(mut self) -> Vec<String> {
+    pub fn lines(self) -> Vec<String> {
+        self.stop().lines().map(str::to_owned).collect()
+    }
+
+    /// Stops the server and returns everything it wrote to stderr.
+    fn stop(mut self) -> String {
         let _ = self.guard.child.kill();
         let _ = self.guard.child.wait();
         let mut log = String::new();
         if let Some(mut stderr) = self.log.take() {
             let _ = std::io::Read::read_to_string(&mut stderr, &mut log);
         }
-        log.lines().map(str::to_owned).collect()
+        log
     }
 }
 
@@ -323,10 +328,9 @@ pub fn require(program: &str, package: &str) {
 /// [`PythonServer::requests`] reads back.
 #[derive(Debug)]
 pub struct PythonServer {
-    /// The process, killed on drop.
-    guard: ChildGuard,
-    /// Its stderr, where it logs `"GET /path HTTP/1.1" 200 -` per request.
-    log: Option<std::process::ChildStderr>,
+    /// The process, killed on drop, and its stderr, where it logs
+    /// `"GET /path HTTP/1.1" 200 -` per request.
+    server: ServerLog,
     /// The port it listens on.
     pub port: u16,
 }
@@ -357,7 +361,10 @@ impl PythonServer {
             .and_then(|rest| rest.split_whitespace().next())
             .and_then(|p| p.parse().ok())
             .unwrap_or_else(|| panic!("no port in {banner:?}"));
-        PythonServer { guard, log, port }
+        PythonServer {
+            server: ServerLog { guard, log },
+            port,
+        }
     }
 
     /// The base URL of its `flags/` folder.
@@ -366,14 +373,10 @@ impl PythonServer {
     }
 
     /// Stops the server and returns the path of every GET it answered, in order.
-    pub fn requests(mut self) -> Vec<String> {
-        let _ = self.guard.child.kill();
-        let _ = self.guard.child.wait();
-        let mut log = String::new();
-        if let Some(mut stderr) = self.log.take() {
-            let _ = std::io::Read::read_to_string(&mut stderr, &mut log);
-        }
-        log.lines()
+    pub fn requests(self) -> Vec<String> {
+        self.server
+            .stop()
+            .lines()
             .filter_map(|line| line.split("\"GET ").nth(1))
             .filter_map(|rest| rest.split_whitespace().next())
             .map(str::to_owned)
