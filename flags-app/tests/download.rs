@@ -56,6 +56,13 @@ fn async_mode_downloads_all_194() {
 }
 
 #[test]
+fn async_mode_above_the_connection_limit_downloads_all_194() {
+    // 194 requests at once, 100 connections (httpx's limit): the other 94 wait for a
+    // connection to be done, on a server that keeps connections alive.
+    download_all(&["--mode", "async", "-m", "194"], "over-limit");
+}
+
+#[test]
 fn async_executor_mode_downloads_all_194() {
     download_all(&["--executor"], "executor");
 }

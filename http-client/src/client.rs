@@ -61,8 +61,9 @@ struct Inner {
     /// Idle connections; shared with the responses that will give theirs back. Borrowed
     /// briefly, never across an `.await`.
     pool: Rc<RefCell<Pool>>,
-    /// The connection slots (at most `max_connections` open connections).
-    slots: Slots,
+    /// The connection slots (at most `max_connections` open connections); shared with the
+    /// responses, which close their connection instead of pooling it when requests wait.
+    slots: Rc<Slots>,
 }
 
 /// An HTTP/1.1 client with a keep-alive pool [httpx.AsyncClient, aiohttp.ClientSession].
@@ -111,7 +112,7 @@ impl Client {
     /// Used by [`ClientBuilder::build`](crate::ClientBuilder::build).
     pub(crate) fn from_config(config: Config) -> Client {
         let pool = Pool::new(config.max_idle_per_host, config.idle_timeout);
-        let slots = Slots::new(config.max_connections);
+        let slots = Rc::new(Slots::new(config.max_connections));
         Client {
             inner: Rc::new(Inner {
                 config,
@@ -319,6 +320,7 @@ async fn exchange(
         keep_alive,
         key: (parts.url.host().clone(), parts.url.port()),
         pool: Rc::clone(&inner.pool),
+        slots: Rc::clone(&inner.slots),
         read_timeout: config.timeouts.read,
         deadline: *deadline,
     };

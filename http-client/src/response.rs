@@ -10,7 +10,7 @@
 //!                 │ chunk()/bytes(): read socket → decoder → caller's bytes
 //!                 ▼
 //!   decoder done ─┬─ keep-alive ──▶ connection back to the pool
-//!                 └─ otherwise  ──▶ connection closed
+//!                 └─ otherwise, or requests wait for a connection slot ──▶ connection closed
 //!   Response dropped before the end ──▶ connection closed (never pooled half-read)
 //! ```
 //!
@@ -29,6 +29,7 @@ use crate::error::Error;
 use crate::head::ResponseHead;
 use crate::headers::Headers;
 use crate::pool::{Pool, PoolKey};
+use crate::slots::Slots;
 use crate::url::Url;
 use crate::wire::Version;
 
@@ -48,6 +49,9 @@ pub(crate) struct BodyReader {
     pub(crate) key: PoolKey,
     /// The client's pool, to give the connection back to.
     pub(crate) pool: Rc<RefCell<Pool>>,
+    /// The client's connection slots: when requests wait for one, the connection is closed
+    /// rather than pooled.
+    pub(crate) slots: Rc<Slots>,
     /// The client's read timeout, for each wait for body bytes.
     pub(crate) read_timeout: Duration,
     /// The request's total deadline, which also bounds body reads.
@@ -220,10 +224,12 @@ impl BodyReader {
         Ok(true)
     }
 
-    /// The body is complete: pool the connection if allowed, else close it.
+    /// The body is complete: pool the connection if allowed and no request is waiting for
+    /// its slot, else close it.
     fn release(&mut self) {
         if let Some(conn) = self.conn.take()
             && self.keep_alive
+            && !self.slots.contended()
         {
             self.pool.borrow_mut().put(self.key.clone(), conn);
         }

@@ -11,7 +11,9 @@
 //!    timeout ([`TimeoutPhase::Pool`](crate::TimeoutPhase::Pool)).
 //!
 //! A request that reuses a pooled connection takes over that connection's slot and waits for
-//! nothing.
+//! nothing. A connection whose response is done while requests wait for a slot is closed
+//! instead of pooled ([`Slots::contended`]), which hands its slot to the first of them: an
+//! idle connection must not sit on a slot that a waiting request needs.
 //!
 //! # Implementation
 //!
@@ -23,6 +25,7 @@
 //! request for the same host. Ours queues requests for *slots*, and a waiter that gets one opens
 //! a new connection; a connection returned to the pool meanwhile waits for the next request.
 
+use std::cell::Cell;
 use std::io;
 use std::rc::Rc;
 
@@ -42,6 +45,21 @@ pub(crate) struct Slot {
 pub(crate) struct Slots {
     /// One permit per slot; `None` for no limit. Shared with the permits handed out.
     semaphore: Option<Rc<Semaphore>>,
+    /// Requests waiting in [`Slots::wait`] right now (kept by [`Waiting`]).
+    waiting: Cell<usize>,
+}
+
+/// Counts one request in [`Slots::waiting`] for as long as it waits, however the wait ends
+/// (a slot, the pool timeout dropping the future, or the request being cancelled).
+struct Waiting<'a> {
+    /// The count to decrement when the wait ends.
+    count: &'a Cell<usize>,
+}
+
+impl Drop for Waiting<'_> {
+    fn drop(&mut self) {
+        self.count.set(self.count.get() - 1);
+    }
 }
 
 impl Slots {
@@ -49,7 +67,14 @@ impl Slots {
     pub(crate) fn new(max: Option<usize>) -> Slots {
         Slots {
             semaphore: max.map(|max| Rc::new(Semaphore::new(max))),
+            waiting: Cell::new(0),
         }
+    }
+
+    /// Whether requests are waiting for a slot: then a connection that could go back to the
+    /// pool should be closed instead, to free its slot for them.
+    pub(crate) fn contended(&self) -> bool {
+        self.waiting.get() > 0
     }
 
     /// A free slot, if one can be had without waiting.
@@ -70,6 +95,10 @@ impl Slots {
     pub(crate) async fn wait(&self) -> Result<Slot, Error> {
         let Some(semaphore) = &self.semaphore else {
             return Ok(Slot { _permit: None });
+        };
+        self.waiting.set(self.waiting.get() + 1);
+        let _waiting = Waiting {
+            count: &self.waiting,
         };
         // The client never closes its semaphore, so this error cannot happen; it is reported
         // rather than unwrapped all the same.

@@ -207,6 +207,34 @@ fn with_every_connection_busy_a_request_waits_within_the_pool_timeout() {
 }
 
 #[test]
+fn a_connection_done_while_others_wait_frees_its_slot_instead_of_idling() {
+    // Keep-alive server, one slot, three requests at once: each finished connection must
+    // go to a waiting request, not sit idle in the pool until the waiters time out.
+    let server = ok_server(3);
+    let client = Client::builder()
+        .max_connections(Some(1))
+        .pool_timeout(Duration::from_secs(10))
+        .build();
+    let url = server.url("/");
+    let bodies = runtime::run(async {
+        let tasks: Vec<_> = (0..3)
+            .map(|_| {
+                let client = client.clone();
+                let url = url.clone();
+                runtime::spawn(async move { get_body(&client, &url).await })
+            })
+            .collect();
+        let mut bodies = Vec::new();
+        for task in tasks {
+            bodies.push(task.await.expect("request task"));
+        }
+        bodies
+    });
+    assert_eq!(bodies, [b"ok".to_vec(), b"ok".to_vec(), b"ok".to_vec()]);
+    assert_eq!(server.connection_count(), 3);
+}
+
+#[test]
 fn an_idle_connection_to_another_host_is_closed_to_make_room() {
     let first = ok_server(1);
     let second = ok_server(1);
