@@ -36,10 +36,12 @@ pub fn banner(what: &str, servers: &[(Option<Label>, SocketAddr, &Chaos)], seed:
             out.push_str(&format!("{}, seed {seed}\n", behaviour(chaos)));
         }
         _ => {
-            out.push_str(&format!(
-                "Serving {what} as the book's {} servers:\n",
-                servers.len()
-            ));
+            let count = match servers.len() {
+                2 => "two".to_owned(),
+                3 => "three".to_owned(),
+                n => n.to_string(),
+            };
+            out.push_str(&format!("Serving {what} as the book's {count} servers:\n"));
             for (label, addr, chaos) in servers {
                 let name = label.map_or_else(|| "SERVER".to_owned(), |label| label.to_string());
                 out.push_str(&format!(
@@ -120,6 +122,10 @@ mod tests {
                 .collect();
         let text = banner("generated images", &servers, 7);
         let lines: Vec<&str> = text.lines().collect();
+        assert_eq!(
+            lines[0],
+            "Serving generated images as the book's three servers:"
+        );
         assert_eq!(
             lines[1],
             "LOCAL at http://127.0.0.1:8000/flags (no delay, no errors)"
