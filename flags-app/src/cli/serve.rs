@@ -19,7 +19,7 @@ pub const BOOK_LOCAL_PORT: u16 = 8000;
 /// Options of `flags serve`.
 #[derive(Debug, Args)]
 #[command(
-    after_help = "Examples:\n  flags serve                   LOCAL on http://127.0.0.1:8000/flags (browse http://127.0.0.1:8000/)\n  flags serve --port 8001 --delay 0.5..5               the book's DELAY server\n  flags serve --book            LOCAL, DELAY, ERROR on ports 8000, 8001, 8002\n  flags serve --book --port 0   the same on three free ports (printed at start-up)"
+    after_help = "Examples:\n  flags serve                             LOCAL on http://127.0.0.1:8000/flags; browse http://127.0.0.1:8000/\n  flags serve --port 8001 --delay 0.5..5  a DELAY server, as the book's slow_server.py\n  flags serve --book                      LOCAL, DELAY, ERROR on ports 8000, 8001, 8002\n  flags serve --book --port 0             the same on three free ports (printed at start-up)\n  flags serve --backlog 5                 the listen backlog of python3 -m http.server"
 )]
 pub struct ServeArgs {
     /// Port to listen on (0 picks a free one); with --book, LOCAL's port, and DELAY
