@@ -14,6 +14,7 @@ use std::time::Duration;
 
 use crate::blocking::pool::{BlockingPool, default_max_threads};
 use crate::context::{self, EnterGuard, LoopHandles};
+use crate::handle::Handle;
 use crate::reactor::driver::Reactor;
 use crate::slow_poll;
 use crate::stats::Stats;
@@ -99,6 +100,11 @@ impl Core {
     /// A snapshot of every subsystem's counters.
     pub(crate) fn stats(&self) -> Stats {
         self.handles.stats()
+    }
+
+    /// A handle for other threads.
+    pub(crate) fn handle(&self) -> Handle {
+        Handle::new(self.handles.scheduler.remote())
     }
 
     /// How many spawned tasks are alive.

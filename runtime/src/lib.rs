@@ -30,10 +30,13 @@
 //! | `wait(..., FIRST_COMPLETED)` of two | [`future::select`]               |
 //! | `asyncio.to_thread(f)`, `loop.run_in_executor(None, f)` | [`spawn_blocking`] |
 //! | `ThreadPoolExecutor(max_workers)` | [`Builder::max_blocking_threads`]  |
+//! | `asyncio.run_coroutine_threadsafe(coro, loop)`, `loop.call_soon_threadsafe` | [`Handle::spawn`] |
+//! | `concurrent.futures.Future.result()` | [`RemoteJoinHandle::join`]        |
 //!
 //! ## Map of the crate
 //!
 //! - `runtime.rs`, `builder.rs`: the [`Runtime`] handle and its settings.
+//! - `handle/`: [`Handle`], the way in from other threads.
 //! - `event_loop.rs`: one tick of the loop (read this first).
 //! - `core.rs`: the loop's own state: its subsystems' handles, its settings.
 //! - `context.rs`: the thread-local "running loop": one handle per subsystem.
@@ -69,6 +72,7 @@ mod context;
 mod core;
 mod event_loop;
 pub mod future;
+mod handle;
 pub mod net;
 mod reactor;
 mod runtime;
@@ -83,6 +87,7 @@ mod yield_now;
 
 pub use blocking::spawn_blocking;
 pub use builder::Builder;
+pub use handle::{Handle, RemoteJoinHandle, SpawnError, TryCurrentError};
 pub use runtime::{Runtime, run, stats};
 pub use stats::Stats;
 pub use task::{JoinError, JoinHandle, spawn};

@@ -7,6 +7,7 @@ use std::panic::Location;
 
 use crate::context;
 use crate::core::{Core, Settings};
+use crate::handle::Handle;
 use crate::stats::Stats;
 
 /// A single-threaded event loop: a run queue of tasks, a reactor for
@@ -52,6 +53,12 @@ impl Runtime {
     /// ticks, I/O events, timers, blocking threads. See [`Stats`].
     pub fn stats(&self) -> Stats {
         self.core.stats()
+    }
+
+    /// A handle that other threads may use to spawn onto this runtime
+    /// [the loop that asyncio.run_coroutine_threadsafe takes].
+    pub fn handle(&self) -> Handle {
+        self.core.handle()
     }
 
     /// How many spawned tasks are alive (not yet finished or cancelled).

@@ -8,6 +8,7 @@
 use std::future::Future;
 use std::panic::Location;
 
+use super::id::TaskId;
 use super::join::JoinHandle;
 use crate::context;
 
@@ -87,7 +88,9 @@ where
     F::Output: 'static,
 {
     let task = context::with("runtime::spawn", |handles| {
-        handles.scheduler.spawn(future, name, spawned_at)
+        handles
+            .scheduler
+            .spawn(future, TaskId::next(), name, spawned_at)
     });
     JoinHandle::new(task)
 }

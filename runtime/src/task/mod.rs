@@ -26,7 +26,7 @@
 mod builder;
 mod error;
 pub(crate) mod header;
-mod id;
+pub(crate) mod id;
 mod join;
 pub(crate) mod raw;
 pub(crate) mod schedule;

@@ -101,6 +101,7 @@ use std::task::{Context, Poll, RawWaker, RawWakerVTable, Waker};
 
 use super::error::JoinError;
 use super::header::{Header, MAIN_SLOT, StageKind};
+use super::id::TaskId;
 use super::schedule::RemoteQueue;
 use crate::waker_slot::WakerSlot;
 
@@ -185,6 +186,7 @@ impl RawTask {
     pub(crate) fn new<F>(
         future: F,
         remote: Arc<RemoteQueue>,
+        id: TaskId,
         slot: u32,
         name: Option<Box<str>>,
         spawned_at: &'static Location<'static>,
@@ -194,7 +196,7 @@ impl RawTask {
         F::Output: 'static,
     {
         let cell = Box::new(Cell {
-            header: Header::new(3, vtable::<F>(), remote, slot, name, spawned_at),
+            header: Header::new(3, vtable::<F>(), remote, id, slot, name, spawned_at),
             stage: UnsafeCell::new(Stage {
                 future: ManuallyDrop::new(future),
             }),
@@ -212,7 +214,15 @@ impl RawTask {
         called_at: &'static Location<'static>,
     ) -> [RawTask; 2] {
         type Nothing = std::future::Pending<()>;
-        let header = Header::new(2, vtable::<Nothing>(), remote, MAIN_SLOT, None, called_at);
+        let header = Header::new(
+            2,
+            vtable::<Nothing>(),
+            remote,
+            TaskId::next(),
+            MAIN_SLOT,
+            None,
+            called_at,
+        );
         header.drop_join_interest();
         header.set_stage(StageKind::Empty);
         let cell: Box<Cell<Nothing>> = Box::new(Cell {

@@ -42,6 +42,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 
 use crossbeam_channel::{Receiver, Sender};
 
+use super::id::TaskId;
 use super::raw::RawTask;
 use super::set::TaskSet;
 use crate::context;
@@ -85,8 +86,7 @@ pub(crate) struct RemoteQueue {
     /// the current thread's runtime to choose the local path.
     pub(crate) runtime_id: u64,
     /// The sending end; the receiving end is `Scheduler::remote_inbox`.
-    /// Each message is a queue entry's reference to a task.
-    sender: Sender<RawTask>,
+    sender: Sender<Remote>,
     /// Interrupts the loop's poll.
     waker: mio::Waker,
     /// True from the first remote wake until the loop drains the channel.
@@ -94,19 +94,49 @@ pub(crate) struct RemoteQueue {
     notified: AtomicBool,
 }
 
+/// What other threads send a runtime.
+pub(crate) enum Remote {
+    /// A wake: a queue entry's reference to a task whose `SCHEDULED` flag
+    /// the sender set.
+    Wake(RawTask),
+    /// A spawn from another thread (`Handle::spawn`): run on the loop's
+    /// thread, where it makes the task.
+    Spawn(SpawnRequest),
+}
+
+/// A spawn sent from another thread: a closure that makes the task with the
+/// scheduler it is given. `Send`, because it crosses threads; the future in
+/// it is `Send` too (the `Handle::spawn` bound).
+pub(crate) type SpawnRequest = Box<dyn FnOnce(&Scheduler) + Send>;
+
 impl RemoteQueue {
     /// Queues `task` from any thread and makes sure the loop notices.
     fn push(&self, task: RawTask) {
-        if self.sender.send(task).is_err() {
-            // The runtime is gone; there is nothing left to run the task.
-            return;
-        }
+        // An error means the runtime is gone; there is nothing left to run
+        // the task, and the entry's reference is dropped with the message.
+        let _ = self.send(Remote::Wake(task));
+    }
+
+    /// Sends a spawn to the loop from any thread; gives it back if the
+    /// runtime is gone.
+    pub(crate) fn spawn(&self, request: SpawnRequest) -> Result<(), SpawnRequest> {
+        self.send(Remote::Spawn(request))
+            .map_err(|message| match message {
+                Remote::Spawn(request) => request,
+                Remote::Wake(_) => unreachable!("a spawn comes back as a spawn"),
+            })
+    }
+
+    /// Sends one message and makes sure the loop notices.
+    fn send(&self, message: Remote) -> Result<(), Remote> {
+        self.sender.send(message).map_err(|failed| failed.0)?;
         // Release: the send above is visible to the drain that reads this.
         if !self.notified.swap(true, Ordering::Release) {
             // An error means the poll instance is closed: the runtime is
             // shutting down and will not run the task anyway.
             let _ = self.waker.wake();
         }
+        Ok(())
     }
 }
 
@@ -142,8 +172,9 @@ pub(crate) struct Scheduler {
     tasks: RefCell<TaskSet<RawTask>>,
     /// Shared with every task header, for wakes from other threads.
     remote: Arc<RemoteQueue>,
-    /// Where remote wakes arrive; see "When remote wakes are taken".
-    remote_inbox: Receiver<RawTask>,
+    /// Where remote wakes and spawns arrive; see "When remote wakes are
+    /// taken".
+    remote_inbox: Receiver<Remote>,
     /// Spawns, polls, wakes and loop turns so far; see `stats.rs`.
     counters: Counters,
     /// The tick trace, shared with the loop and the reactor.
@@ -177,6 +208,7 @@ impl Scheduler {
     pub(crate) fn spawn<F>(
         &self,
         future: F,
+        id: TaskId,
         name: Option<Box<str>>,
         spawned_at: &'static Location<'static>,
     ) -> RawTask
@@ -187,7 +219,7 @@ impl Scheduler {
         let mut tasks = self.tasks.borrow_mut();
         let slot = tasks.vacant_slot();
         let [for_set, for_queue, for_handle] =
-            RawTask::new(future, Arc::clone(&self.remote), slot, name, spawned_at);
+            RawTask::new(future, Arc::clone(&self.remote), id, slot, name, spawned_at);
         tasks.insert(slot, for_set);
         drop(tasks);
         bump(&self.counters.spawned);
@@ -208,32 +240,61 @@ impl Scheduler {
     }
 
     /// The next task to poll, with its queue entry's reference: local queue
-    /// first, then remote wakes.
+    /// first, then what other threads sent (a spawn from another thread
+    /// makes its task here, on the local queue).
     pub(crate) fn next_task(&self) -> Option<RawTask> {
-        if let Some(task) = self.run_queue.borrow_mut().pop_front() {
-            return Some(task);
+        loop {
+            if let Some(task) = self.run_queue.borrow_mut().pop_front() {
+                return Some(task);
+            }
+            match self.remote_inbox.try_recv().ok()? {
+                Remote::Wake(task) => {
+                    self.count_remote_wake(&task);
+                    return Some(task);
+                }
+                Remote::Spawn(request) => request(self),
+            }
         }
-        let task = self.remote_inbox.try_recv().ok()?;
-        self.count_remote_wake(&task);
-        Some(task)
     }
 
-    /// True if a task is waiting to be polled.
+    /// True if a task is waiting to be polled (or to be spawned).
     pub(crate) fn has_ready_work(&self) -> bool {
         !self.run_queue.borrow().is_empty() || !self.remote_inbox.is_empty()
     }
 
-    /// Moves every remote wake into the local queue. Clears `notified`
-    /// first, with an Acquire swap (see [`RemoteQueue`]): a wake that comes
-    /// after the clear either is drained here or writes the eventfd again,
-    /// so none is stranded.
+    /// Moves every remote wake into the local queue, and makes the tasks of
+    /// remote spawns. Clears `notified` first, with an Acquire swap (see
+    /// [`RemoteQueue`]): a message that comes after the clear either is
+    /// drained here or writes the eventfd again, so none is stranded.
     pub(crate) fn drain_remote(&self) {
         self.remote.notified.swap(false, Ordering::Acquire);
-        let mut queue = self.run_queue.borrow_mut();
-        for task in self.remote_inbox.try_iter() {
-            self.count_remote_wake(&task);
-            queue.push_back(task);
+        let mut spawns = Vec::new();
+        {
+            let mut queue = self.run_queue.borrow_mut();
+            for message in self.remote_inbox.try_iter() {
+                match message {
+                    Remote::Wake(task) => {
+                        self.count_remote_wake(&task);
+                        queue.push_back(task);
+                    }
+                    Remote::Spawn(request) => spawns.push(request),
+                }
+            }
         }
+        // With the queue's borrow released: a spawn pushes onto it.
+        for request in spawns {
+            request(self);
+        }
+    }
+
+    /// The way in from other threads, for a `Handle`.
+    pub(crate) fn remote(&self) -> Arc<RemoteQueue> {
+        Arc::clone(&self.remote)
+    }
+
+    /// The id of the runtime this scheduler belongs to.
+    pub(crate) fn runtime_id(&self) -> u64 {
+        self.runtime_id
     }
 
     /// Counts (and traces) a wake that came from another thread.
