@@ -1,10 +1,12 @@
 //! [`Builder`]: the runtime's settings, in one place.
 
 use std::io;
+use std::path::PathBuf;
 use std::time::Duration;
 
 use crate::core::{Core, Settings};
 use crate::runtime::Runtime;
+use crate::timeline::Destination;
 
 /// Settings for a [`Runtime`]. `Runtime::new()` is `Builder::new().build()`.
 ///
@@ -24,6 +26,9 @@ pub struct Builder {
     /// The slow-poll threshold (`Some(None)` is off); `None` reads
     /// `RUNTIME_SLOW_POLL_MS`, else the build's default.
     slow_poll_threshold: Option<Option<Duration>>,
+    /// Where to write the timeline (`Some(None)`: no timeline); `None`
+    /// reads `RUNTIME_TIMELINE`.
+    timeline: Option<Option<PathBuf>>,
 }
 
 impl Builder {
@@ -92,18 +97,53 @@ impl Builder {
         self
     }
 
+    /// Records a timeline of every task, poll, wake and wait, and writes it
+    /// to `path` when the runtime is dropped: a Chrome Trace Event file for
+    /// a `.json` path (Perfetto, `chrome://tracing`), a self-contained page
+    /// for `.html`. `None` records nothing. Without this call,
+    /// `RUNTIME_TIMELINE=path` in the environment decides. See the
+    /// [`timeline`](crate::timeline) module.
+    ///
+    /// ```
+    /// let dir = std::env::temp_dir().join(format!("timeline-doc-{}", std::process::id()));
+    /// std::fs::create_dir_all(&dir).unwrap();
+    /// let path = dir.join("run.json");
+    /// let rt = runtime::Builder::new().timeline(Some(path.clone())).build().unwrap();
+    /// rt.block_on(async { runtime::spawn(async { 1 }).await.unwrap() });
+    /// drop(rt); // writes the file
+    /// assert!(std::fs::read_to_string(&path).unwrap().contains("traceEvents"));
+    /// # std::fs::remove_dir_all(&dir).unwrap();
+    /// ```
+    pub fn timeline(&mut self, path: Option<impl Into<PathBuf>>) -> &mut Builder {
+        self.timeline = Some(path.map(Into::into));
+        self
+    }
+
     /// Creates the runtime: its epoll instance, its remote-wake eventfd, and
     /// each subsystem's driver (no blocking thread starts before first use).
+    ///
+    /// # Errors
+    ///
+    /// The OS refused an epoll instance or an eventfd; or the timeline's
+    /// path ends in neither `.json` nor `.html` (`InvalidInput`).
     pub fn build(&self) -> io::Result<Runtime> {
         let defaults = Settings::from_env();
-        let settings = Settings {
-            max_blocking_threads: self
-                .max_blocking_threads
-                .unwrap_or(defaults.max_blocking_threads),
-            start_paused: self.start_paused,
-            trace: self.trace.unwrap_or(defaults.trace),
-            slow_poll: self.slow_poll_threshold.unwrap_or(defaults.slow_poll),
-        };
+        let settings =
+            Settings {
+                max_blocking_threads: self
+                    .max_blocking_threads
+                    .unwrap_or(defaults.max_blocking_threads),
+                start_paused: self.start_paused,
+                trace: self.trace.unwrap_or(defaults.trace),
+                slow_poll: self.slow_poll_threshold.unwrap_or(defaults.slow_poll),
+                timeline: match &self.timeline {
+                    None => defaults.timeline,
+                    Some(None) => None,
+                    Some(Some(path)) => Some(Destination::new(path.clone()).map_err(|err| {
+                        io::Error::new(io::ErrorKind::InvalidInput, err.to_string())
+                    })?),
+                },
+            };
         Core::build(&settings).map(Runtime::from_core)
     }
 }

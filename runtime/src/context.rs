@@ -41,9 +41,10 @@ use crate::reactor::driver::Reactor;
 use crate::stats::Stats;
 use crate::task::schedule::Scheduler;
 use crate::time::driver::TimerDriver;
+use crate::timeline::hooks::{self, SharedRecorder};
 
 /// The drivers of one runtime's subsystems, as the running loop lends them
-/// to the code it runs. Cloning it clones four `Rc`s.
+/// to the code it runs. Cloning it clones an `Rc` each.
 #[derive(Clone)]
 pub(crate) struct LoopHandles {
     /// The run queue, the task set and the way in from other threads.
@@ -54,6 +55,9 @@ pub(crate) struct LoopHandles {
     pub(crate) timers: Rc<TimerDriver>,
     /// The threads behind `spawn_blocking`.
     pub(crate) blocking: Rc<BlockingPool>,
+    /// The timeline's recorder, if this runtime records one; lent to the
+    /// recording hooks (`timeline/hooks.rs`) while the loop runs.
+    pub(crate) recorder: Option<SharedRecorder>,
 }
 
 impl LoopHandles {
@@ -104,6 +108,7 @@ pub(crate) struct EnterGuard {
 ///
 /// If a runtime is already current on this thread (rule 2).
 pub(crate) fn enter(handles: LoopHandles) -> EnterGuard {
+    let recorder = handles.recorder.clone();
     CURRENT.with(|current| {
         let mut slot = current.borrow_mut();
         if slot.is_some() {
@@ -112,6 +117,7 @@ pub(crate) fn enter(handles: LoopHandles) -> EnterGuard {
         }
         *slot = Some(handles);
     });
+    hooks::set_current(recorder);
     EnterGuard { _private: () }
 }
 
@@ -119,6 +125,7 @@ impl Drop for EnterGuard {
     fn drop(&mut self) {
         // Take the handles out first and drop them after the borrow ends,
         // so that whatever the drop does cannot meet a borrowed slot.
+        hooks::set_current(None);
         let old = CURRENT.with(|current| current.borrow_mut().take());
         drop(old);
     }

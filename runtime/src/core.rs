@@ -7,7 +7,8 @@
 //! thread-local context (`context.rs`). Nothing outside the loop reads a
 //! `Core` field: they are private to this file and `event_loop.rs`.
 
-use std::io;
+use std::cell::{Cell, RefCell};
+use std::io::{self, Write};
 use std::rc::Rc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
@@ -20,6 +21,7 @@ use crate::slow_poll;
 use crate::stats::Stats;
 use crate::task::schedule::Scheduler;
 use crate::time::driver::TimerDriver;
+use crate::timeline::{Destination, WriteError, Written, hooks, write};
 use crate::trace::{self, Tracer};
 
 /// A runtime's settings, resolved: what [`Builder`](crate::Builder) was told,
@@ -34,6 +36,8 @@ pub(crate) struct Settings {
     pub(crate) trace: bool,
     /// The slow-poll threshold; `None` is off.
     pub(crate) slow_poll: Option<Duration>,
+    /// Where to write the timeline, if one is recorded.
+    pub(crate) timeline: Option<Destination>,
 }
 
 impl Settings {
@@ -45,6 +49,27 @@ impl Settings {
             start_paused: false,
             trace: trace::enabled_by_env(),
             slow_poll: slow_poll::threshold_from_env(),
+            timeline: timeline_from_env(),
+        }
+    }
+}
+
+/// The environment variable that turns the timeline on: the file to write.
+pub(crate) const TIMELINE_ENV: &str = "RUNTIME_TIMELINE";
+
+/// The timeline's destination from `RUNTIME_TIMELINE`, if it is set to a
+/// `.json` or `.html` path; a warning on stderr, and no timeline, for any
+/// other value.
+fn timeline_from_env() -> Option<Destination> {
+    let value = std::env::var_os(TIMELINE_ENV).filter(|v| !v.is_empty())?;
+    match Destination::new(value.into()) {
+        Ok(destination) => Some(destination),
+        Err(err) => {
+            let _ = writeln!(
+                std::io::stderr().lock(),
+                "warning: ignoring {TIMELINE_ENV}: {err}"
+            );
+            None
         }
     }
 }
@@ -62,6 +87,16 @@ pub(crate) struct Core {
     /// Polls longer than this print a warning (`slow_poll.rs`); `None` is
     /// off. Fixed at build time.
     pub(super) slow_poll: Option<Duration>,
+    /// Where the timeline goes, if this runtime records one; the recorder
+    /// itself is in `handles` (the context lends it to the hooks).
+    timeline: Option<Destination>,
+    /// When the current tick began, on the timeline's clock (kept only
+    /// while recording).
+    pub(super) tick_started: Cell<f64>,
+    /// True if anything watches the polls: the trace, the slow-poll
+    /// warning or the timeline. Fixed at build time; the loop checks this
+    /// one flag per poll edge instead of each of the three.
+    pub(super) observed: bool,
 }
 
 impl Core {
@@ -73,17 +108,29 @@ impl Core {
         let tracer = Rc::new(Tracer::new(settings.trace));
         let reactor = Reactor::new(Rc::clone(&tracer))?;
         let scheduler = Scheduler::new(id, reactor.remote_waker()?, Rc::clone(&tracer));
+        let recorder = settings.timeline.as_ref().map(|_| {
+            let name = ::timeline::runtime_name(id);
+            Rc::new(RefCell::new(::timeline::Recorder::new(
+                id,
+                name,
+                hooks::MAX_RECORDS,
+            )))
+        });
         let handles = LoopHandles {
             scheduler: Rc::new(scheduler),
             reactor: Rc::new(reactor),
             timers: Rc::new(TimerDriver::new(settings.start_paused)),
             blocking: Rc::new(BlockingPool::new(settings.max_blocking_threads, id)),
+            recorder,
         };
         Ok(Core {
             id,
             handles,
             tracer,
             slow_poll: settings.slow_poll,
+            timeline: settings.timeline.clone(),
+            tick_started: Cell::new(0.0),
+            observed: settings.trace || settings.slow_poll.is_some() || settings.timeline.is_some(),
         })
     }
 
@@ -113,10 +160,33 @@ impl Core {
     }
 
     /// Drops every task (runtime shutdown). The blocking pool stops first,
-    /// so that no job starts while the tasks are dropped.
+    /// so that no job starts while the tasks are dropped. Then the timeline,
+    /// if one is recorded, is written, and stderr says where.
     pub(crate) fn shutdown(&self) {
         self.handles.blocking.shutdown();
         self.handles.scheduler.shutdown();
+        if let (Some(destination), Some(recorder)) = (&self.timeline, &self.handles.recorder) {
+            let at = ::timeline::now_us();
+            let process = std::mem::replace(
+                &mut *recorder.borrow_mut(),
+                ::timeline::Recorder::new(self.id, "", 0),
+            )
+            .finish(at);
+            let result = write(&destination.path, process, true);
+            crate::timeline::report(&destination.path, &result);
+        }
+    }
+
+    /// Writes the timeline recorded so far (`Runtime::write_timeline`).
+    pub(crate) fn write_timeline(&self) -> Result<Written, io::Error> {
+        let (Some(destination), Some(recorder)) = (&self.timeline, &self.handles.recorder) else {
+            return Err(io::Error::other(
+                "this runtime records no timeline (see Builder::timeline and RUNTIME_TIMELINE)",
+            ));
+        };
+        let snapshot = recorder.borrow().snapshot(::timeline::now_us());
+        write(&destination.path, snapshot, false)
+            .map_err(|err: WriteError| io::Error::other(err.to_string()))
     }
 }
 

@@ -38,7 +38,9 @@ use crate::slow_poll;
 use crate::stats::bump;
 use crate::task::header::Header;
 use crate::task::raw::{Polled, RawTask};
+use crate::timeline::hooks;
 use crate::trace::trace;
+use ::timeline::{PollOutcome, WakeCause, now_us};
 
 /// Task polls between two looks at the reactor. tokio's default
 /// `event_interval` is 61: a prime, so the check does not fall into step
@@ -54,6 +56,9 @@ impl Core {
     ) -> F::Output {
         let _guard = self.enter();
         let scheduler = &self.handles.scheduler;
+        if self.recording() {
+            self.tick_started.set(now_us());
+        }
         let mut future = pin!(future);
         // The block_on future gets a task block too (with no future in it),
         // so that its waker works like any task's; the loop recognises it
@@ -75,7 +80,12 @@ impl Core {
                 header.clear_scheduled();
                 let started = self.poll_started(header);
                 let polled = future.as_mut().poll(&mut cx);
-                self.poll_ended(header, started, polled.is_ready());
+                let outcome = if polled.is_ready() {
+                    PollOutcome::Ready
+                } else {
+                    PollOutcome::Pending
+                };
+                self.poll_ended(header, started, outcome);
                 if let Poll::Ready(output) = polled {
                     return output;
                 }
@@ -111,35 +121,83 @@ impl Core {
             // SAFETY: the runtime's thread (the loop is `!Send`), and no
             // other task is being polled.
             unsafe { task.cancel() };
+            if self.recording() {
+                record_cancelled(header);
+            }
             scheduler.remove_finished(task);
             return;
         }
         let started = self.poll_started(header);
         // SAFETY: as above.
         let polled = unsafe { task.poll() };
-        let done = polled == Polled::Done;
-        self.poll_ended(header, started, done);
-        if done {
+        let outcome = match polled {
+            Polled::Pending => PollOutcome::Pending,
+            Polled::Ready => PollOutcome::Ready,
+            Polled::Panicked => PollOutcome::Panicked,
+            // Unreachable: `is_done` was checked above. Nothing ran.
+            Polled::Stale => return,
+        };
+        self.poll_ended(header, started, outcome);
+        if outcome != PollOutcome::Pending {
             scheduler.remove_finished(task);
         }
     }
 
-    /// Counts a poll that is about to start, and reads the clock if the
-    /// slow-poll warning is on (it is the only reason to read it).
+    /// Counts a poll that is about to start. When the loop is watched (the
+    /// trace, the slow-poll warning or the timeline is on), tells them too.
+    #[inline]
     fn poll_started(&self, task: &Header) -> Option<Instant> {
         bump(&self.handles.scheduler.counters().polls);
+        if self.observed {
+            self.observe_poll_started(task)
+        } else {
+            None
+        }
+    }
+
+    /// The watched half of [`poll_started`](Self::poll_started): records
+    /// the task for the trace and the timeline, and reads the clock for the
+    /// slow-poll warning (the only reason to read it). Out of line, so that
+    /// an unwatched loop pays one branch per poll for all three.
+    #[cold]
+    #[inline(never)]
+    fn observe_poll_started(&self, task: &Header) -> Option<Instant> {
         self.tracer.polling(task.id);
+        if self.recording() {
+            hooks::record(|rec| rec.poll_started(task.id.0, now_us()));
+            // Wakes made during the poll are this task's doing.
+            hooks::set_cause(WakeCause::Task(task.id.0));
+        }
         self.slow_poll.map(|_| Instant::now())
     }
 
-    /// Traces a finished poll and warns if it blocked the loop too long.
-    fn poll_ended(&self, task: &Header, started: Option<Instant>, ready: bool) {
+    /// A poll ended: tells whoever watches the loop.
+    #[inline]
+    fn poll_ended(&self, task: &Header, started: Option<Instant>, outcome: PollOutcome) {
+        if self.observed {
+            self.observe_poll_ended(task, started, outcome);
+        }
+    }
+
+    /// The watched half of [`poll_ended`](Self::poll_ended): the timeline,
+    /// the trace line, and the warning if the poll blocked the loop too long.
+    #[cold]
+    #[inline(never)]
+    fn observe_poll_ended(&self, task: &Header, started: Option<Instant>, outcome: PollOutcome) {
+        if self.recording() {
+            hooks::set_cause(WakeCause::Loop);
+            hooks::record(|rec| rec.poll_ended(task.id.0, now_us(), outcome));
+        }
         trace!(
             self.tracer.enabled,
             "tick {}: poll {} -> {}",
             self.handles.scheduler.counters().ticks.get(),
             task.describe(),
-            if ready { "Ready" } else { "Pending" }
+            if outcome == PollOutcome::Pending {
+                "Pending"
+            } else {
+                "Ready"
+            }
         );
         if let (Some(started), Some(threshold)) = (started, self.slow_poll) {
             let took = started.elapsed();
@@ -160,10 +218,26 @@ impl Core {
         } else {
             self.idle_timeout()
         };
-        if let Err(err) = self.handles.reactor.poll(timeout) {
+        let select_started = self.recording().then(now_us);
+        let events = match self.handles.reactor.poll(timeout) {
+            Ok(events) => events,
             // epoll_wait only fails on a broken epoll fd or bad arguments:
             // the loop cannot go on, and block_on has no error channel.
-            panic!("event loop: polling the reactor failed: {err}");
+            Err(err) => panic!("event loop: polling the reactor failed: {err}"),
+        };
+        if let Some(start) = select_started {
+            let end = now_us();
+            let tick = scheduler.counters().ticks.get();
+            let tick_start = self.tick_started.replace(end);
+            hooks::record(|rec| {
+                rec.select(
+                    start,
+                    end,
+                    timeout,
+                    u32::try_from(events).unwrap_or(u32::MAX),
+                );
+                rec.tick(tick, tick_start, end);
+            });
         }
         // Step 3. Idle (nothing was runnable, the poll woke nothing, and no
         // blocking job can still wake a task) lets a paused clock jump to the
@@ -175,7 +249,13 @@ impl Core {
         // order a job could finish between the two reads and the clock jump
         // past its result.
         let idle = !busy && !self.paused_behind_blocking_jobs() && !scheduler.has_ready_work();
+        if self.recording() {
+            hooks::set_cause(WakeCause::Timer);
+        }
         let fired = self.handles.timers.fire(idle);
+        if self.recording() {
+            hooks::set_cause(WakeCause::Loop);
+        }
         if fired > 0 {
             trace!(self.tracer.enabled, "timer: {fired} fired");
         }
@@ -193,6 +273,14 @@ impl Core {
         self.handles.timers.park_timeout()
     }
 
+    /// True if this runtime records a timeline: one field load, so that the
+    /// loop's own report sites cost one branch when it does not (the
+    /// leaf futures' sites check a thread-local flag instead; see
+    /// `timeline/hooks.rs`).
+    fn recording(&self) -> bool {
+        self.handles.recorder.is_some()
+    }
+
     /// True if the clock is paused and a `spawn_blocking` job is running or
     /// queued. Its completion may wake a task, so the loop is not idle and a
     /// paused clock must wait for it rather than jump to the next timer, as
@@ -205,4 +293,14 @@ impl Core {
         let counts = self.handles.blocking.counts();
         counts.busy() > 0 || counts.queued > 0
     }
+}
+
+// The timeline's report of an abort, out of line and marked cold, so that
+// the polling path stays small when no timeline is recorded.
+
+/// Reports a task dropped unpolled (an abort).
+#[cold]
+#[inline(never)]
+fn record_cancelled(task: &Header) {
+    hooks::record(|rec| rec.task_cancelled(task.id.0, now_us()));
 }

@@ -50,7 +50,8 @@
 //! - `time/`: the timer wheel, `sleep`, `timeout`, `interval`, the paused clock.
 //! - `waker_slot.rs`: where a waiting future leaves its waker (one rule,
 //!   used by every leaf future).
-//! - `stats.rs`, `trace.rs`, `slow_poll.rs`: seeing the loop work.
+//! - `stats.rs`, `trace.rs`, `slow_poll.rs`, `timeline/`: seeing the loop
+//!   work (counters, a line per event, a warning, a picture).
 //!
 //! ## Example
 //!
@@ -81,6 +82,7 @@ mod stats;
 pub mod sync;
 pub mod task;
 pub mod time;
+pub mod timeline;
 mod trace;
 mod waker_slot;
 mod yield_now;

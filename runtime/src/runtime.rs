@@ -61,6 +61,16 @@ impl Runtime {
         self.core.handle()
     }
 
+    /// Writes the timeline recorded so far to its file (it is written
+    /// anyway when the runtime is dropped). See [`Builder::timeline`](crate::Builder::timeline).
+    ///
+    /// # Errors
+    ///
+    /// This runtime records no timeline, or the file could not be written.
+    pub fn write_timeline(&self) -> io::Result<crate::timeline::Written> {
+        self.core.write_timeline()
+    }
+
     /// How many spawned tasks are alive (not yet finished or cancelled).
     pub fn alive_tasks(&self) -> usize {
         self.core.alive_tasks()

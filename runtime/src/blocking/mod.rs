@@ -58,6 +58,7 @@ use std::panic::{AssertUnwindSafe, catch_unwind, resume_unwind};
 
 use crate::context;
 use crate::task::{Builder, JoinHandle};
+use crate::timeline::hooks;
 use slot::{Completer, JobFailure, ResultFuture, Slot};
 
 /// Runs `f` on the runtime's blocking thread pool and returns a handle to
@@ -87,7 +88,20 @@ where
 {
     let slot = Slot::new();
     let completer = Completer::new(slot.clone());
-    let job = Box::new(move || completer.complete(catch_unwind(AssertUnwindSafe(f))));
+    // A job of a runtime that records a timeline measures its span and its
+    // phases on the pool thread, and hands them back with its result.
+    let recording = hooks::on();
+    let job = Box::new(move || {
+        if recording {
+            let job = hooks::RecordedJob::start();
+            let result = catch_unwind(AssertUnwindSafe(f));
+            let span = job.span();
+            completer.complete(result, Some(span));
+            drop(job); // after the completion's wake, which it names
+        } else {
+            completer.complete(catch_unwind(AssertUnwindSafe(f)), None);
+        }
+    });
     context::with("runtime::spawn_blocking", |handles| {
         handles.blocking.submit(job)
     });

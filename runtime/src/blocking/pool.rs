@@ -47,11 +47,13 @@
 //! 300 s, in `loop.shutdown_default_executor()`).
 
 use std::cell::RefCell;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::time::Duration;
 
 use crossbeam_channel::{Receiver, RecvTimeoutError, Sender};
+
+use crate::timeline::hooks;
 
 /// How long a worker waits for a job before it exits. asyncio's executor
 /// keeps idle threads forever; tokio's default `thread_keep_alive` is 10 s,
@@ -115,6 +117,10 @@ struct Shared {
     shutdown: AtomicBool,
     /// The owning runtime's id, for thread names.
     runtime_id: u64,
+    /// The last worker number handed out (workers are numbered from 1, for
+    /// thread names and the timeline). `Relaxed`: a counter, it publishes
+    /// nothing.
+    last_worker: AtomicU32,
 }
 
 impl Shared {
@@ -148,6 +154,7 @@ impl BlockingPool {
                 max_threads: max_threads.max(1),
                 shutdown: AtomicBool::new(false),
                 runtime_id,
+                last_worker: AtomicU32::new(0),
             }),
         }
     }
@@ -172,9 +179,16 @@ impl BlockingPool {
         counts.threads += 1;
         counts.waiting += 1;
         let shared = Arc::clone(&self.shared);
+        let number = self.shared.last_worker.fetch_add(1, Ordering::Relaxed) + 1;
         let started = std::thread::Builder::new()
-            .name(format!("runtime-{}-blocking", self.shared.runtime_id))
-            .spawn(move || worker(&shared));
+            .name(format!(
+                "runtime-{}-blocking-{number}",
+                self.shared.runtime_id
+            ))
+            .spawn(move || {
+                hooks::set_blocking_thread(number);
+                worker(&shared);
+            });
         if started.is_err() {
             counts.threads -= 1;
             counts.waiting -= 1;

@@ -31,7 +31,9 @@ use std::pin::Pin;
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::task::{Context, Poll};
 
+use crate::timeline::hooks::{self, JobSpan};
 use crate::waker_slot::WakerSlot;
+use ::timeline::Wait;
 
 /// What a job produced: its value, or the payload of its panic.
 pub(crate) type JobResult<T> = Result<T, Box<dyn Any + Send + 'static>>;
@@ -40,8 +42,9 @@ pub(crate) type JobResult<T> = Result<T, Box<dyn Any + Send + 'static>>;
 enum SlotState<T> {
     /// The job has not finished; holds the waker of the task awaiting it.
     Running(WakerSlot),
-    /// The job finished (or panicked); the result waits to be taken.
-    Done(JobResult<T>),
+    /// The job finished (or panicked); the result waits to be taken, with
+    /// the job's span when the runtime records a timeline.
+    Done(JobResult<T>, Option<JobSpan>),
     /// The job was dropped without running.
     Lost,
     /// The result was taken.
@@ -100,10 +103,11 @@ impl<T> Completer<T> {
         Completer { slot: Some(slot) }
     }
 
-    /// Stores the job's result and wakes the awaiting task.
-    pub(crate) fn complete(mut self, result: JobResult<T>) {
+    /// Stores the job's result (and its span, if recorded) and wakes the
+    /// awaiting task.
+    pub(crate) fn complete(mut self, result: JobResult<T>, span: Option<JobSpan>) {
         if let Some(slot) = self.slot.take() {
-            slot.finish(SlotState::Done(result));
+            slot.finish(SlotState::Done(result, span));
         }
     }
 }
@@ -142,10 +146,18 @@ impl<T> Future for ResultFuture<T> {
                 *state = SlotState::Running(waker);
                 drop(state);
                 drop(old);
+                hooks::record(|rec| rec.waits_on(Wait::Blocking));
                 Poll::Pending
             }
-            SlotState::Done(Ok(value)) => Poll::Ready(Ok(value)),
-            SlotState::Done(Err(payload)) => Poll::Ready(Err(JobFailure::Panicked(payload))),
+            SlotState::Done(result, span) => {
+                drop(state);
+                // On the loop's thread now: the job's span goes to the
+                // timeline here.
+                if let Some(span) = span {
+                    span.report();
+                }
+                Poll::Ready(result.map_err(JobFailure::Panicked))
+            }
             SlotState::Lost | SlotState::Taken => Poll::Ready(Err(JobFailure::Lost)),
         }
     }

@@ -36,7 +36,9 @@ use std::task::{Context, Poll};
 use crate::context;
 use crate::task::JoinError;
 use crate::task::id::TaskId;
+use crate::timeline::hooks;
 use crate::waker_slot::WakerSlot;
+use ::timeline::Wait;
 
 /// The life of a remote task's result; see the module doc.
 enum State<T> {
@@ -288,6 +290,8 @@ impl<T> Future for RemoteJoinHandle<T> {
         let old = awaiter.register(cx.waker());
         drop(state);
         drop(old);
+        let task = self.completion.id.0;
+        hooks::record(|rec| rec.waits_on(Wait::Join { task }));
         Poll::Pending
     }
 }

@@ -12,8 +12,10 @@ use mio::{Events, Interest, Poll, Token};
 
 use crate::stats::add;
 use crate::task::TaskId;
+use crate::timeline::hooks;
 use crate::trace::{Tracer, trace};
 use crate::waker_slot::WakerSlot;
+use ::timeline::{Readiness, Wait, WakeCause};
 
 /// Which half of a socket an operation uses.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -69,8 +71,9 @@ pub(crate) struct Reactor {
     slots: RefCell<Vec<Option<IoSlot>>>,
     /// Free indexes in `slots`.
     free: RefCell<Vec<usize>>,
-    /// Reused buffer of wakers collected from one batch of events.
-    to_wake: RefCell<Vec<Waker>>,
+    /// Reused buffer of wakers collected from one batch of events, each with
+    /// the token and direction that woke it (for the timeline).
+    to_wake: RefCell<Vec<(Waker, usize, Direction)>>,
     /// Socket events delivered so far, for `Stats::io_events`.
     events_delivered: Cell<u64>,
     /// The tick trace; it also knows which task is being polled.
@@ -186,6 +189,15 @@ impl Reactor {
         if self.tracer.enabled {
             *task = self.tracer.current_task();
         }
+        hooks::record(|rec| {
+            rec.waits_on(Wait::Io {
+                token: token.0,
+                interest: match direction {
+                    Direction::Read => Readiness::READABLE,
+                    Direction::Write => Readiness::WRITABLE,
+                },
+            });
+        });
         let old = stored.register(waker);
         drop(slots);
         drop(old);
@@ -244,22 +256,30 @@ impl Reactor {
                     slot.readable = true;
                     if let Some(waker) = slot.reader.take() {
                         trace_wake(self.tracer.enabled, token, "readable", slot.reader_task);
-                        to_wake.push(waker);
+                        to_wake.push((waker, token, Direction::Read));
                     }
                 }
                 if event.is_writable() || event.is_write_closed() || event.is_error() {
                     slot.writable = true;
                     if let Some(waker) = slot.writer.take() {
                         trace_wake(self.tracer.enabled, token, "writable", slot.writer_task);
-                        to_wake.push(waker);
+                        to_wake.push((waker, token, Direction::Write));
                     }
                 }
             }
         }
         drop(events);
-        for waker in to_wake.drain(..) {
+        for (waker, token, direction) in to_wake.drain(..) {
+            hooks::set_cause(WakeCause::Io {
+                token,
+                readiness: match direction {
+                    Direction::Read => Readiness::READABLE,
+                    Direction::Write => Readiness::WRITABLE,
+                },
+            });
             waker.wake();
         }
+        hooks::set_cause(WakeCause::Loop);
         *self.to_wake.borrow_mut() = to_wake;
         add(&self.events_delivered, io_events as u64);
         Ok(io_events)

@@ -43,7 +43,9 @@ use std::rc::Rc;
 use std::task::{Context, Poll};
 
 use super::semaphore::{Semaphore, TryAcquireError};
+use crate::timeline::hooks;
 use crate::waker_slot::WakerSlot;
+use ::timeline::Wait;
 
 /// A channel holding at most `capacity` messages.
 ///
@@ -214,6 +216,7 @@ impl<T> Receiver<T> {
             Err(TryRecvError::Empty) => {
                 let old = self.chan.rx_waker.borrow_mut().register(cx.waker());
                 drop(old); // after the borrow (`waker_slot.rs`)
+                hooks::record(|rec| rec.waits_on(Wait::Channel));
                 Poll::Pending
             }
         }

@@ -33,7 +33,9 @@ use std::pin::Pin;
 use std::rc::Rc;
 use std::task::{Context, Poll};
 
+use crate::timeline::hooks;
 use crate::waker_slot::WakerSlot;
+use ::timeline::Wait;
 
 /// Makes a connected sender and receiver.
 pub fn channel<T>() -> (Sender<T>, Receiver<T>) {
@@ -188,6 +190,7 @@ impl<T> Future for Receiver<T> {
         }
         let old = inner.rx_waker.register(cx.waker());
         drop(inner);
+        hooks::record(|rec| rec.waits_on(Wait::Channel));
         drop(old);
         Poll::Pending
     }

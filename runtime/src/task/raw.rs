@@ -103,7 +103,9 @@ use super::error::JoinError;
 use super::header::{Header, MAIN_SLOT, StageKind};
 use super::id::TaskId;
 use super::schedule::RemoteQueue;
+use crate::timeline::hooks;
 use crate::waker_slot::WakerSlot;
+use ::timeline::Wait;
 
 /// The functions that know a task's future type, one table per type.
 pub(crate) struct Vtable {
@@ -125,9 +127,12 @@ pub(crate) struct Vtable {
 pub(crate) enum Polled {
     /// The future is still pending.
     Pending,
-    /// The task ended in this call (finished or panicked): it must leave
-    /// the task set.
-    Done,
+    /// The future returned `Ready` in this call: the task ended and must
+    /// leave the task set.
+    Ready,
+    /// The future panicked in this call (the panic is its result): the task
+    /// ended and must leave the task set.
+    Panicked,
     /// The task had ended before: a wake queued before it ended. Nothing ran.
     Stale,
 }
@@ -383,14 +388,14 @@ unsafe fn poll<F: Future>(ptr: NonNull<Header>) -> Polled {
     // exception in the Task object); the loop and the other tasks go on.
     let polled = catch_unwind(AssertUnwindSafe(|| future.poll(&mut cx)));
     header.set_running(false);
-    let result = match polled {
+    let (result, polled) = match polled {
         Ok(Poll::Pending) => return Polled::Pending,
-        Ok(Poll::Ready(output)) => Ok(output),
-        Err(payload) => Err(Ended::Panicked(payload)),
+        Ok(Poll::Ready(output)) => (Ok(output), Polled::Ready),
+        Err(payload) => (Err(Ended::Panicked(payload)), Polled::Panicked),
     };
     // SAFETY: as above; the mutable reference to the future is gone.
     unsafe { end(cell, Some(result)) };
-    Polled::Done
+    polled
 }
 
 /// `Vtable::cancel` for `F`.
@@ -483,6 +488,7 @@ unsafe fn poll_join<F: Future>(ptr: NonNull<Header>, out: *mut (), cx: &mut Cont
         // SAFETY: runtime thread; nothing else borrows the join waker now.
         let old = unsafe { (*cell.join_waker.get()).register(cx.waker()) };
         drop(old);
+        hooks::record(|rec| rec.waits_on(Wait::Join { task: header.id.0 }));
         return;
     }
     // SAFETY: runtime thread, not running (rules 3 and 4).

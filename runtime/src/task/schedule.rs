@@ -47,7 +47,9 @@ use super::raw::RawTask;
 use super::set::TaskSet;
 use crate::context;
 use crate::stats::{Counters, bump};
+use crate::timeline::hooks::{self, SharedRecorder};
 use crate::trace::{Tracer, trace};
+use ::timeline::{WakeCause, now_us};
 
 /// The way into a runtime's run queue from other threads.
 ///
@@ -97,8 +99,9 @@ pub(crate) struct RemoteQueue {
 /// What other threads send a runtime.
 pub(crate) enum Remote {
     /// A wake: a queue entry's reference to a task whose `SCHEDULED` flag
-    /// the sender set.
-    Wake(RawTask),
+    /// the sender set, and the number of the blocking thread that sent it
+    /// when a recorded job did (for the timeline).
+    Wake(RawTask, Option<u32>),
     /// A spawn from another thread (`Handle::spawn`): run on the loop's
     /// thread, where it makes the task.
     Spawn(SpawnRequest),
@@ -114,7 +117,7 @@ impl RemoteQueue {
     fn push(&self, task: RawTask) {
         // An error means the runtime is gone; there is nothing left to run
         // the task, and the entry's reference is dropped with the message.
-        let _ = self.send(Remote::Wake(task));
+        let _ = self.send(Remote::Wake(task, hooks::recording_blocking_thread()));
     }
 
     /// Sends a spawn to the loop from any thread; gives it back if the
@@ -123,7 +126,7 @@ impl RemoteQueue {
         self.send(Remote::Spawn(request))
             .map_err(|message| match message {
                 Remote::Spawn(request) => request,
-                Remote::Wake(_) => unreachable!("a spawn comes back as a spawn"),
+                Remote::Wake(..) => unreachable!("a spawn comes back as a spawn"),
             })
     }
 
@@ -152,6 +155,9 @@ pub(crate) fn push(task: RawTask) {
             && let Some(task) = task.take()
         {
             bump(&scheduler.counters.local_wakes);
+            if let Some(recorder) = &handles.recorder {
+                record_local_wake(recorder, &task);
+            }
             scheduler.run_queue.borrow_mut().push_back(task);
         }
     });
@@ -159,6 +165,17 @@ pub(crate) fn push(task: RawTask) {
         let remote = Arc::clone(&task.header().remote);
         remote.push(task);
     }
+}
+
+/// Reports a wake on the runtime's own thread, with the cause the loop set.
+/// Out of line and cold: the wake path only pays the check before the call.
+#[cold]
+#[inline(never)]
+fn record_local_wake(recorder: &SharedRecorder, task: &RawTask) {
+    let at = now_us();
+    recorder
+        .borrow_mut()
+        .task_woken(task.header().id.0, at, hooks::cause());
 }
 
 /// One runtime's tasks and queues. See the module doc.
@@ -218,6 +235,7 @@ impl Scheduler {
     {
         let mut tasks = self.tasks.borrow_mut();
         let slot = tasks.vacant_slot();
+        hooks::record(|rec| rec.task_spawned(id.0, name.as_deref(), spawned_at, now_us()));
         let [for_set, for_queue, for_handle] =
             RawTask::new(future, Arc::clone(&self.remote), id, slot, name, spawned_at);
         tasks.insert(slot, for_set);
@@ -234,6 +252,8 @@ impl Scheduler {
     /// the task set, polled in place by the loop, but woken like any task.
     pub(crate) fn main_task(&self, called_at: &'static Location<'static>) -> RawTask {
         let [for_block_on, for_queue] = RawTask::new_main(Arc::clone(&self.remote), called_at);
+        let id = for_block_on.header().id.0;
+        hooks::record(|rec| rec.task_spawned(id, Some("block_on"), called_at, now_us()));
         bump(&self.counters.local_wakes); // its first schedule, as a spawn's
         self.run_queue.borrow_mut().push_back(for_queue);
         for_block_on
@@ -248,8 +268,8 @@ impl Scheduler {
                 return Some(task);
             }
             match self.remote_inbox.try_recv().ok()? {
-                Remote::Wake(task) => {
-                    self.count_remote_wake(&task);
+                Remote::Wake(task, from) => {
+                    self.count_remote_wake(&task, from);
                     return Some(task);
                 }
                 Remote::Spawn(request) => request(self),
@@ -273,8 +293,8 @@ impl Scheduler {
             let mut queue = self.run_queue.borrow_mut();
             for message in self.remote_inbox.try_iter() {
                 match message {
-                    Remote::Wake(task) => {
-                        self.count_remote_wake(&task);
+                    Remote::Wake(task, from) => {
+                        self.count_remote_wake(&task, from);
                         queue.push_back(task);
                     }
                     Remote::Spawn(request) => spawns.push(request),
@@ -297,9 +317,14 @@ impl Scheduler {
         self.runtime_id
     }
 
-    /// Counts (and traces) a wake that came from another thread.
-    fn count_remote_wake(&self, task: &RawTask) {
+    /// Counts (and traces, and records) a wake that came from another
+    /// thread; `from` is the blocking thread that sent it, if known.
+    fn count_remote_wake(&self, task: &RawTask, from: Option<u32>) {
         bump(&self.counters.remote_wakes);
+        let cause = WakeCause::Remote {
+            blocking_thread: from,
+        };
+        hooks::record(|rec| rec.task_woken(task.header().id.0, now_us(), cause));
         trace!(
             self.tracer.enabled,
             "remote wake: {}",
@@ -340,6 +365,7 @@ impl Scheduler {
                 // SAFETY: the runtime's thread (the scheduler is `!Send`),
                 // and no task is being polled during shutdown.
                 unsafe { task.cancel() };
+                hooks::record(|rec| rec.task_cancelled(task.header().id.0, now_us()));
             }
             drop(tasks);
         }

@@ -35,7 +35,9 @@ use std::time::{Duration, Instant};
 use super::clock::{self, Clock};
 use super::wheel::{TimerKey, Wheel};
 use crate::stats::{add, bump};
+use crate::timeline::hooks;
 use crate::waker_slot;
+use ::timeline::Wait;
 
 /// The wheel, its clock and a reused buffer. Runtime thread only; every
 /// `RefCell` borrow is released before any waker is woken or dropped.
@@ -81,14 +83,25 @@ impl TimerDriver {
 
     /// Registers a timer for `deadline` that will wake `waker`.
     pub(crate) fn register(&self, deadline: Instant, waker: Waker) -> TimerKey {
+        self.record_wait(deadline);
         let ms = self.clock.deadline_ms(deadline);
         bump(&self.armed);
         self.wheel.borrow_mut().insert(ms, waker)
     }
 
+    /// Tells the timeline the task being polled waits for `deadline`.
+    fn record_wait(&self, deadline: Instant) {
+        hooks::record(|rec| {
+            rec.waits_on(Wait::Timer {
+                deadline: ::timeline::instant_us(deadline),
+            });
+        });
+    }
+
     /// Replaces a live timer's waker unless it would wake the same task.
     /// Returns false if the timer already fired (the key is stale).
-    pub(crate) fn update_waker(&self, key: TimerKey, waker: &Waker) -> bool {
+    pub(crate) fn update_waker(&self, key: TimerKey, deadline: Instant, waker: &Waker) -> bool {
+        self.record_wait(deadline);
         let old = {
             let mut wheel = self.wheel.borrow_mut();
             let Some(stored) = wheel.get_mut(key) else {

@@ -131,7 +131,7 @@ impl Future for Sleep {
             return Poll::Ready(());
         }
         match this.entry {
-            Some(key) if this.driver.update_waker(key, cx.waker()) => {}
+            Some(key) if this.driver.update_waker(key, this.deadline, cx.waker()) => {}
             // Not registered yet, or fired by a loop whose clock was ahead
             // of the deadline before a `reset` moved it later.
             _ => this.entry = Some(this.driver.register(this.deadline, cx.waker().clone())),

@@ -9,7 +9,9 @@ use std::task::{Context, Poll};
 use super::error::AcquireError;
 use super::state::{self, State};
 use super::wait_list::Key;
+use crate::timeline::hooks;
 use crate::waker_slot::WakerSlot;
+use ::timeline::Wait;
 
 /// The future behind every `acquire*`: takes `requested` permits, waiting
 /// in the queue if it must.
@@ -57,6 +59,7 @@ impl Future for Acquire<'_> {
                 .waiters
                 .push_back(n, n - given, WakerSlot::with(cx.waker().clone()));
             drop(guard);
+            hooks::record(|rec| rec.waits_on(Wait::Permit));
             self.key = Some(key);
             return Poll::Pending;
         };
@@ -75,6 +78,7 @@ impl Future for Acquire<'_> {
         }
         let old = node.waker.register(cx.waker());
         drop(guard);
+        hooks::record(|rec| rec.waits_on(Wait::Permit));
         drop(old);
         Poll::Pending
     }

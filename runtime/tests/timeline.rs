@@ -1,0 +1,319 @@
+//! The runtime's timeline (`runtime::timeline`): what a real program records,
+//! read back from the file with serde_json: one track per task, one poll
+//! slice per poll `Stats` counted, every wake arrow ending in a later poll
+//! of its task, tracks in time order; the page; several runtimes in one
+//! file; and the file written whole even when the program panics.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use runtime::{Builder, Runtime, spawn, yield_now};
+use serde_json::Value;
+
+/// A fresh directory for one test's files, removed by the test.
+fn scratch(test: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("runtime-timeline-{test}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("a temp dir");
+    dir
+}
+
+/// A runtime that records to `path`.
+fn recording(path: &Path) -> Runtime {
+    Builder::new()
+        .timeline(Some(path))
+        .build()
+        .expect("the runtime")
+}
+
+/// The file's events.
+fn events(path: &Path) -> Vec<Value> {
+    let text = std::fs::read_to_string(path).expect("the timeline file");
+    let trace: Value = serde_json::from_str(&text).expect("the file is JSON");
+    trace["traceEvents"]
+        .as_array()
+        .expect("traceEvents")
+        .clone()
+}
+
+/// Names of the task tracks (`task 3 'name'`, not their phase tracks), by
+/// (pid, tid).
+fn task_tracks(events: &[Value]) -> HashMap<(u64, u64), String> {
+    events
+        .iter()
+        .filter(|e| e["name"] == "thread_name")
+        .filter_map(|e| {
+            let name = e["args"]["name"].as_str()?;
+            (name.starts_with("task ") && !name.ends_with(" phases")).then(|| {
+                (
+                    (e["pid"].as_u64().unwrap(), e["tid"].as_u64().unwrap()),
+                    name.to_owned(),
+                )
+            })
+        })
+        .collect()
+}
+
+/// `(pid, tid, start, end)` of the poll slices.
+fn polls(events: &[Value]) -> Vec<(u64, u64, f64, f64)> {
+    events
+        .iter()
+        .filter(|e| e["ph"] == "X" && e["cat"] == "poll")
+        .map(|e| {
+            let ts = e["ts"].as_f64().unwrap();
+            (
+                e["pid"].as_u64().unwrap(),
+                e["tid"].as_u64().unwrap(),
+                ts,
+                ts + e["dur"].as_f64().unwrap(),
+            )
+        })
+        .collect()
+}
+
+/// A program with each kind of wait: a join, a timer, a channel, a
+/// blocking job and a socket.
+async fn a_small_program() {
+    let (tx, rx) = runtime::sync::oneshot::channel();
+    let sleeper = spawn(async move {
+        runtime::time::sleep(Duration::from_millis(2)).await;
+        tx.send(5).unwrap();
+    });
+    let yielder = runtime::task::Builder::new().name("yielder").spawn(async {
+        for _ in 0..3 {
+            yield_now().await;
+        }
+    });
+    let job = runtime::spawn_blocking(|| {
+        runtime::timeline::phase("computing");
+        (1..=10u32).sum::<u32>()
+    });
+    let listener = runtime::net::TcpListener::bind("127.0.0.1:0".parse().unwrap()).unwrap();
+    let addr = listener.local_addr().unwrap();
+    let server = spawn(async move {
+        let (mut socket, _) = listener.accept().await.unwrap();
+        let mut buf = [0u8; 4];
+        socket.read_exact(&mut buf).await.unwrap();
+        buf
+    });
+    // The yielder is still yielding: this waits on its end (a join), and
+    // meanwhile the server is polled and waits for a connection (a socket).
+    yielder.await.unwrap();
+    let mut client = runtime::net::TcpStream::connect(addr).await.unwrap();
+    runtime::timeline::phase("writing");
+    client.write_all(b"ping").await.unwrap();
+    runtime::timeline::end_phase();
+    assert_eq!(rx.await.unwrap(), 5);
+    sleeper.await.unwrap();
+    assert_eq!(job.await.unwrap(), 55);
+    assert_eq!(&server.await.unwrap(), b"ping");
+}
+
+#[test]
+fn a_program_records_a_track_per_task_and_a_slice_per_poll() {
+    let dir = scratch("tracks");
+    let path = dir.join("run.json");
+    let rt = recording(&path);
+    rt.block_on(a_small_program());
+    let stats = rt.stats();
+    drop(rt);
+    let events = events(&path);
+    let tracks = task_tracks(&events);
+    // Every spawned task, and the block_on future.
+    assert_eq!(tracks.len() as u64, stats.tasks_spawned + 1, "{tracks:?}");
+    assert!(tracks.values().any(|name| name.ends_with("'yielder'")));
+    assert!(tracks.values().any(|name| name.ends_with("'block_on'")));
+    assert_eq!(
+        polls(&events).len() as u64,
+        stats.polls,
+        "one poll slice per poll counted"
+    );
+    // Each kind of wait appears.
+    let waits: Vec<&str> = events
+        .iter()
+        .filter(|e| e["cat"] == "wait")
+        .filter_map(|e| e["args"]["kind"].as_str())
+        .collect();
+    for kind in ["timer", "channel", "blocking", "io", "join"] {
+        assert!(waits.contains(&kind), "no await {kind} in {waits:?}");
+    }
+    // The job ran on a blocking thread's track, with its phase, and the
+    // wake that handed its result back starts there.
+    let job = events
+        .iter()
+        .find(|e| e["cat"] == "blocking")
+        .expect("a job slice");
+    assert!(
+        events
+            .iter()
+            .any(|e| e["name"] == "computing" && e["tid"] == job["tid"])
+    );
+    assert!(
+        events.iter().any(|e| e["ph"] == "s"
+            && e["tid"] == job["tid"]
+            && e["args"]["cause"] == "remote: blocking thread 1"),
+        "the job's wake is drawn from its thread"
+    );
+    assert!(
+        events.iter().any(|e| e["name"] == "writing"),
+        "the main task's phase"
+    );
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn every_wake_arrow_ends_in_a_later_poll_of_its_task() {
+    let dir = scratch("flows");
+    let path = dir.join("run.json");
+    let rt = recording(&path);
+    rt.block_on(a_small_program());
+    drop(rt);
+    let events = events(&path);
+    let polls = polls(&events);
+    let tracks = task_tracks(&events);
+    let starts: HashMap<String, &Value> = events
+        .iter()
+        .filter(|e| e["ph"] == "s")
+        .map(|e| (e["id"].to_string(), e))
+        .collect();
+    let finishes: Vec<&Value> = events.iter().filter(|e| e["ph"] == "f").collect();
+    assert!(!finishes.is_empty(), "the program's wakes are drawn");
+    assert_eq!(starts.len(), finishes.len(), "every arrow has two ends");
+    for finish in finishes {
+        let start = starts[&finish["id"].to_string()];
+        let (pid, tid) = (
+            finish["pid"].as_u64().unwrap(),
+            finish["tid"].as_u64().unwrap(),
+        );
+        assert!(
+            tracks.contains_key(&(pid, tid)),
+            "an arrow ends on a task's track"
+        );
+        let at = finish["ts"].as_f64().unwrap();
+        assert!(
+            at >= start["ts"].as_f64().unwrap(),
+            "an arrow goes forward in time"
+        );
+        assert!(
+            polls
+                .iter()
+                .any(|&(p, t, from, to)| p == pid && t == tid && from <= at && at <= to),
+            "the arrow ending at {at} on task {tid} lands in one of its polls"
+        );
+    }
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn slices_on_a_track_never_go_back_in_time() {
+    let dir = scratch("order");
+    let path = dir.join("run.json");
+    let rt = recording(&path);
+    rt.block_on(a_small_program());
+    drop(rt);
+    let mut last: HashMap<(u64, u64, String), f64> = HashMap::new();
+    for e in events(&path).iter().filter(|e| e["ph"] == "X") {
+        // Per track and category: nested slices (a tick and its select)
+        // start in their own order.
+        let key = (
+            e["pid"].as_u64().unwrap(),
+            e["tid"].as_u64().unwrap(),
+            e["cat"].as_str().unwrap().to_owned(),
+        );
+        let ts = e["ts"].as_f64().unwrap();
+        let end = ts + e["dur"].as_f64().unwrap();
+        if let Some(&previous_end) = last.get(&key) {
+            assert!(
+                ts + 1e-6 >= previous_end,
+                "{key:?}: a slice at {ts} starts before {previous_end}"
+            );
+        }
+        last.insert(key, end);
+    }
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn runtimes_on_several_threads_share_one_file() {
+    let dir = scratch("threads");
+    let path = dir.join("run.json");
+    let threads: Vec<_> = (0..3)
+        .map(|_| {
+            let path = path.clone();
+            std::thread::spawn(move || {
+                let rt = recording(&path);
+                rt.block_on(async { spawn(async { yield_now().await }).await.unwrap() });
+            })
+        })
+        .collect();
+    for thread in threads {
+        thread.join().unwrap();
+    }
+    let pids: std::collections::HashSet<u64> = events(&path)
+        .iter()
+        .filter(|e| e["name"] == "process_name")
+        .map(|e| e["pid"].as_u64().unwrap())
+        .collect();
+    assert_eq!(pids.len(), 3, "one process per runtime, in one file");
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn a_page_is_written_for_an_html_path_and_a_snapshot_on_request() {
+    let dir = scratch("page");
+    let path = dir.join("run.html");
+    let rt = recording(&path);
+    rt.block_on(async { spawn(async { yield_now().await }).await.unwrap() });
+    let written = rt.write_timeline().expect("a snapshot");
+    assert_eq!(written.path, path);
+    let page = std::fs::read_to_string(&path).unwrap();
+    assert!(
+        page.starts_with("<!DOCTYPE html>") || page.starts_with("<!doctype html>"),
+        "{}",
+        &page[..40]
+    );
+    assert!(page.contains("traceEvents"));
+    drop(rt);
+    assert!(std::fs::read_to_string(&path).unwrap().len() >= page.len());
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn a_path_that_is_neither_json_nor_html_is_refused() {
+    let err = Builder::new()
+        .timeline(Some("run.txt"))
+        .build()
+        .unwrap_err();
+    assert_eq!(err.kind(), std::io::ErrorKind::InvalidInput);
+    assert!(err.to_string().contains("json"), "{err}");
+    let plain = Runtime::new().unwrap();
+    assert!(plain.write_timeline().is_err(), "no timeline, no file");
+}
+
+#[test]
+fn a_program_that_panics_still_leaves_a_whole_file() {
+    let dir = scratch("panic");
+    let path = dir.join("run.json");
+    let result = std::panic::catch_unwind(|| {
+        let rt = recording(&path);
+        rt.block_on(async {
+            spawn(async { yield_now().await }).await.unwrap();
+            panic!("the program fails");
+        })
+    });
+    assert!(result.is_err());
+    // The runtime was dropped while unwinding, and wrote the file whole.
+    let events = events(&path);
+    assert!(task_tracks(&events).len() >= 2);
+    let leftovers: Vec<_> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .filter(|name| name != "run.json")
+        .collect();
+    assert!(
+        leftovers.is_empty(),
+        "no temporary file left: {leftovers:?}"
+    );
+    std::fs::remove_dir_all(&dir).unwrap();
+}
