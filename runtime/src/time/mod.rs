@@ -47,6 +47,7 @@ mod clock;
 mod control;
 pub(crate) mod driver;
 mod interval;
+mod send_sleep;
 mod sleep;
 mod timeout;
 mod wheel;
@@ -55,5 +56,6 @@ mod wheel_proptest;
 
 pub use control::{active_timers, advance, now};
 pub use interval::{Interval, interval};
+pub use send_sleep::SendSleep;
 pub use sleep::{Sleep, sleep, sleep_until};
 pub use timeout::{Elapsed, timeout};
