@@ -14,6 +14,8 @@
 //!   loop (one thread, I/O and timers enabled).
 //! - [`http_server`]: a neutral HTTP/1.1 keep-alive server on plain std
 //!   threads, so that neither client is served by its own runtime.
+//! - [`load_generator`]: keep-alive clients on plain std threads, so that
+//!   neither hyper server is loaded by its own runtime.
 //! - [`memory`]: the cases of `cargo run --release -p benches --bin memory`.
 //! - [`estimates`], [`chart`]: what `cargo run -p benches --bin report` uses
 //!   to read criterion's results, print the table and draw the chart.
@@ -38,6 +40,7 @@
 pub mod chart;
 pub mod estimates;
 pub mod http_server;
+pub mod load_generator;
 pub mod memory;
 pub mod params;
 pub mod rt;

@@ -75,6 +75,16 @@ pub const HTTP_SEQUENTIAL: usize = 100;
 /// GETs in flight at once in `http_get_concurrent`.
 pub const HTTP_CONCURRENT: usize = 10;
 
+/// Keep-alive connections the load generator keeps open in
+/// `hyper_server_rps`, each on its own std thread: more than one, so the
+/// server always has a connection ready while another waits, and few
+/// enough that the clients leave the server a core on a 2-core machine.
+pub const SERVER_CONNECTIONS: usize = 4;
+
+/// GETs each connection sends, one after another, per iteration of
+/// `hyper_server_rps` (4 × 250 = 1,000 requests).
+pub const SERVER_REQUESTS_PER_CONNECTION: usize = 250;
+
 /// Tasks left parked forever in the memory binary's `idle_tasks` case.
 pub const MEMORY_IDLE_TASKS: usize = 100_000;
 

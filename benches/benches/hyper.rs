@@ -1,0 +1,293 @@
+//! `hyper_client_get` and `hyper_server_rps`: the same hyper code on both
+//! runtimes, so that only the runtime differs.
+//!
+//! ```text
+//! cargo bench -p benches --bench hyper
+//! ```
+//!
+//! Every other HTTP row compares our HTTP client with hyper, which mixes
+//! the cost of a runtime with the cost of a client. Here hyper is on both
+//! sides. The hyper code is written once, generic over a small [`Glue`]
+//! trait (connect a socket wrapped for hyper, spawn hyper's connection
+//! future); the glue is `runtime_hyper` on ours and hyper-util's `TokioIo`
+//! and `TokioTimer` on tokio, as a user of each would write it.
+//!
+//! - `hyper_client_get`: hyper's HTTP/1 client (`client::conn::http1`)
+//!   sends `HTTP_SEQUENTIAL` GETs one after another over one keep-alive
+//!   connection to the neutral std-thread server ([`benches::http_server`]),
+//!   each answered with `HTTP_BODY` bytes, read whole. The connection is
+//!   made once per bench function; one iteration is the batch of GETs.
+//! - `hyper_server_rps`: hyper's HTTP/1 server (`server::conn::http1`, with
+//!   the runtime's timer, so hyper's default 30 s header-read timeout is
+//!   armed for every request as in a real deployment) on a thread of its
+//!   own, loaded by [`benches::load_generator`]: `SERVER_CONNECTIONS`
+//!   keep-alive connections on std threads with blocking sockets, each
+//!   sending `SERVER_REQUESTS_PER_CONNECTION` GETs in turn. One iteration
+//!   is that whole load; criterion reports it as requests per second.
+//!
+//! tokio gets the drivers each program needs and no more: I/O for the
+//! client, I/O and time for the server (its timer). Both sides disable
+//! Nagle on every socket. Neither side's load runs on the measured runtime.
+
+use std::convert::Infallible;
+use std::future::Future;
+use std::io;
+use std::net::{Ipv4Addr, SocketAddr};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc;
+use std::thread::JoinHandle;
+
+use benches::http_server::HttpServer;
+use benches::load_generator::LoadGenerator;
+use benches::params::{
+    HTTP_BODY, HTTP_SEQUENTIAL, SERVER_CONNECTIONS, SERVER_REQUESTS_PER_CONNECTION,
+};
+use benches::rt;
+use criterion::{Criterion, Throughput, criterion_group, criterion_main};
+use http_body_util::{BodyExt, Empty, Full};
+use hyper::body::{Bytes, Incoming};
+use hyper::client::conn::http1::{Connection, SendRequest};
+use hyper::{Request, Response};
+
+/// An ephemeral port on loopback.
+const LOOPBACK: SocketAddr = SocketAddr::new(std::net::IpAddr::V4(Ipv4Addr::LOCALHOST), 0);
+
+/// What the hyper code needs from a runtime, and nothing more.
+trait Glue {
+    /// A connected socket, wrapped for hyper's I/O traits.
+    type Io: hyper::rt::Read + hyper::rt::Write + Unpin + 'static;
+
+    /// Connects to `addr` with Nagle off.
+    fn connect(addr: SocketAddr) -> impl Future<Output = io::Result<Self::Io>>;
+
+    /// Runs hyper's client connection future as a task of this runtime.
+    fn spawn_connection(connection: Connection<Self::Io, Empty<Bytes>>);
+}
+
+/// Our runtime, through `runtime_hyper`.
+struct This;
+
+impl Glue for This {
+    type Io = runtime_hyper::Io<runtime::net::TcpStream>;
+
+    async fn connect(addr: SocketAddr) -> io::Result<Self::Io> {
+        let stream = runtime::net::TcpStream::connect(addr).await?;
+        stream.set_nodelay(true)?;
+        Ok(runtime_hyper::Io::with_vectored_writes(stream))
+    }
+
+    fn spawn_connection(connection: Connection<Self::Io, Empty<Bytes>>) {
+        runtime::spawn(async move {
+            let _ = connection.await;
+        });
+    }
+}
+
+/// tokio, through hyper-util.
+struct Tokio;
+
+impl Glue for Tokio {
+    type Io = hyper_util::rt::TokioIo<tokio::net::TcpStream>;
+
+    async fn connect(addr: SocketAddr) -> io::Result<Self::Io> {
+        let stream = tokio::net::TcpStream::connect(addr).await?;
+        stream.set_nodelay(true)?;
+        Ok(hyper_util::rt::TokioIo::new(stream))
+    }
+
+    fn spawn_connection(connection: Connection<Self::Io, Empty<Bytes>>) {
+        tokio::spawn(async move {
+            let _ = connection.await;
+        });
+    }
+}
+
+/// Connects and hands the connection to hyper's client: the same code on
+/// both runtimes.
+async fn client<G: Glue>(addr: SocketAddr) -> SendRequest<Empty<Bytes>> {
+    let io = G::connect(addr).await.expect("connect to the HTTP server");
+    let (sender, connection) = hyper::client::conn::http1::handshake(io)
+        .await
+        .expect("hyper's handshake");
+    G::spawn_connection(connection);
+    sender
+}
+
+/// `count` GETs, one after another, each body read whole: the same code on
+/// both runtimes.
+async fn get_many(sender: &mut SendRequest<Empty<Bytes>>, host: &str, count: usize) {
+    for _ in 0..count {
+        sender.ready().await.expect("the connection is open");
+        let request = Request::get("/")
+            .header(hyper::header::HOST, host)
+            .body(Empty::new())
+            .expect("a valid request");
+        let response = sender.send_request(request).await.expect("GET");
+        assert_eq!(response.status(), 200);
+        let body = response.into_body().collect().await.expect("body");
+        assert_eq!(body.to_bytes().len(), HTTP_BODY);
+    }
+}
+
+/// tokio's `current_thread` runtime with the drivers a program needs.
+fn tokio_runtime(time: bool) -> tokio::runtime::Runtime {
+    let mut builder = tokio::runtime::Builder::new_current_thread();
+    builder.enable_io();
+    if time {
+        builder.enable_time();
+    }
+    builder.build().expect("build tokio's runtime")
+}
+
+fn hyper_client_get(c: &mut Criterion) {
+    let server = HttpServer::start(HTTP_BODY).expect("start the HTTP server");
+    let host = server.addr().to_string();
+    let mut group = c.benchmark_group("hyper_client_get");
+
+    let this = rt::this();
+    let mut sender = this.block_on(client::<This>(server.addr()));
+    group.bench_function("this", |b| {
+        b.iter(|| this.block_on(get_many(&mut sender, &host, HTTP_SEQUENTIAL)))
+    });
+    drop(sender);
+    drop(this);
+
+    let tokio = tokio_runtime(false);
+    let mut sender = tokio.block_on(client::<Tokio>(server.addr()));
+    group.bench_function("tokio", |b| {
+        b.iter(|| tokio.block_on(get_many(&mut sender, &host, HTTP_SEQUENTIAL)))
+    });
+    group.finish();
+}
+
+/// hyper's server side of one connection, with a runtime's timer: the same
+/// code on both runtimes.
+async fn serve_connection<I, T>(io: I, timer: T, body: Bytes)
+where
+    I: hyper::rt::Read + hyper::rt::Write + Unpin + 'static,
+    T: hyper::rt::Timer + Send + Sync + 'static,
+{
+    let service = hyper::service::service_fn(move |_: Request<Incoming>| {
+        let body = body.clone();
+        async move { Ok::<_, Infallible>(Response::new(Full::new(body))) }
+    });
+    let _ = hyper::server::conn::http1::Builder::new()
+        .timer(timer)
+        .serve_connection(io, service)
+        .await;
+}
+
+/// The body every server response carries.
+fn response_body() -> Bytes {
+    Bytes::from(vec![b'x'; HTTP_BODY])
+}
+
+/// A hyper server on a thread of its own, stopped and joined on drop.
+struct ServerThread {
+    /// Where it listens.
+    addr: SocketAddr,
+    /// Set on drop; the accept loop checks it after each accept.
+    stop: Arc<AtomicBool>,
+    /// The server's thread (its runtime lives and dies there).
+    thread: Option<JoinHandle<()>>,
+}
+
+impl ServerThread {
+    /// Runs `serve(listener-address sender, stop flag)` on a new thread and
+    /// waits until it listens.
+    fn start<F>(serve: F) -> ServerThread
+    where
+        F: FnOnce(mpsc::Sender<SocketAddr>, Arc<AtomicBool>) + Send + 'static,
+    {
+        let stop = Arc::new(AtomicBool::new(false));
+        let (addr_tx, addr_rx) = mpsc::channel();
+        let thread = {
+            let stop = Arc::clone(&stop);
+            std::thread::spawn(move || serve(addr_tx, stop))
+        };
+        let addr = addr_rx.recv().expect("the server thread listens");
+        ServerThread {
+            addr,
+            stop,
+            thread: Some(thread),
+        }
+    }
+
+    /// Our runtime accepting, one task per connection.
+    fn this() -> ServerThread {
+        ServerThread::start(|addr_tx, stop| {
+            rt::this().block_on(async move {
+                let listener = runtime::net::TcpListener::bind(LOOPBACK).expect("bind");
+                let _ = addr_tx.send(listener.local_addr().expect("local address"));
+                let body = response_body();
+                while let Ok((stream, _)) = listener.accept().await {
+                    if stop.load(Ordering::SeqCst) {
+                        return;
+                    }
+                    let _ = stream.set_nodelay(true);
+                    let io = runtime_hyper::Io::with_vectored_writes(stream);
+                    runtime::spawn(serve_connection(io, runtime_hyper::Timer, body.clone()));
+                }
+            })
+        })
+    }
+
+    /// tokio accepting, one task per connection.
+    fn tokio() -> ServerThread {
+        ServerThread::start(|addr_tx, stop| {
+            tokio_runtime(true).block_on(async move {
+                let listener = tokio::net::TcpListener::bind(LOOPBACK).await.expect("bind");
+                let _ = addr_tx.send(listener.local_addr().expect("local address"));
+                let body = response_body();
+                while let Ok((stream, _)) = listener.accept().await {
+                    if stop.load(Ordering::SeqCst) {
+                        return;
+                    }
+                    let _ = stream.set_nodelay(true);
+                    let io = hyper_util::rt::TokioIo::new(stream);
+                    let timer = hyper_util::rt::TokioTimer::new();
+                    tokio::spawn(serve_connection(io, timer, body.clone()));
+                }
+            })
+        })
+    }
+}
+
+impl Drop for ServerThread {
+    fn drop(&mut self) {
+        self.stop.store(true, Ordering::SeqCst);
+        // Wake the accept; an error means the server is gone already.
+        let _ = std::net::TcpStream::connect(self.addr);
+        if let Some(thread) = self.thread.take() {
+            let _ = thread.join();
+        }
+    }
+}
+
+/// Starts one side's server.
+type StartServer = fn() -> ServerThread;
+
+fn hyper_server_rps(c: &mut Criterion) {
+    let total = SERVER_CONNECTIONS * SERVER_REQUESTS_PER_CONNECTION;
+    let mut group = c.benchmark_group("hyper_server_rps");
+    group.throughput(Throughput::Elements(total as u64));
+    let sides: [(&str, StartServer); 2] =
+        [("this", ServerThread::this), ("tokio", ServerThread::tokio)];
+    for (side, start) in sides {
+        let server = start();
+        let load = LoadGenerator::connect(server.addr, SERVER_CONNECTIONS)
+            .unwrap_or_else(|err| panic!("load generator: {err}"));
+        group.bench_function(side, |b| {
+            b.iter(|| match load.run(SERVER_REQUESTS_PER_CONNECTION) {
+                Ok(answered) => assert_eq!(answered, total),
+                Err(err) => panic!("{side}: {err}"),
+            })
+        });
+        drop(load); // close the connections before stopping the server
+    }
+    group.finish();
+}
+
+criterion_group!(benches, hyper_client_get, hyper_server_rps);
+criterion_main!(benches);
