@@ -22,40 +22,63 @@
 //! true, for a stream whose `poll_write_vectored` is a real `writev`, as
 //! `runtime::net::TcpStream`'s is (tokio's `TcpStream` says true too).
 //!
-//! ## Reading, and the one `unsafe` block
+//! ## Reading, without `unsafe`
 //!
 //! The two read traits disagree about memory. `futures_io::AsyncRead` reads
 //! into `&mut [u8]`, which must be initialised. hyper hands out a
 //! `ReadBufCursor` over the spare capacity of its read buffer, which may not
 //! be: hyper, like tokio, avoids zeroing memory that a read is about to
-//! overwrite. So each read:
+//! overwrite. There are two ways across:
 //!
-//! 1. asks the cursor for its unfilled part as initialised bytes
-//!    (`initialize_unfilled`, safe: it zeroes only what the cursor does not
-//!    already know to be initialised, and records that it did);
-//! 2. reads into those bytes with the inner stream's `poll_read`;
-//! 3. checks that the stream did not claim more bytes than it was given (a
-//!    broken stream is an `InvalidData` error here, not memory unsafety);
-//! 4. moves the cursor's "filled" mark by that count: `advance`, which is
-//!    `unsafe` because the cursor must trust that the bytes are initialised.
-//!    Step 1 initialised them and step 3 bounds the count, which is the
-//!    block's `SAFETY` argument. `tests/read_adapter.rs` runs this path
-//!    under Miri.
+//! 1. zero the cursor's unfilled part (`initialize_unfilled`, safe), read
+//!    into it, then mark the bytes read as filled with `advance`, which is
+//!    `unsafe` (the cursor must trust that they are initialised);
+//! 2. read into a buffer of our own that is initialised already, then copy
+//!    the bytes read into the cursor with `put_slice`, which is safe.
 //!
-//! The safe alternative, reading into a buffer of our own and copying with
-//! `put_slice`, costs a copy of every byte received and a buffer per
-//! connection; step 1 costs a `memset` of the spare capacity per read, which
-//! is cheaper for the small reads of an HTTP server. A stream that could
-//! read into uninitialised memory (tokio's `AsyncRead` with its `ReadBuf`)
-//! would need neither: that is the price of the `&mut [u8]` in
-//! `futures-io`'s trait, paid by any adapter from it.
+//! We started with the first and measured it: hyper's spare capacity is
+//! 8 KiB or more, and it was zeroed on every read, including the reads that
+//! find nothing there yet and return `Pending`. A keep-alive server under
+//! load zeroed about 24 KB per request that way (three 8 KiB `memset`s),
+//! more than tokio spends on the whole request in callgrind's count. The
+//! second way copies only the bytes that arrived (a few hundred for a
+//! request head), and needs no `unsafe` at all, so it is what `Io` does.
+//!
+//! The buffer of our own is one per thread ([`SCRATCH_LEN`] bytes, zeroed
+//! once), not one per connection: a `poll_read` never waits in the middle,
+//! so no two reads on a thread use the buffer at the same time, and every
+//! connection on the loop's thread shares it. Each read takes the buffer out
+//! of its thread-local slot and puts it back afterwards, so even a stream
+//! whose own `poll_read` reads through another `Io` (and finds the slot
+//! empty) is correct: it gets a buffer of its own for that read.
+//!
+//! A stream that could read into uninitialised memory (tokio's `AsyncRead`
+//! with its `ReadBuf`) would need neither the zeroing nor the copy; that is
+//! the price of the `&mut [u8]` in `futures-io`'s trait. tokio's `TokioIo`
+//! pays nothing, and a production adapter for our `TcpStream` alone could
+//! read into the cursor with a `poll_read` over `MaybeUninit` bytes, if the
+//! runtime offered one.
 
+use std::cell::RefCell;
 use std::io::{self, IoSlice};
 use std::pin::Pin;
-use std::task::{Context, Poll, ready};
+use std::task::{Context, Poll};
 
 use futures_io::{AsyncRead, AsyncWrite};
 use hyper::rt::ReadBufCursor;
+
+/// Size of each thread's read buffer: the most one read hands to hyper.
+/// 64 KiB is more than a loopback or LAN socket usually has ready at once
+/// (and 8 times hyper's first read-buffer size), so reads are rarely cut
+/// short by it; it is allocated once per thread that reads through an `Io`.
+const SCRATCH_LEN: usize = 64 * 1024;
+
+thread_local! {
+    /// This thread's read buffer, shared by every `Io` on the thread (see
+    /// the module doc); empty until the first read, and while a read has
+    /// it out.
+    static SCRATCH: RefCell<Vec<u8>> = const { RefCell::new(Vec::new()) };
+}
 
 /// A `futures_io` stream (our `runtime::net::TcpStream`, or any other) as
 /// hyper's `Read + Write`, to hand to hyper's connection builders.
@@ -132,20 +155,27 @@ impl<T: AsyncRead + Unpin> hyper::rt::Read for Io<T> {
         mut buf: ReadBufCursor<'_>,
     ) -> Poll<io::Result<()>> {
         let this = self.get_mut();
-        let dst = buf.initialize_unfilled();
-        let offered = dst.len();
-        let n = ready!(Pin::new(&mut this.inner).poll_read(cx, dst))?;
-        if n > offered {
-            return Poll::Ready(Err(io::Error::new(
+        let mut scratch = SCRATCH.take();
+        if scratch.is_empty() {
+            // First read on this thread, or a read nested in another one.
+            scratch = vec![0; SCRATCH_LEN];
+        }
+        let offered = buf.remaining().min(scratch.len());
+        let result = Pin::new(&mut this.inner).poll_read(cx, &mut scratch[..offered]);
+        let result = match result {
+            Poll::Ready(Ok(n)) if n > offered => Poll::Ready(Err(io::Error::new(
                 io::ErrorKind::InvalidData,
                 format!("the stream reported reading {n} bytes into a buffer of {offered}"),
-            )));
-        }
-        // SAFETY: `initialize_unfilled` initialised all `offered` unfilled
-        // bytes of `buf` (and recorded it), and `n <= offered` was checked
-        // above, so the `n` bytes being marked filled are initialised.
-        unsafe { buf.advance(n) };
-        Poll::Ready(Ok(()))
+            ))),
+            Poll::Ready(Ok(n)) => {
+                buf.put_slice(&scratch[..n]);
+                Poll::Ready(Ok(()))
+            }
+            Poll::Ready(Err(err)) => Poll::Ready(Err(err)),
+            Poll::Pending => Poll::Pending,
+        };
+        SCRATCH.set(scratch);
+        result
     }
 }
 

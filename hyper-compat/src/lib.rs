@@ -55,6 +55,8 @@
 //! `examples/hello_server.rs` is this program with its run command, and the
 //! crate's README says how it is tested.
 
+#![forbid(unsafe_code)]
+
 mod executor;
 mod io;
 mod timer;

@@ -1,14 +1,10 @@
-//! `runtime_hyper::Io` over in-memory streams: the read path with its one
-//! `unsafe` block, and the write path. No sockets and no runtime, so that
-//! Miri can run every test here:
+//! `runtime_hyper::Io` over in-memory streams: the read path (a thread's
+//! scratch buffer, copied into hyper's cursor) and the write path.
 //!
-//! ```text
-//! cargo +nightly miri test -p hyper-compat --test read_adapter
-//! ```
-//!
-//! hyper's buffers start uninitialised (`ReadBuf::uninit` over
-//! `MaybeUninit` bytes), as in hyper's own read path; Miri reports any read
-//! of such a byte, or any byte marked filled that was never written.
+//! hyper's buffers start uninitialised here (`ReadBuf::uninit` over
+//! `MaybeUninit` bytes), as in hyper's own read path. There are no sockets
+//! and no runtime, so Miri can run these tests too:
+//! `cargo +nightly miri test -p hyper-compat --test read_adapter`.
 
 use std::io::{self, IoSlice};
 use std::mem::MaybeUninit;
@@ -73,6 +69,25 @@ impl AsyncRead for Liar {
     }
 }
 
+/// A `futures-io` stream that reads through another `Io`: its reads happen
+/// while the outer `Io` has the thread's scratch buffer out.
+struct ThroughIo(Io<Chunks>);
+
+impl AsyncRead for ThroughIo {
+    fn poll_read(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &mut [u8],
+    ) -> Poll<io::Result<usize>> {
+        let mut inner = ReadBuf::new(buf);
+        match Pin::new(&mut self.get_mut().0).poll_read(cx, inner.unfilled()) {
+            Poll::Ready(Ok(())) => Poll::Ready(Ok(inner.filled().len())),
+            Poll::Ready(Err(err)) => Poll::Ready(Err(err)),
+            Poll::Pending => Poll::Pending,
+        }
+    }
+}
+
 /// Reads once through hyper's trait into `buf`'s unfilled part.
 fn read_once<T: AsyncRead + Unpin>(io: &mut Io<T>, buf: &mut ReadBuf<'_>) -> Poll<io::Result<()>> {
     let mut cx = Context::from_waker(Waker::noop());
@@ -122,6 +137,12 @@ fn reads_after_a_partly_filled_buffer() {
 }
 
 #[test]
+fn an_io_inside_an_io_reads_correctly() {
+    let mut io = Io::new(ThroughIo(Io::new(Chunks::new(&[b"nested ", b"reads"]))));
+    assert_eq!(read_all(&mut io, 32), b"nested reads");
+}
+
+#[test]
 fn end_of_file_fills_nothing_and_repeats() {
     let mut io = Io::new(Chunks::new(&[]));
     let mut storage = [MaybeUninit::<u8>::uninit(); 8];
@@ -134,7 +155,7 @@ fn end_of_file_fills_nothing_and_repeats() {
 }
 
 #[test]
-fn a_stream_that_overstates_its_read_is_an_error_not_undefined_behaviour() {
+fn a_stream_that_overstates_its_read_is_an_error() {
     let mut io = Io::new(Liar);
     let mut storage = [MaybeUninit::<u8>::uninit(); 8];
     let mut buf = ReadBuf::uninit(&mut storage);
