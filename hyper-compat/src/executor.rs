@@ -22,6 +22,9 @@
 //! we keep the panic. hyper calls `execute` from inside the futures it
 //! runs, so on our runtime it is always inside one. A production crate
 //! (hyper-util's `TokioExecutor`) has the same contract with `tokio::spawn`.
+//! Code on another thread that wants to start hyper work on the loop uses
+//! `runtime::Handle::spawn`, which takes `Send` futures and returns an
+//! error, not a panic, once the runtime is gone.
 
 use std::future::Future;
 

@@ -26,9 +26,11 @@
 //!   signals the hyper-facing future through an `Arc<Mutex<..>>`: `Send`,
 //!   but a task spawn, an allocation and a lock per timeout, and a dropped
 //!   sleep frees its wheel entry only when that task next runs;
-//! - sending a closure to the loop to cancel the entry on drop: needs a
-//!   thread-safe handle into the loop, which is more machinery than the
-//!   stale wake it would save.
+//! - a sleep that keeps a `runtime::Handle` and, dropped on another
+//!   thread, sends the cancel to the loop with `Handle::spawn`: every
+//!   sleep would carry the handle (an `Arc`) for a drop that hyper never
+//!   makes off the loop's thread, and the cancel would still come later
+//!   than the drop.
 //!
 //! ## Clock
 //!

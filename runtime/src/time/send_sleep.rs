@@ -133,10 +133,7 @@ struct Entry {
 /// so that no borrow of the thread-local is held while the wheel is used
 /// (and a replaced waker dropped).
 fn timers_and_id(handles: &LoopHandles) -> (Rc<TimerDriver>, u64) {
-    (
-        Rc::clone(&handles.timers),
-        handles.scheduler.remote().runtime_id,
-    )
+    (Rc::clone(&handles.timers), handles.scheduler.runtime_id())
 }
 
 /// [`timers_and_id`] of the loop running on this thread, if any.
