@@ -68,9 +68,11 @@ use futures_io::{AsyncRead, AsyncWrite};
 use hyper::rt::ReadBufCursor;
 
 /// Size of each thread's read buffer: the most one read hands to hyper.
-/// 64 KiB is more than a loopback or LAN socket usually has ready at once
-/// (and 8 times hyper's first read-buffer size), so reads are rarely cut
-/// short by it; it is allocated once per thread that reads through an `Io`.
+/// hyper asks for 8 KiB at first and for more only while reads keep
+/// filling its buffer (up to about 400 KiB), so request heads and ordinary
+/// responses never meet this cap; a large download takes one read per
+/// 64 KiB where tokio's adapter can read up to hyper's full buffer. It is
+/// allocated once per thread that reads through an `Io`.
 const SCRATCH_LEN: usize = 64 * 1024;
 
 thread_local! {
