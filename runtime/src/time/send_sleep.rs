@@ -200,8 +200,9 @@ impl Future for SendSleep {
             return Poll::Ready(());
         }
         match this.entry {
-            Some(entry) if entry.runtime_id == id && timers.update_waker(entry.key, cx.waker()) => {
-            }
+            Some(entry)
+                if entry.runtime_id == id
+                    && timers.update_waker(entry.key, this.deadline, cx.waker()) => {}
             // Not registered yet; fired before a `reset` moved the deadline
             // later; or registered with another runtime, whose entry is left
             // to fire there.
