@@ -8,6 +8,7 @@
 //! | `asyncio.TimeoutError`           | [`Elapsed`]                       |
 //! | `loop.time()`                    | [`now`]                           |
 //! | (none: a `while` loop of sleeps) | [`interval`]                      |
+//! | (none)                           | [`SendSleep`]: a `Send + Sync` sleep, for hyper's timer |
 //!
 //! ## How a sleep works
 //!
