@@ -92,6 +92,7 @@
 use std::any::Any;
 use std::cell::UnsafeCell;
 use std::future::Future;
+use std::marker::PhantomData;
 use std::mem::ManuallyDrop;
 use std::panic::{AssertUnwindSafe, Location, catch_unwind};
 use std::pin::Pin;
@@ -260,13 +261,18 @@ impl RawTask {
         }
     }
 
-    /// The task's waker, borrowed: it does not count a reference until it
-    /// is cloned, so polling costs no atomic operation.
-    pub(crate) fn waker_ref(&self) -> ManuallyDrop<Waker> {
-        // SAFETY: the data pointer is the block's (rule 1) and stays valid
-        // while `self` does; `ManuallyDrop` keeps the borrowed waker from
-        // giving up a reference it never took. Clones count their own.
-        ManuallyDrop::new(unsafe { Waker::from_raw(raw_waker(self.ptr)) })
+    /// The task's waker, borrowed from this reference: it counts no
+    /// reference of its own until it is cloned, so polling with it costs no
+    /// atomic operation, and its lifetime keeps it from outliving `self`.
+    pub(crate) fn waker_ref(&self) -> WakerRef<'_> {
+        WakerRef {
+            // SAFETY: the data pointer is the block's (rule 1), valid while
+            // `self` is, which the borrow in `WakerRef` enforces;
+            // `ManuallyDrop` keeps the borrowed waker from giving up a
+            // reference it never took. Clones count their own.
+            waker: ManuallyDrop::new(unsafe { Waker::from_raw(raw_waker(self.ptr)) }),
+            _task: PhantomData,
+        }
     }
 
     /// Polls the future once.
@@ -313,6 +319,22 @@ impl RawTask {
     pub(crate) unsafe fn drop_join_handle(&self) {
         // SAFETY: passed on from the caller.
         unsafe { (self.header().vtable.drop_join_handle)(self.ptr) }
+    }
+}
+
+/// A task's waker borrowed from a [`RawTask`]; see [`RawTask::waker_ref`].
+pub(crate) struct WakerRef<'a> {
+    /// The waker, never dropped: it owns no reference.
+    waker: ManuallyDrop<Waker>,
+    /// Ties the waker to the reference it borrows from.
+    _task: PhantomData<&'a RawTask>,
+}
+
+impl std::ops::Deref for WakerRef<'_> {
+    type Target = Waker;
+
+    fn deref(&self) -> &Waker {
+        &self.waker
     }
 }
 
