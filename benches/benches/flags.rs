@@ -9,15 +9,22 @@
 //! One [`EmbeddedServer`] (flags-app's server, on our runtime, on its own
 //! thread) serves both sides; its 194 GIFs are drawn before measuring.
 //! One iteration is one whole download, runtime start-up included, as the
-//! `flags` command does it:
+//! `flags` command does it. Both sides do the same work:
 //!
-//! - `this`: [`flags_app::download::download`] in async mode: one runtime,
-//!   a semaphore of `MAX_REQ` permits, `as_completed` over 194 tasks, each
-//!   saving its GIF with `save_atomically` in the task when its request is done
-//!   (`--save-on-loop`, as the tokio side below saves).
-//! - `tokio`: [`download_tokio`] below: a `current_thread` runtime, hyper's
-//!   pooled client, a semaphore of `MAX_REQ` permits, a `JoinSet` of 194
-//!   tasks (tokio's idiom for as_completed), the same `save_atomically`.
+//! | | this | tokio |
+//! |---|---|---|
+//! | runtime | built per download (`runtime::run`) | built per download, I/O and time |
+//! | download tasks | 194, one per flag, collected by `as_completed` | 194, one per flag, collected by a `JoinSet` |
+//! | in flight | a semaphore of `FLAGS_MAX_REQ` permits, held for the request | the same |
+//! | per-request timeout | `FLAGS_TIMEOUT` for the whole request (`total_timeout`); the client also bounds each phase by it | `tokio::time::timeout(FLAGS_TIMEOUT)` around the request |
+//! | connections | keep-alive, at most `FLAGS_MAX_REQ`, Nagle off | the same (hyper-util's pool; its client runs each connection in a task of its own) |
+//! | saving | `save_atomically` in the download task (`Saving::OnLoop`) | the same |
+//!
+//! In `flags_all`, tokio's collecting loop runs in a spawned task; in
+//! `flags_all_block_on` it is the `block_on` future, as `#[tokio::main]`
+//! code would have it (it is woken once per finished download). Ours runs
+//! in `runtime::run`'s `block_on` in both rows: the app is measured as it
+//! is, and our `block_on` future is polled like a task.
 //!
 //! Files go to a tmpfs (`/dev/shm`) when there is one, so that the 194
 //! fsyncs of the atomic saves do not drown the network part (flags-app's
@@ -26,7 +33,10 @@
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use benches::rt;
+use benches::params::{FLAGS_MAX_REQ, FLAGS_TIMEOUT};
+use benches::rows::{FLAGS_ALL, FLAGS_ALL_BLOCK_ON, Row};
+use benches::rt::Tokio;
+use benches::side::Side;
 use criterion::{Criterion, criterion_group, criterion_main};
 use flags_app::config::{DownloadConfig, Mode, Saving};
 use flags_app::countries::COUNTRIES;
@@ -41,9 +51,6 @@ use hyper::body::Bytes;
 use hyper_util::client::legacy::Client as HyperClient;
 use hyper_util::client::legacy::connect::HttpConnector;
 use hyper_util::rt::TokioExecutor;
-
-/// flags2's `-m 100`: requests in flight at most (the `flags` default for `-a`).
-const MAX_REQ: usize = 100;
 
 /// The first bytes of every GIF; both sides reject a body without them.
 const GIF_SIGNATURE: &[u8] = b"GIF8";
@@ -77,44 +84,71 @@ fn download_this(config: &DownloadConfig, base: &str) {
     }
 }
 
-/// The same download with tokio + hyper. Returns how many flags were saved.
-fn download_tokio(codes: &[String], base: &str, save_to: &SaveTo) -> usize {
-    let tokio = rt::tokio();
-    tokio.block_on(async {
+/// One flag with hyper, within the per-request timeout; then saved.
+/// `true` if it was saved.
+async fn download_one_tokio(
+    client: HyperClient<HttpConnector, Empty<Bytes>>,
+    semaphore: Arc<tokio::sync::Semaphore>,
+    uri: hyper::Uri,
+    save_to: Arc<SaveTo>,
+    cc: String,
+) -> bool {
+    let fetched = {
+        let Ok(_permit) = semaphore.acquire().await else {
+            return false;
+        };
+        tokio::time::timeout(FLAGS_TIMEOUT, async {
+            let response = client.get(uri).await.ok()?;
+            if response.status() != 200 {
+                return None;
+            }
+            Some(response.into_body().collect().await.ok()?.to_bytes())
+        })
+        .await
+    };
+    match fetched {
+        Ok(Some(image)) if image.starts_with(GIF_SIGNATURE) => {
+            save_atomically(&save_to.dest, &format!("{cc}.gif"), &image).is_ok()
+        }
+        _ => false,
+    }
+}
+
+/// The same download with tokio + hyper, in `row`'s shape. Returns how many
+/// flags were saved.
+fn download_tokio(row: &Row, codes: &[String], base: &str, save_to: &Arc<SaveTo>) -> usize {
+    let tokio = Tokio::new(row.drivers);
+    let jobs: Vec<(hyper::Uri, String)> = codes
+        .iter()
+        .map(|cc| {
+            (
+                flag_url(base, cc).parse().expect("a valid flag URL"),
+                cc.clone(),
+            )
+        })
+        .collect();
+    let save_to = Arc::clone(save_to);
+    tokio.run(row.shape, async move {
         let mut connector = HttpConnector::new();
         connector.set_nodelay(true);
         let client: HyperClient<HttpConnector, Empty<Bytes>> =
             HyperClient::builder(TokioExecutor::new())
-                .pool_max_idle_per_host(MAX_REQ)
+                .pool_max_idle_per_host(FLAGS_MAX_REQ)
                 .build(connector);
-        let semaphore = Arc::new(tokio::sync::Semaphore::new(MAX_REQ));
+        let semaphore = Arc::new(tokio::sync::Semaphore::new(FLAGS_MAX_REQ));
         let mut to_do = tokio::task::JoinSet::new();
-        for cc in codes {
-            let client = client.clone();
-            let semaphore = Arc::clone(&semaphore);
-            let uri: hyper::Uri = flag_url(base, cc).parse().expect("a valid flag URL");
-            let save_to = save_to.clone();
-            let cc = cc.clone();
-            to_do.spawn(async move {
-                let image = {
-                    let _permit = semaphore.acquire().await.expect("semaphore open");
-                    let response = client.get(uri).await.ok()?;
-                    if response.status() != 200 {
-                        return None;
-                    }
-                    response.into_body().collect().await.ok()?.to_bytes()
-                };
-                if !image.starts_with(GIF_SIGNATURE) {
-                    return None;
-                }
-                save_atomically(&save_to.dest, &format!("{cc}.gif"), &image).ok()
-            });
+        for (uri, cc) in jobs {
+            to_do.spawn(download_one_tokio(
+                client.clone(),
+                Arc::clone(&semaphore),
+                uri,
+                Arc::clone(&save_to),
+                cc,
+            ));
         }
         let mut saved = 0;
         while let Some(done) = to_do.join_next().await {
-            if matches!(done, Ok(Some(_))) {
-                saved += 1;
-            }
+            saved += usize::from(matches!(done, Ok(true)));
         }
         saved
     })
@@ -127,29 +161,42 @@ fn flags_all(c: &mut Criterion) {
         Err(err) => panic!("cannot start the flag server: {err}"),
     };
     let base = server.base_url();
-    let mut group = c.benchmark_group("flags_all");
 
     let this_dir = dest("this");
     let mut config = DownloadConfig::new(codes.clone(), this_dir.clone());
     config.mode = Mode::Async;
-    config.concurrency = Mode::Async.actual_req(MAX_REQ, codes.len());
+    config.concurrency = Mode::Async.actual_req(FLAGS_MAX_REQ, codes.len());
+    config.timeout = FLAGS_TIMEOUT;
+    config.total_timeout = Some(FLAGS_TIMEOUT);
+    config.max_connections = Some(FLAGS_MAX_REQ);
     config.show_progress = false;
     config.saving = Saving::OnLoop;
     download_this(&config, &base); // the server draws every image now
-    group.bench_function("this", |b| b.iter(|| download_this(&config, &base)));
-    let _ = std::fs::remove_dir_all(&this_dir);
 
     let tokio_dir = dest("tokio");
     ensure_dir(&tokio_dir).expect("create the download directory");
-    let save_to = SaveTo {
+    let save_to = Arc::new(SaveTo {
         dest: tokio_dir.clone(),
         names: false,
-    };
-    group.bench_function("tokio", |b| {
-        b.iter(|| assert_eq!(download_tokio(&codes, &base, &save_to), COUNTRIES.len()))
     });
+
+    for row in [&FLAGS_ALL, &FLAGS_ALL_BLOCK_ON] {
+        let mut group = c.benchmark_group(row.name);
+        group.bench_function(Side::This.name(), |b| {
+            b.iter(|| download_this(&config, &base))
+        });
+        group.bench_function(Side::Tokio.name(), |b| {
+            b.iter(|| {
+                assert_eq!(
+                    download_tokio(row, &codes, &base, &save_to),
+                    COUNTRIES.len()
+                )
+            })
+        });
+        group.finish();
+    }
+    let _ = std::fs::remove_dir_all(&this_dir);
     let _ = std::fs::remove_dir_all(&tokio_dir);
-    group.finish();
 }
 
 criterion_group!(benches, flags_all);

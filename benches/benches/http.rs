@@ -19,11 +19,16 @@
 //! Both clients disable Nagle (ours always does; hyper's connector is told
 //! to). Ours also arms its default connect/write/read/total timeouts on every
 //! request, which hyper's client does not have by default; that is part of
-//! what a user of each gets, so it stays in the figure.
+//! what a user of each gets, so it stays in the figure (it can only count
+//! against us). tokio runs with I/O and time, as hyper-util's client
+//! expects. Each iteration runs in a spawned task on both sides. smol has
+//! no HTTP client of its own, so it has no cell here.
 
 use benches::http_server::HttpServer;
 use benches::params::{HTTP_BODY, HTTP_CONCURRENT, HTTP_SEQUENTIAL};
-use benches::rt;
+use benches::rows::{HTTP_GET_CONCURRENT, HTTP_GET_KEEPALIVE};
+use benches::rt::{This, Tokio};
+use benches::side::Side;
 use criterion::{Criterion, criterion_group, criterion_main};
 use http_body_util::{BodyExt, Empty};
 use hyper::body::Bytes;
@@ -57,15 +62,17 @@ fn hyper_client() -> Hyper {
 }
 
 fn http_get_keepalive(c: &mut Criterion) {
+    let row = &HTTP_GET_KEEPALIVE;
     let server = HttpServer::start(HTTP_BODY).expect("start the HTTP server");
     let url = server.url("/");
-    let mut group = c.benchmark_group("http_get_keepalive");
+    let mut group = c.benchmark_group(row.name);
 
-    let this = rt::this();
+    let this = This::new();
     let client = http_client::Client::new();
-    group.bench_function("this", |b| {
+    group.bench_function(Side::This.name(), |b| {
         b.iter(|| {
-            this.block_on(async {
+            let (client, url) = (client.clone(), url.clone());
+            this.run(row.shape, async move {
                 for _ in 0..HTTP_SEQUENTIAL {
                     assert_eq!(get_this(&client, &url).await, HTTP_BODY);
                 }
@@ -74,13 +81,14 @@ fn http_get_keepalive(c: &mut Criterion) {
     });
     drop(client);
 
-    let tokio = rt::tokio();
+    let tokio = Tokio::new(row.drivers);
     let uri: hyper::Uri = url.parse().expect("a valid URI");
     // hyper-util's client spawns its connection tasks: build it in the runtime.
     let client = tokio.block_on(async { hyper_client() });
-    group.bench_function("tokio", |b| {
+    group.bench_function(Side::Tokio.name(), |b| {
         b.iter(|| {
-            tokio.block_on(async {
+            let (client, uri) = (client.clone(), uri.clone());
+            tokio.run(row.shape, async move {
                 for _ in 0..HTTP_SEQUENTIAL {
                     assert_eq!(get_hyper(&client, &uri).await, HTTP_BODY);
                 }
@@ -91,15 +99,17 @@ fn http_get_keepalive(c: &mut Criterion) {
 }
 
 fn http_get_concurrent(c: &mut Criterion) {
+    let row = &HTTP_GET_CONCURRENT;
     let server = HttpServer::start(HTTP_BODY).expect("start the HTTP server");
     let url = server.url("/");
-    let mut group = c.benchmark_group("http_get_concurrent");
+    let mut group = c.benchmark_group(row.name);
 
-    let this = rt::this();
+    let this = This::new();
     let client = http_client::Client::new();
-    group.bench_function("this", |b| {
+    group.bench_function(Side::This.name(), |b| {
         b.iter(|| {
-            this.block_on(async {
+            let (client, url) = (client.clone(), url.clone());
+            this.run(row.shape, async move {
                 let tasks: Vec<_> = (0..HTTP_CONCURRENT)
                     .map(|_| {
                         let client = client.clone();
@@ -115,12 +125,13 @@ fn http_get_concurrent(c: &mut Criterion) {
     });
     drop(client);
 
-    let tokio = rt::tokio();
+    let tokio = Tokio::new(row.drivers);
     let uri: hyper::Uri = url.parse().expect("a valid URI");
     let client = tokio.block_on(async { hyper_client() });
-    group.bench_function("tokio", |b| {
+    group.bench_function(Side::Tokio.name(), |b| {
         b.iter(|| {
-            tokio.block_on(async {
+            let (client, uri) = (client.clone(), uri.clone());
+            tokio.run(row.shape, async move {
                 let tasks: Vec<_> = (0..HTTP_CONCURRENT)
                     .map(|_| {
                         let client = client.clone();

@@ -16,7 +16,11 @@
 //!   sends `HTTP_SEQUENTIAL` GETs one after another over one keep-alive
 //!   connection to the neutral std-thread server ([`benches::http_server`]),
 //!   each answered with `HTTP_BODY` bytes, read whole. The connection is
-//!   made once per bench function; one iteration is the batch of GETs.
+//!   made once per bench function; one iteration is the batch of GETs, in
+//!   a spawned task (the request sender is moved in and handed back).
+//!   `hyper_client_get_block_on` runs the same batch in the `block_on`
+//!   future, where each response wakes tokio's `block_on` through its I/O
+//!   driver.
 //! - `hyper_server_rps`: hyper's HTTP/1 server (`server::conn::http1`, with
 //!   the runtime's timer, so hyper's default 30 s header-read timeout is
 //!   armed for every request as in a real deployment) on a thread of its
@@ -25,9 +29,11 @@
 //!   sending `SERVER_REQUESTS_PER_CONNECTION` GETs in turn. One iteration
 //!   is that whole load; criterion reports it as requests per second.
 //!
-//! tokio gets the drivers each program needs and no more: I/O for the
-//! client, I/O and time for the server (its timer). Both sides disable
-//! Nagle on every socket. Neither side's load runs on the measured runtime.
+//! tokio gets the drivers each program needs and no more (the rows in
+//! `benches::rows` say which): I/O for the client, I/O and time for the
+//! server (its timer). Both sides disable Nagle on every socket. Neither
+//! side's load runs on the measured runtime. smol has no hyper glue among
+//! its crates, so it has no cell here.
 
 use std::convert::Infallible;
 use std::future::Future;
@@ -43,7 +49,9 @@ use benches::load_generator::LoadGenerator;
 use benches::params::{
     HTTP_BODY, HTTP_SEQUENTIAL, SERVER_CONNECTIONS, SERVER_REQUESTS_PER_CONNECTION,
 };
-use benches::rt;
+use benches::rows::{HYPER_CLIENT_GET, HYPER_CLIENT_GET_BLOCK_ON, HYPER_SERVER_RPS};
+use benches::rt::{This as ThisRuntime, Tokio as TokioRuntime};
+use benches::side::Side;
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use http_body_util::{BodyExt, Empty, Full};
 use hyper::body::{Bytes, Incoming};
@@ -130,35 +138,43 @@ async fn get_many(sender: &mut SendRequest<Empty<Bytes>>, host: &str, count: usi
     }
 }
 
-/// tokio's `current_thread` runtime with the drivers a program needs.
-fn tokio_runtime(time: bool) -> tokio::runtime::Runtime {
-    let mut builder = tokio::runtime::Builder::new_current_thread();
-    builder.enable_io();
-    if time {
-        builder.enable_time();
-    }
-    builder.build().expect("build tokio's runtime")
+/// [`get_many`] on an owned sender, handed back at the end, so that the
+/// batch can run in a spawned task.
+async fn get_many_owned(
+    mut sender: SendRequest<Empty<Bytes>>,
+    host: Arc<str>,
+) -> SendRequest<Empty<Bytes>> {
+    get_many(&mut sender, &host, HTTP_SEQUENTIAL).await;
+    sender
 }
 
 fn hyper_client_get(c: &mut Criterion) {
     let server = HttpServer::start(HTTP_BODY).expect("start the HTTP server");
-    let host = server.addr().to_string();
-    let mut group = c.benchmark_group("hyper_client_get");
+    let host: Arc<str> = server.addr().to_string().into();
+    for row in [&HYPER_CLIENT_GET, &HYPER_CLIENT_GET_BLOCK_ON] {
+        let mut group = c.benchmark_group(row.name);
 
-    let this = rt::this();
-    let mut sender = this.block_on(client::<This>(server.addr()));
-    group.bench_function("this", |b| {
-        b.iter(|| this.block_on(get_many(&mut sender, &host, HTTP_SEQUENTIAL)))
-    });
-    drop(sender);
-    drop(this);
+        let this = ThisRuntime::new();
+        let mut sender = Some(this.block_on(client::<This>(server.addr())));
+        group.bench_function(Side::This.name(), |b| {
+            b.iter(|| {
+                let taken = sender.take().expect("the sender is back");
+                sender = Some(this.run(row.shape, get_many_owned(taken, Arc::clone(&host))));
+            })
+        });
+        drop(sender);
+        drop(this);
 
-    let tokio = tokio_runtime(false);
-    let mut sender = tokio.block_on(client::<Tokio>(server.addr()));
-    group.bench_function("tokio", |b| {
-        b.iter(|| tokio.block_on(get_many(&mut sender, &host, HTTP_SEQUENTIAL)))
-    });
-    group.finish();
+        let tokio = TokioRuntime::new(row.drivers);
+        let mut sender = Some(tokio.block_on(client::<Tokio>(server.addr())));
+        group.bench_function(Side::Tokio.name(), |b| {
+            b.iter(|| {
+                let taken = sender.take().expect("the sender is back");
+                sender = Some(tokio.run(row.shape, get_many_owned(taken, Arc::clone(&host))));
+            })
+        });
+        group.finish();
+    }
 }
 
 /// hyper's server side of one connection, with a runtime's timer: the same
@@ -217,7 +233,7 @@ impl ServerThread {
     /// Our runtime accepting, one task per connection.
     fn this() -> ServerThread {
         ServerThread::start(|addr_tx, stop| {
-            rt::this().block_on(async move {
+            ThisRuntime::new().block_on(async move {
                 let listener = runtime::net::TcpListener::bind(LOOPBACK).expect("bind");
                 let _ = addr_tx.send(listener.local_addr().expect("local address"));
                 let body = response_body();
@@ -236,7 +252,7 @@ impl ServerThread {
     /// tokio accepting, one task per connection.
     fn tokio() -> ServerThread {
         ServerThread::start(|addr_tx, stop| {
-            tokio_runtime(true).block_on(async move {
+            TokioRuntime::new(HYPER_SERVER_RPS.drivers).block_on(async move {
                 let listener = tokio::net::TcpListener::bind(LOOPBACK).await.expect("bind");
                 let _ = addr_tx.send(listener.local_addr().expect("local address"));
                 let body = response_body();
@@ -270,10 +286,12 @@ type StartServer = fn() -> ServerThread;
 
 fn hyper_server_rps(c: &mut Criterion) {
     let total = SERVER_CONNECTIONS * SERVER_REQUESTS_PER_CONNECTION;
-    let mut group = c.benchmark_group("hyper_server_rps");
+    let mut group = c.benchmark_group(HYPER_SERVER_RPS.name);
     group.throughput(Throughput::Elements(total as u64));
-    let sides: [(&str, StartServer); 2] =
-        [("this", ServerThread::this), ("tokio", ServerThread::tokio)];
+    let sides: [(&str, StartServer); 2] = [
+        (Side::This.name(), ServerThread::this),
+        (Side::Tokio.name(), ServerThread::tokio),
+    ];
     for (side, start) in sides {
         let server = start();
         let load = LoadGenerator::connect(server.addr, SERVER_CONNECTIONS)

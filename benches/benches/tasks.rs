@@ -1,28 +1,47 @@
-//! Spawning and scheduling: `spawn_many`, `yield_many`, `chained_spawn`.
+//! Spawning and scheduling: `spawn_many`, `basic_scheduler_spawn`,
+//! `yield_many`, `chained_spawn`, and the blocking pool's
+//! `spawn_blocking_round_trip`.
 //!
 //! ```text
 //! cargo bench -p benches --bench tasks
 //! ```
 //!
-//! These measure the executor alone: no I/O, no timers. One iteration is one
-//! `block_on` of the whole batch on a runtime built once per function.
+//! These measure the executor alone: no I/O, no timers, so tokio runs
+//! without drivers and smol without async-io's reactor. The first four
+//! keep the shape of tokio's own benchmarks (`rt_current_thread.rs`,
+//! `spawn.rs`): the spawning loop runs in the `block_on` future, which is
+//! woken a handful of times per iteration, not once per task.
+//!
+//! futures' `LocalPool` has no join handle: its tasks are spawned with
+//! `spawn_local_with_handle`, which wraps each in a oneshot channel (a
+//! `RemoteHandle`). That is what a `LocalPool` user awaiting a result pays.
 
 use std::future::Future;
 use std::hint::black_box;
 use std::pin::Pin;
 
-use benches::params::{CHAIN, SPAWN_MANY, YIELD_TASKS, YIELDS_PER_TASK};
-use benches::rt;
+use async_executor::LocalExecutor;
+use benches::params::{
+    BLOCKING_ROUND_TRIPS, CHAIN, SPAWN_MANY_TASKS, YIELD_TASKS, YIELDS_PER_TASK,
+};
+use benches::rows::{
+    BASIC_SCHEDULER_SPAWN, CHAINED_SPAWN, SPAWN_BLOCKING_ROUND_TRIP, SPAWN_MANY, YIELD_MANY,
+};
+use benches::rt::{Pool, Smol, This, Tokio, pool_spawn};
+use benches::side::Side;
 use criterion::{Criterion, criterion_group, criterion_main};
+use futures::executor::LocalSpawner;
+use futures_lite::future::yield_now as smol_yield_now;
 
-/// Spawns `SPAWN_MANY` trivial tasks, then awaits each handle in order.
+/// Spawns `SPAWN_MANY_TASKS` trivial tasks, then awaits each handle in order.
 fn spawn_many(c: &mut Criterion) {
-    let mut group = c.benchmark_group("spawn_many");
-    let this = rt::this();
-    group.bench_function("this", |b| {
+    let row = &SPAWN_MANY;
+    let mut group = c.benchmark_group(row.name);
+    let this = This::new();
+    group.bench_function(Side::This.name(), |b| {
         b.iter(|| {
-            this.block_on(async {
-                let handles: Vec<_> = (0..SPAWN_MANY)
+            this.run(row.shape, async {
+                let handles: Vec<_> = (0..SPAWN_MANY_TASKS)
                     .map(|i| runtime::spawn(async move { i }))
                     .collect();
                 for handle in handles {
@@ -31,16 +50,96 @@ fn spawn_many(c: &mut Criterion) {
             })
         })
     });
-    let tokio = rt::tokio();
-    group.bench_function("tokio", |b| {
+    let tokio = Tokio::new(row.drivers);
+    group.bench_function(Side::Tokio.name(), |b| {
         b.iter(|| {
-            tokio.block_on(async {
-                let handles: Vec<_> = (0..SPAWN_MANY)
+            tokio.run(row.shape, async {
+                let handles: Vec<_> = (0..SPAWN_MANY_TASKS)
                     .map(|i| tokio::spawn(async move { i }))
                     .collect();
                 for handle in handles {
                     black_box(handle.await.expect("task finished"));
                 }
+            })
+        })
+    });
+    let smol = Smol::new(row.drivers);
+    let ex = smol.executor();
+    group.bench_function(Side::Smol.name(), |b| {
+        b.iter(|| {
+            smol.run(row.shape, async {
+                let tasks: Vec<_> = (0..SPAWN_MANY_TASKS)
+                    .map(|i| ex.spawn(async move { i }))
+                    .collect();
+                for task in tasks {
+                    black_box(task.await);
+                }
+            })
+        })
+    });
+    let mut pool = Pool::new();
+    let spawner = pool.spawner();
+    group.bench_function(Side::LocalPool.name(), |b| {
+        b.iter(|| {
+            let spawner = spawner.clone();
+            pool.run(row.shape, async move {
+                let handles: Vec<_> = (0..SPAWN_MANY_TASKS)
+                    .map(|i| pool_spawn(&spawner, async move { i }))
+                    .collect();
+                for handle in handles {
+                    black_box(handle.await);
+                }
+            })
+        })
+    });
+    group.finish();
+}
+
+/// tokio's `spawn.rs` task body: a little work around one yield.
+async fn work<Y: Future<Output = ()>>(yield_now: Y) -> usize {
+    let val = black_box(1) + 1;
+    yield_now.await;
+    black_box(val)
+}
+
+/// One spawn of [`work`], awaited: the cost of a task from birth to exit.
+fn basic_scheduler_spawn(c: &mut Criterion) {
+    let row = &BASIC_SCHEDULER_SPAWN;
+    let mut group = c.benchmark_group(row.name);
+    let this = This::new();
+    group.bench_function(Side::This.name(), |b| {
+        b.iter(|| {
+            this.run(row.shape, async {
+                let handle = runtime::spawn(work(runtime::yield_now()));
+                assert_eq!(handle.await.expect("task finished"), 2);
+            })
+        })
+    });
+    let tokio = Tokio::new(row.drivers);
+    group.bench_function(Side::Tokio.name(), |b| {
+        b.iter(|| {
+            tokio.run(row.shape, async {
+                let handle = tokio::spawn(work(tokio::task::yield_now()));
+                assert_eq!(handle.await.expect("task finished"), 2);
+            })
+        })
+    });
+    let smol = Smol::new(row.drivers);
+    let ex = smol.executor();
+    group.bench_function(Side::Smol.name(), |b| {
+        b.iter(|| {
+            smol.run(row.shape, async {
+                assert_eq!(ex.spawn(work(smol_yield_now())).await, 2);
+            })
+        })
+    });
+    let mut pool = Pool::new();
+    let spawner = pool.spawner();
+    group.bench_function(Side::LocalPool.name(), |b| {
+        b.iter(|| {
+            let spawner = spawner.clone();
+            pool.run(row.shape, async move {
+                assert_eq!(pool_spawn(&spawner, work(smol_yield_now())).await, 2);
             })
         })
     });
@@ -50,11 +149,12 @@ fn spawn_many(c: &mut Criterion) {
 /// `YIELD_TASKS` tasks each yield `YIELDS_PER_TASK` times: a run queue that
 /// stays `YIELD_TASKS` long for 200,000 polls.
 fn yield_many(c: &mut Criterion) {
-    let mut group = c.benchmark_group("yield_many");
-    let this = rt::this();
-    group.bench_function("this", |b| {
+    let row = &YIELD_MANY;
+    let mut group = c.benchmark_group(row.name);
+    let this = This::new();
+    group.bench_function(Side::This.name(), |b| {
         b.iter(|| {
-            this.block_on(async {
+            this.run(row.shape, async {
                 let handles: Vec<_> = (0..YIELD_TASKS)
                     .map(|_| {
                         runtime::spawn(async {
@@ -70,10 +170,10 @@ fn yield_many(c: &mut Criterion) {
             })
         })
     });
-    let tokio = rt::tokio();
-    group.bench_function("tokio", |b| {
+    let tokio = Tokio::new(row.drivers);
+    group.bench_function(Side::Tokio.name(), |b| {
         b.iter(|| {
-            tokio.block_on(async {
+            tokio.run(row.shape, async {
                 let handles: Vec<_> = (0..YIELD_TASKS)
                     .map(|_| {
                         tokio::spawn(async {
@@ -85,6 +185,47 @@ fn yield_many(c: &mut Criterion) {
                     .collect();
                 for handle in handles {
                     handle.await.expect("task finished");
+                }
+            })
+        })
+    });
+    let smol = Smol::new(row.drivers);
+    let ex = smol.executor();
+    group.bench_function(Side::Smol.name(), |b| {
+        b.iter(|| {
+            smol.run(row.shape, async {
+                let tasks: Vec<_> = (0..YIELD_TASKS)
+                    .map(|_| {
+                        ex.spawn(async {
+                            for _ in 0..YIELDS_PER_TASK {
+                                smol_yield_now().await;
+                            }
+                        })
+                    })
+                    .collect();
+                for task in tasks {
+                    task.await;
+                }
+            })
+        })
+    });
+    let mut pool = Pool::new();
+    let spawner = pool.spawner();
+    group.bench_function(Side::LocalPool.name(), |b| {
+        b.iter(|| {
+            let spawner = spawner.clone();
+            pool.run(row.shape, async move {
+                let handles: Vec<_> = (0..YIELD_TASKS)
+                    .map(|_| {
+                        pool_spawn(&spawner, async {
+                            for _ in 0..YIELDS_PER_TASK {
+                                smol_yield_now().await;
+                            }
+                        })
+                    })
+                    .collect();
+                for handle in handles {
+                    handle.await;
                 }
             })
         })
@@ -120,19 +261,112 @@ fn chain_tokio(n: usize) -> Pin<Box<dyn Future<Output = usize> + Send>> {
     })
 }
 
+/// The same chain on smol's executor.
+fn chain_smol(
+    ex: &'static LocalExecutor<'static>,
+    n: usize,
+) -> Pin<Box<dyn Future<Output = usize>>> {
+    Box::pin(async move {
+        if n == 0 {
+            0
+        } else {
+            ex.spawn(chain_smol(ex, n - 1)).await + 1
+        }
+    })
+}
+
+/// The same chain on a `LocalPool`.
+fn chain_pool(spawner: LocalSpawner, n: usize) -> Pin<Box<dyn Future<Output = usize>>> {
+    Box::pin(async move {
+        if n == 0 {
+            0
+        } else {
+            pool_spawn(&spawner, chain_pool(spawner.clone(), n - 1)).await + 1
+        }
+    })
+}
+
 /// A chain of `CHAIN` spawns: measures the wake of a parent by its child's exit.
 fn chained_spawn(c: &mut Criterion) {
-    let mut group = c.benchmark_group("chained_spawn");
-    let this = rt::this();
-    group.bench_function("this", |b| {
-        b.iter(|| assert_eq!(this.block_on(chain_this(CHAIN)), CHAIN))
+    let row = &CHAINED_SPAWN;
+    let mut group = c.benchmark_group(row.name);
+    let this = This::new();
+    group.bench_function(Side::This.name(), |b| {
+        b.iter(|| assert_eq!(this.run(row.shape, chain_this(CHAIN)), CHAIN))
     });
-    let tokio = rt::tokio();
-    group.bench_function("tokio", |b| {
-        b.iter(|| assert_eq!(tokio.block_on(chain_tokio(CHAIN)), CHAIN))
+    let tokio = Tokio::new(row.drivers);
+    group.bench_function(Side::Tokio.name(), |b| {
+        b.iter(|| assert_eq!(tokio.run(row.shape, chain_tokio(CHAIN)), CHAIN))
+    });
+    let smol = Smol::new(row.drivers);
+    group.bench_function(Side::Smol.name(), |b| {
+        b.iter(|| {
+            assert_eq!(
+                smol.run(row.shape, chain_smol(smol.executor(), CHAIN)),
+                CHAIN
+            )
+        })
+    });
+    let mut pool = Pool::new();
+    let spawner = pool.spawner();
+    group.bench_function(Side::LocalPool.name(), |b| {
+        b.iter(|| {
+            assert_eq!(
+                pool.run(row.shape, chain_pool(spawner.clone(), CHAIN)),
+                CHAIN
+            )
+        })
     });
     group.finish();
 }
 
-criterion_group!(benches, spawn_many, yield_many, chained_spawn);
+/// `BLOCKING_ROUND_TRIPS` jobs sent to the blocking pool and awaited one
+/// after another; the pool's thread is warm after the first. Each answer
+/// wakes the waiting task from another thread.
+fn spawn_blocking_round_trip(c: &mut Criterion) {
+    let row = &SPAWN_BLOCKING_ROUND_TRIP;
+    let mut group = c.benchmark_group(row.name);
+    let this = This::new();
+    group.bench_function(Side::This.name(), |b| {
+        b.iter(|| {
+            this.run(row.shape, async {
+                for i in 0..BLOCKING_ROUND_TRIPS {
+                    let out = runtime::spawn_blocking(move || black_box(i)).await;
+                    assert_eq!(out.expect("job ran"), i);
+                }
+            })
+        })
+    });
+    let tokio = Tokio::new(row.drivers);
+    group.bench_function(Side::Tokio.name(), |b| {
+        b.iter(|| {
+            tokio.run(row.shape, async {
+                for i in 0..BLOCKING_ROUND_TRIPS {
+                    let out = tokio::task::spawn_blocking(move || black_box(i)).await;
+                    assert_eq!(out.expect("job ran"), i);
+                }
+            })
+        })
+    });
+    let smol = Smol::new(row.drivers);
+    group.bench_function(Side::Smol.name(), |b| {
+        b.iter(|| {
+            smol.run(row.shape, async {
+                for i in 0..BLOCKING_ROUND_TRIPS {
+                    assert_eq!(blocking::unblock(move || black_box(i)).await, i);
+                }
+            })
+        })
+    });
+    group.finish();
+}
+
+criterion_group!(
+    benches,
+    spawn_many,
+    basic_scheduler_spawn,
+    yield_many,
+    chained_spawn,
+    spawn_blocking_round_trip
+);
 criterion_main!(benches);

@@ -17,20 +17,32 @@
 //! - `timeout_ready`: `TIMEOUTS_READY` times, `timeout` around a future that
 //!   is ready at once: the cost of the wrapper when no timer is ever needed.
 //!
-//! Both sides box each stored sleep (`Box::pin`): tokio's `Sleep` is
-//! `!Unpin` and needs it to be polled from a `Vec`; ours is `Unpin` and would
-//! not, but identical code keeps the allocation cost the same on both sides.
+//! tokio runs with its time driver only; smol drives async-io's reactor,
+//! whose timers are a `BTreeMap` behind a lock, fed through a queue of
+//! pending insertions and removals. smol has no `timeout`; its idiom is
+//! `future.or(async { Timer::after(d).await; Err(..) })`, which creates no
+//! timer at all when the future is ready first.
+//!
+//! Every side boxes each stored sleep (`Box::pin`): tokio's `Sleep` is
+//! `!Unpin` and needs it to be polled from a `Vec`; ours and async-io's
+//! `Timer` are `Unpin` and would not, but identical code keeps the
+//! allocation cost the same on all sides.
 
 use std::future::{Future, poll_fn};
+use std::hint::black_box;
 use std::pin::{Pin, pin};
 use std::task::Poll;
 
+use async_io::Timer;
 use benches::params::{
     TIMEOUTS_READY, TIMER_FAR_DELAY, TIMER_FIRE_DELAY, TIMER_REGISTER_CANCEL, TIMERS_FIRED,
     TIMERS_INSERTED,
 };
-use benches::rt;
+use benches::rows::{TIMEOUT_READY, TIMERS_FIRE_1MS, TIMERS_INSERT_CANCEL, TIMERS_REGISTER_CANCEL};
+use benches::rt::{Smol, This, Tokio};
+use benches::side::Side;
 use criterion::{Criterion, criterion_group, criterion_main};
+use futures_lite::FutureExt;
 
 /// Polls `future` once, expecting `Pending` (a far timer registers itself).
 async fn poll_once<F: Future>(future: Pin<&mut F>) {
@@ -54,25 +66,34 @@ async fn poll_all_once<F: Future>(futures: &mut [Pin<Box<F>>]) {
 }
 
 fn timers_register_cancel(c: &mut Criterion) {
-    let mut group = c.benchmark_group("timers_register_cancel");
-    let this = rt::this();
-    group.bench_function("this", |b| {
+    let row = &TIMERS_REGISTER_CANCEL;
+    let mut group = c.benchmark_group(row.name);
+    let this = This::new();
+    group.bench_function(Side::This.name(), |b| {
         b.iter(|| {
-            this.block_on(async {
+            this.run(row.shape, async {
                 for _ in 0..TIMER_REGISTER_CANCEL {
-                    let sleep = pin!(runtime::time::sleep(TIMER_FAR_DELAY));
-                    poll_once(sleep).await;
+                    poll_once(pin!(runtime::time::sleep(TIMER_FAR_DELAY))).await;
                 }
             })
         })
     });
-    let tokio = rt::tokio();
-    group.bench_function("tokio", |b| {
+    let tokio = Tokio::new(row.drivers);
+    group.bench_function(Side::Tokio.name(), |b| {
         b.iter(|| {
-            tokio.block_on(async {
+            tokio.run(row.shape, async {
                 for _ in 0..TIMER_REGISTER_CANCEL {
-                    let sleep = pin!(tokio::time::sleep(TIMER_FAR_DELAY));
-                    poll_once(sleep).await;
+                    poll_once(pin!(tokio::time::sleep(TIMER_FAR_DELAY))).await;
+                }
+            })
+        })
+    });
+    let smol = Smol::new(row.drivers);
+    group.bench_function(Side::Smol.name(), |b| {
+        b.iter(|| {
+            smol.run(row.shape, async {
+                for _ in 0..TIMER_REGISTER_CANCEL {
+                    poll_once(pin!(Timer::after(TIMER_FAR_DELAY))).await;
                 }
             })
         })
@@ -81,11 +102,12 @@ fn timers_register_cancel(c: &mut Criterion) {
 }
 
 fn timers_fire_1ms(c: &mut Criterion) {
-    let mut group = c.benchmark_group("timers_fire_1ms");
-    let this = rt::this();
-    group.bench_function("this", |b| {
+    let row = &TIMERS_FIRE_1MS;
+    let mut group = c.benchmark_group(row.name);
+    let this = This::new();
+    group.bench_function(Side::This.name(), |b| {
         b.iter(|| {
-            this.block_on(async {
+            this.run(row.shape, async {
                 let tasks: Vec<_> = (0..TIMERS_FIRED)
                     .map(|_| runtime::spawn(runtime::time::sleep(TIMER_FIRE_DELAY)))
                     .collect();
@@ -95,10 +117,10 @@ fn timers_fire_1ms(c: &mut Criterion) {
             })
         })
     });
-    let tokio = rt::tokio();
-    group.bench_function("tokio", |b| {
+    let tokio = Tokio::new(row.drivers);
+    group.bench_function(Side::Tokio.name(), |b| {
         b.iter(|| {
-            tokio.block_on(async {
+            tokio.run(row.shape, async {
                 let tasks: Vec<_> = (0..TIMERS_FIRED)
                     .map(|_| tokio::spawn(tokio::time::sleep(TIMER_FIRE_DELAY)))
                     .collect();
@@ -108,15 +130,30 @@ fn timers_fire_1ms(c: &mut Criterion) {
             })
         })
     });
+    let smol = Smol::new(row.drivers);
+    let ex = smol.executor();
+    group.bench_function(Side::Smol.name(), |b| {
+        b.iter(|| {
+            smol.run(row.shape, async {
+                let tasks: Vec<_> = (0..TIMERS_FIRED)
+                    .map(|_| ex.spawn(Timer::after(TIMER_FIRE_DELAY)))
+                    .collect();
+                for task in tasks {
+                    task.await;
+                }
+            })
+        })
+    });
     group.finish();
 }
 
 fn timers_insert_cancel_100k(c: &mut Criterion) {
-    let mut group = c.benchmark_group("timers_insert_cancel_100k");
-    let this = rt::this();
-    group.bench_function("this", |b| {
+    let row = &TIMERS_INSERT_CANCEL;
+    let mut group = c.benchmark_group(row.name);
+    let this = This::new();
+    group.bench_function(Side::This.name(), |b| {
         b.iter(|| {
-            this.block_on(async {
+            this.run(row.shape, async {
                 let mut sleeps: Vec<_> = (0..TIMERS_INSERTED)
                     .map(|_| Box::pin(runtime::time::sleep(TIMER_FAR_DELAY)))
                     .collect();
@@ -125,12 +162,24 @@ fn timers_insert_cancel_100k(c: &mut Criterion) {
             })
         })
     });
-    let tokio = rt::tokio();
-    group.bench_function("tokio", |b| {
+    let tokio = Tokio::new(row.drivers);
+    group.bench_function(Side::Tokio.name(), |b| {
         b.iter(|| {
-            tokio.block_on(async {
+            tokio.run(row.shape, async {
                 let mut sleeps: Vec<_> = (0..TIMERS_INSERTED)
                     .map(|_| Box::pin(tokio::time::sleep(TIMER_FAR_DELAY)))
+                    .collect();
+                poll_all_once(&mut sleeps).await;
+                drop(sleeps);
+            })
+        })
+    });
+    let smol = Smol::new(row.drivers);
+    group.bench_function(Side::Smol.name(), |b| {
+        b.iter(|| {
+            smol.run(row.shape, async {
+                let mut sleeps: Vec<_> = (0..TIMERS_INSERTED)
+                    .map(|_| Box::pin(Timer::after(TIMER_FAR_DELAY)))
                     .collect();
                 poll_all_once(&mut sleeps).await;
                 drop(sleeps);
@@ -141,25 +190,42 @@ fn timers_insert_cancel_100k(c: &mut Criterion) {
 }
 
 fn timeout_ready(c: &mut Criterion) {
-    let mut group = c.benchmark_group("timeout_ready");
-    let this = rt::this();
-    group.bench_function("this", |b| {
+    let row = &TIMEOUT_READY;
+    let mut group = c.benchmark_group(row.name);
+    let this = This::new();
+    group.bench_function(Side::This.name(), |b| {
         b.iter(|| {
-            this.block_on(async {
+            this.run(row.shape, async {
                 for i in 0..TIMEOUTS_READY {
                     let out = runtime::time::timeout(TIMER_FAR_DELAY, async { i }).await;
-                    std::hint::black_box(out.ok());
+                    black_box(out.ok());
                 }
             })
         })
     });
-    let tokio = rt::tokio();
-    group.bench_function("tokio", |b| {
+    let tokio = Tokio::new(row.drivers);
+    group.bench_function(Side::Tokio.name(), |b| {
         b.iter(|| {
-            tokio.block_on(async {
+            tokio.run(row.shape, async {
                 for i in 0..TIMEOUTS_READY {
                     let out = tokio::time::timeout(TIMER_FAR_DELAY, async { i }).await;
-                    std::hint::black_box(out.ok());
+                    black_box(out.ok());
+                }
+            })
+        })
+    });
+    let smol = Smol::new(row.drivers);
+    group.bench_function(Side::Smol.name(), |b| {
+        b.iter(|| {
+            smol.run(row.shape, async {
+                for i in 0..TIMEOUTS_READY {
+                    let out = async { Ok(i) }
+                        .or(async {
+                            Timer::after(TIMER_FAR_DELAY).await;
+                            Err(())
+                        })
+                        .await;
+                    black_box(out.ok());
                 }
             })
         })

@@ -1,8 +1,13 @@
-//! The bar chart of this/tokio ratios, drawn as SVG with plotters.
+//! The bar chart of this/best-peer ratios, drawn as SVG with plotters.
 //!
-//! One horizontal bar per workload, its length the ratio this/tokio, with a
-//! vertical rule at 1.0: bars that stop left of the rule are workloads where
-//! this project is faster. Green bars are faster, red ones slower.
+//! One horizontal bar per workload, from 1.0 to the median ratio of this
+//! project's time to the fastest peer's (see [`crate::summary`]), and a
+//! thin whisker from the smallest to the largest per-run ratio. The x axis
+//! is logarithmic, so that 0.5 (twice as fast) and 2.0 (twice as slow) are
+//! the same distance from the rule at 1.0, and one large ratio does not
+//! flatten all the others. Green bars (left of the rule) are workloads
+//! where this project is faster than every peer, red ones where it is
+//! slower. The label names the fastest peer.
 //!
 //! plotters is built with only its SVG backend: the SVG holds `<text>`
 //! elements and the viewer renders the glyphs, so no font library is needed
@@ -11,10 +16,11 @@
 use std::fmt;
 use std::path::Path;
 
+use plotters::coord::combinators::IntoLogRange;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
-use crate::estimates::Row;
+use crate::summary::{Spread, Summary};
 
 /// Chart width in pixels: room for the longest workload name and the bars.
 const WIDTH: u32 = 960;
@@ -25,15 +31,16 @@ const FRAME_HEIGHT: u32 = 110;
 /// Space between neighbouring bars, in pixels (top and bottom of each bar).
 const BAR_GAP: u32 = 5;
 /// Width of the column of workload names, in pixels.
-const NAME_WIDTH: u32 = 210;
+const NAME_WIDTH: u32 = 230;
 /// Space between a workload's name and the y axis, in pixels.
 const NAME_GAP: i32 = 8;
-/// Headroom past the longest bar, so its value label fits.
-const HEADROOM: f64 = 1.2;
+/// Factor of room past the extreme ratios on the log axis: on the right
+/// for the value labels, on the left for the shortest bar.
+const HEADROOM: f64 = 2.5;
 
-/// Faster than tokio.
+/// Faster than the best peer.
 const FASTER: RGBColor = RGBColor(46, 139, 87);
-/// Slower than tokio.
+/// Slower than the best peer.
 const SLOWER: RGBColor = RGBColor(205, 92, 92);
 
 /// Drawing the chart failed (plotters' error, as text: its error type is
@@ -49,47 +56,68 @@ impl fmt::Display for ChartError {
 
 impl std::error::Error for ChartError {}
 
-/// Writes the ratio chart of `rows` to `path` as SVG.
-pub fn draw_ratios(rows: &[Row], path: &Path) -> Result<(), ChartError> {
+/// Writes the this/best-peer chart of `summaries` to `path` as SVG;
+/// workloads without that ratio (no peer ran them) are left out.
+pub fn draw_ratios(summaries: &[Summary], path: &Path) -> Result<(), ChartError> {
     let err = |e: &dyn fmt::Display| ChartError(e.to_string());
-    let count = rows.len().max(1) as u32;
+    let bars: Vec<(&Summary, Spread)> = summaries
+        .iter()
+        .filter_map(|s| s.vs_best.map(|spread| (s, spread)))
+        .collect();
+    let count = bars.len().max(1) as u32;
     let height = FRAME_HEIGHT + ROW_HEIGHT * count;
     let root = SVGBackend::new(path, (WIDTH, height)).into_drawing_area();
     root.fill(&WHITE).map_err(|e| err(&e))?;
 
-    let longest = rows.iter().map(Row::ratio).fold(1.0_f64, f64::max);
-    let x_max = longest * HEADROOM;
-    // Row i (top to bottom) owns the band y in [n - i - 1, n - i).
-    let n = rows.len() as f64;
+    let highest = bars
+        .iter()
+        .map(|(_, spread)| spread.max)
+        .fold(1.0_f64, f64::max);
+    let lowest = bars
+        .iter()
+        .map(|(_, spread)| spread.min)
+        .filter(|min| *min > 0.0)
+        .fold(1.0_f64, f64::min);
+    let x_range = (lowest / 1.25..highest * HEADROOM).log_scale();
+    // Bar i (top to bottom) owns the band y in [n - i - 1, n - i).
+    let n = bars.len() as f64;
     let band = |i: usize| n - i as f64;
     let mut chart = ChartBuilder::on(&root)
         .caption(
-            "this / tokio (mean time per iteration; below 1 = faster)",
+            "this / best peer (median over runs, whisker min–max; below 1 = faster)",
             ("sans-serif", 20),
         )
         .margin(12)
         .x_label_area_size(36)
         .y_label_area_size(NAME_WIDTH)
-        .build_cartesian_2d(0.0..x_max, 0.0..n.max(1.0))
+        .build_cartesian_2d(x_range, 0.0..n.max(1.0))
         .map_err(|e| err(&e))?;
     chart
         .configure_mesh()
         .disable_y_mesh()
         .disable_y_axis()
         .light_line_style(WHITE)
-        .x_desc("ratio this/tokio")
+        .x_desc("ratio this/best peer (log scale)")
         .draw()
         .map_err(|e| err(&e))?;
 
     chart
-        .draw_series(rows.iter().enumerate().map(|(i, row)| {
-            let color = if row.ratio() <= 1.0 { FASTER } else { SLOWER };
+        .draw_series(bars.iter().enumerate().map(|(i, (_, spread))| {
+            let color = if spread.median <= 1.0 { FASTER } else { SLOWER };
             let mut bar = Rectangle::new(
-                [(0.0, band(i)), (row.ratio(), band(i) - 1.0)],
+                [(1.0, band(i)), (spread.median, band(i) - 1.0)],
                 color.filled(),
             );
             bar.set_margin(BAR_GAP, BAR_GAP, 0, 0);
             bar
+        }))
+        .map_err(|e| err(&e))?;
+    chart
+        .draw_series(bars.iter().enumerate().map(|(i, (_, spread))| {
+            PathElement::new(
+                vec![(spread.min, band(i) - 0.5), (spread.max, band(i) - 0.5)],
+                BLACK.stroke_width(1),
+            )
         }))
         .map_err(|e| err(&e))?;
     let left_middle = ("sans-serif", 14)
@@ -97,10 +125,11 @@ pub fn draw_ratios(rows: &[Row], path: &Path) -> Result<(), ChartError> {
         .into_text_style(&root)
         .pos(Pos::new(HPos::Left, VPos::Center));
     chart
-        .draw_series(rows.iter().enumerate().map(|(i, row)| {
+        .draw_series(bars.iter().enumerate().map(|(i, (summary, spread))| {
+            let peer = summary.best_peer.map_or("", |p| p.label());
             Text::new(
-                format!(" {:.2}", row.ratio()),
-                (row.ratio(), band(i) - 0.5),
+                format!(" {:.2} {peer}", spread.median),
+                (spread.max.max(1.0), band(i) - 0.5),
                 left_middle.clone(),
             )
         }))
@@ -118,10 +147,12 @@ pub fn draw_ratios(rows: &[Row], path: &Path) -> Result<(), ChartError> {
         .into_font()
         .into_text_style(&root)
         .pos(Pos::new(HPos::Right, VPos::Center));
-    for (i, row) in rows.iter().enumerate() {
-        let (x, y) = chart.backend_coord(&(0.0, band(i) - 0.5));
+    for (i, (summary, _)) in bars.iter().enumerate() {
+        let (_, y) = chart.backend_coord(&(1.0, band(i) - 0.5));
+        let (x, _) = chart.plotting_area().get_pixel_range();
+        let x = x.start;
         root.draw(&Text::new(
-            row.workload.clone(),
+            summary.workload.clone(),
             (x - NAME_GAP, y),
             right_middle.clone(),
         ))

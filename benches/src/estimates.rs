@@ -1,4 +1,6 @@
-//! Reading criterion's results: `<criterion>/<workload>/<side>/new/estimates.json`.
+//! Reading criterion's results: `<criterion>/<workload>/<side>/<run>/estimates.json`,
+//! where `<run>` is `new` (the latest run) or a baseline saved with
+//! `--save-baseline run1` (see `benches/run-suite.sh`).
 //!
 //! criterion writes, for each bench function, a small JSON object whose
 //! `mean.point_estimate` is the mean time of one iteration in nanoseconds:
@@ -17,44 +19,7 @@
 use std::fmt;
 use std::path::{Path, PathBuf};
 
-/// The two sides of every workload, as criterion function names.
-pub const SIDES: [&str; 2] = ["this", "tokio"];
-
-/// The order workloads appear in the report; any others follow, sorted.
-pub const WORKLOAD_ORDER: &[&str] = &[
-    "spawn_many",
-    "yield_many",
-    "chained_spawn",
-    "ping_pong",
-    "request_reply",
-    "semaphore_uncontended",
-    "semaphore_contended",
-    "timers_register_cancel",
-    "timers_fire_1ms",
-    "timers_insert_cancel_100k",
-    "tcp_echo",
-    "http_get_keepalive",
-    "http_get_concurrent",
-    "flags_all",
-];
-
-/// One workload's mean iteration time on each side.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Row {
-    /// The criterion group name, e.g. `spawn_many`.
-    pub workload: String,
-    /// Mean nanoseconds per iteration on this project's runtime.
-    pub this_ns: f64,
-    /// Mean nanoseconds per iteration on tokio.
-    pub tokio_ns: f64,
-}
-
-impl Row {
-    /// this / tokio: below 1 means this project is faster.
-    pub fn ratio(&self) -> f64 {
-        self.this_ns / self.tokio_ns
-    }
-}
+use crate::side::Side;
 
 /// What can go wrong reading criterion's output.
 #[derive(Debug)]
@@ -156,37 +121,108 @@ pub fn target_dir() -> PathBuf {
     }
 }
 
-/// Every workload under `dir` that has results for both sides, in report
-/// order. Directories without both `this` and `tokio` (criterion's own
-/// `report/`, a half-finished run) are skipped.
-pub fn read_rows(dir: &Path) -> Result<Vec<Row>, ReadError> {
+/// The baseline criterion writes when none is named: the latest run.
+pub const LATEST: &str = "new";
+
+/// The runs under `dir`: every `run<N>` baseline (`cargo bench -- --save-baseline
+/// run1`) found under any workload and side, in numeric order; if there is
+/// none, just [`LATEST`].
+pub fn find_runs(dir: &Path) -> Result<Vec<String>, ReadError> {
+    let mut runs: Vec<(u32, String)> = Vec::new();
+    for workload in list_dirs(dir)? {
+        for side in Side::ALL {
+            let side_dir = workload.join(side.name());
+            if !side_dir.is_dir() {
+                continue;
+            }
+            for run in list_dirs(&side_dir)? {
+                let name = run
+                    .file_name()
+                    .map(|n| n.to_string_lossy().into_owned())
+                    .unwrap_or_default();
+                if let Some(n) = run_number(&name)
+                    && !runs.iter().any(|(m, _)| *m == n)
+                {
+                    runs.push((n, name));
+                }
+            }
+        }
+    }
+    runs.sort();
+    if runs.is_empty() {
+        return Ok(vec![LATEST.to_owned()]);
+    }
+    Ok(runs.into_iter().map(|(_, name)| name).collect())
+}
+
+/// `Some(3)` for `run3`; `None` for anything else.
+fn run_number(name: &str) -> Option<u32> {
+    let digits = name.strip_prefix("run")?;
+    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    digits.parse().ok()
+}
+
+/// The subdirectories of `dir`.
+fn list_dirs(dir: &Path) -> Result<Vec<PathBuf>, ReadError> {
     let io = |source| ReadError::Io {
         path: dir.to_path_buf(),
         source,
     };
-    let mut rows = Vec::new();
+    let mut dirs = Vec::new();
     for entry in std::fs::read_dir(dir).map_err(io)? {
-        let entry = entry.map_err(io)?;
-        let workload = entry.file_name().to_string_lossy().into_owned();
-        let [this, tokio] =
-            SIDES.map(|side| entry.path().join(side).join("new").join("estimates.json"));
-        if !this.is_file() || !tokio.is_file() {
-            continue;
+        let path = entry.map_err(io)?.path();
+        if path.is_dir() {
+            dirs.push(path);
         }
-        rows.push(Row {
-            workload,
-            this_ns: read_mean(&this)?,
-            tokio_ns: read_mean(&tokio)?,
-        });
     }
-    rows.sort_by_key(|row| {
-        let rank = WORKLOAD_ORDER
-            .iter()
-            .position(|w| *w == row.workload)
-            .unwrap_or(WORKLOAD_ORDER.len());
-        (rank, row.workload.clone())
-    });
-    Ok(rows)
+    Ok(dirs)
+}
+
+/// One bench function's mean in one run.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Sample {
+    /// The criterion group name, e.g. `spawn_many`.
+    pub workload: String,
+    /// The criterion function name.
+    pub side: Side,
+    /// The baseline directory it was read from, e.g. `run2`.
+    pub run: String,
+    /// Mean nanoseconds per iteration.
+    pub mean_ns: f64,
+}
+
+/// Every `<workload>/<side>/<run>/estimates.json` under `dir` for the given
+/// runs. Directories that are not workloads (criterion's own `report/`)
+/// and sides or runs without a file are skipped; a file that is there but
+/// unreadable is an error.
+pub fn read_samples(dir: &Path, runs: &[String]) -> Result<Vec<Sample>, ReadError> {
+    let mut samples = Vec::new();
+    for workload_dir in list_dirs(dir)? {
+        let workload = workload_dir
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        for side in Side::ALL {
+            for run in runs {
+                let path = workload_dir
+                    .join(side.name())
+                    .join(run)
+                    .join("estimates.json");
+                if !path.is_file() {
+                    continue;
+                }
+                samples.push(Sample {
+                    workload: workload.clone(),
+                    side,
+                    run: run.clone(),
+                    mean_ns: read_mean(&path)?,
+                });
+            }
+        }
+    }
+    Ok(samples)
 }
 
 /// The mean of one estimates.json.
@@ -198,32 +234,4 @@ fn read_mean(path: &Path) -> Result<f64, ReadError> {
     mean_point_estimate(&text).ok_or_else(|| ReadError::NoMean {
         path: path.to_path_buf(),
     })
-}
-
-/// A duration in ns, in the unit criterion would print (ns, µs, ms, s).
-pub fn format_ns(ns: f64) -> String {
-    if ns < 1e3 {
-        format!("{ns:.1} ns")
-    } else if ns < 1e6 {
-        format!("{:.2} µs", ns / 1e3)
-    } else if ns < 1e9 {
-        format!("{:.2} ms", ns / 1e6)
-    } else {
-        format!("{:.2} s", ns / 1e9)
-    }
-}
-
-/// The markdown table: workload, this, tokio, this/tokio.
-pub fn markdown_table(rows: &[Row]) -> String {
-    let mut out = String::from("| workload | this | tokio | this/tokio |\n|---|---:|---:|---:|\n");
-    for row in rows {
-        out.push_str(&format!(
-            "| {} | {} | {} | {:.2} |\n",
-            row.workload,
-            format_ns(row.this_ns),
-            format_ns(row.tokio_ns),
-            row.ratio()
-        ));
-    }
-    out
 }

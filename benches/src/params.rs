@@ -1,11 +1,13 @@
-//! The size of every workload, named once and used by both sides.
+//! The size of every workload, named once and used by every side (and by
+//! the row descriptions in [`crate::rows`] and the memory binary).
 //!
-//! The numbers come from the suite's issue (issue 8); where tokio's own
-//! benchmarks (`benches/rt_current_thread.rs`, `sync_semaphore.rs`) use a
-//! similar workload, ours follows the same shape.
+//! Where tokio's own benchmarks (`benches/rt_current_thread.rs`,
+//! `spawn.rs`, `sync_semaphore.rs`) have a similar workload, ours follows
+//! the same shape and size.
 
-/// Tasks spawned and then awaited, in spawn order, by `spawn_many`.
-pub const SPAWN_MANY: usize = 1_000;
+/// Tasks spawned and then awaited, in spawn order, by `spawn_many` (tokio's
+/// `spawn_many_local` spawns 1,000 too).
+pub const SPAWN_MANY_TASKS: usize = 1_000;
 
 /// Tasks in `yield_many`.
 pub const YIELD_TASKS: usize = 200;
@@ -33,10 +35,15 @@ pub const SEMAPHORE_ACQUIRES: usize = 1_000;
 /// Tasks competing in `semaphore_contended`.
 pub const SEMAPHORE_TASKS: usize = 6;
 
-/// Permits of the contended semaphore: one, as the runtime issue asks, so
-/// that five of the six tasks always queue (each holds its permit across a
+/// Permits of the contended semaphore: one, so that five of the six tasks
+/// always queue (each holds its permit across a
 /// `yield_now`).
 pub const SEMAPHORE_PERMITS: usize = 1;
+
+/// Permits of the fresh semaphore in `sem_acquire_forget_1000`, and the
+/// number of acquires that each forget their permit (so the last one takes
+/// the last permit).
+pub const FORGET_PERMITS: usize = 1_000;
 
 /// `timeout` calls around an already-ready future in `timeout_ready`.
 pub const TIMEOUTS_READY: usize = 1_000;
@@ -85,8 +92,25 @@ pub const SERVER_CONNECTIONS: usize = 4;
 /// `hyper_server_rps` (4 × 250 = 1,000 requests).
 pub const SERVER_REQUESTS_PER_CONNECTION: usize = 250;
 
+/// flags2's `-m 100`, the `flags -a` default: requests in flight at most in
+/// `flags_all`, on both sides (a semaphore of this many permits).
+pub const FLAGS_MAX_REQ: usize = 100;
+
+/// The per-request timeout in `flags_all`, on both sides: the `flags`
+/// command's default `--timeout` (flags2's 3.1 s).
+pub const FLAGS_TIMEOUT: std::time::Duration = std::time::Duration::from_millis(3_100);
+
 /// Tasks left parked forever in the memory binary's `idle_tasks` case.
 pub const MEMORY_IDLE_TASKS: usize = 100_000;
 
+/// Tasks each parked on a read of its own loopback connection in the memory
+/// binary's `parked_reads` case.
+pub const MEMORY_PARKED_READS: usize = 100_000;
+
 /// Sleeps armed at once in the memory binary's `armed_timers` case.
 pub const MEMORY_ARMED_TIMERS: usize = 1_000_000;
+
+/// Bytes of state every task of the memory binary holds across its wait
+/// (the read buffer of a parked reader, a small request context of an idle
+/// task): a real body, not a zero-sized `pending()`.
+pub const MEMORY_TASK_STATE: usize = 64;

@@ -1,33 +1,300 @@
-//! Building each side's runtime the same way.
+//! Building each runtime the way its own users would for the workload at
+//! hand, and running a workload on it in the shape the row asks for.
 //!
-//! Ours has one thread, a mio reactor and (with the time module) a timer
-//! wheel, always. tokio's closest match is the `current_thread` runtime with
-//! I/O and time enabled (`enable_all`); without them it would skip work ours
-//! always does, and the comparison would flatter tokio.
+//! ## Drivers
+//!
+//! Ours always has a mio reactor and a timer wheel; it cannot leave them
+//! out. The peers can, and a user of theirs leaves out what the program does
+//! not use, so each row names the [`Drivers`] it needs and the peers get
+//! exactly that:
+//!
+//! | [`Drivers`] | tokio (`current_thread`) | smol (`LocalExecutor`) |
+//! |---|---|---|
+//! | `None` | `Builder::new_current_thread().build()` | `futures_lite::future::block_on(ex.run(..))` |
+//! | `Time` | `.enable_time()` | `async_io::block_on(ex.run(..))` |
+//! | `Io` | `.enable_io()` | `async_io::block_on(ex.run(..))` |
+//! | `IoTime` | `.enable_all()` | `async_io::block_on(ex.run(..))` |
+//!
+//! async-io keeps timers and sockets in one reactor, so smol has one choice:
+//! drive that reactor from the blocking thread (`async_io::block_on`) or not
+//! at all (`futures_lite`'s `block_on`, which only parks the thread).
+//! tokio's I/O driver is not free when unused: with it on, a wake of the
+//! `block_on` future or a `yield_now` costs an `epoll_wait`, and a timer
+//! registration can cost a `write` to its eventfd.
+//!
+//! ## Shapes
+//!
+//! [`Shape::Spawned`] runs the workload in one spawned task and has the
+//! `block_on` future only await it; [`Shape::BlockOn`] runs it in the
+//! `block_on` future itself, as `#[tokio::main]` code does. On tokio the two
+//! differ: the `block_on` future is not a task, and each of its wakes goes
+//! through the driver (with I/O on, an `epoll_wait` per wake). Ours and
+//! smol's treat the `block_on` future much like a task.
+//!
+//! futures' [`LocalPool`] has no drivers and is used only for rows without
+//! timers or sockets.
+//!
+//! ## What a production harness would do differently
+//!
+//! Each smol executor is leaked (one per bench function, a few dozen per
+//! process) so that task bodies can hold a `&'static` to it and spawn from
+//! anywhere, as `tokio::spawn` and `runtime::spawn` do through a
+//! thread-local; a long-lived program would pass an `Rc<LocalExecutor>` or
+//! use smol's thread-local helpers instead.
 
-/// Our runtime, with default settings.
-///
-/// # Panics
-///
-/// If the OS refuses an epoll instance: a bench cannot run without one.
-pub fn this() -> runtime::Runtime {
-    match runtime::Runtime::new() {
-        Ok(rt) => rt,
-        Err(err) => panic!("cannot build our runtime: {err}"),
+use std::future::Future;
+
+use async_executor::LocalExecutor;
+use futures::executor::LocalPool;
+use futures::future::RemoteHandle;
+use futures::task::{LocalSpawn, LocalSpawnExt};
+
+/// The drivers a workload needs (see the module doc for what each peer
+/// builds from it).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Drivers {
+    /// Neither timers nor sockets: tasks and sync primitives only.
+    None,
+    /// Timers, no sockets.
+    Time,
+    /// Sockets, no timers.
+    Io,
+    /// Sockets and timers.
+    IoTime,
+}
+
+impl Drivers {
+    /// How the README names it, e.g. `io+time`.
+    pub fn label(self) -> &'static str {
+        match self {
+            Drivers::None => "none",
+            Drivers::Time => "time",
+            Drivers::Io => "io",
+            Drivers::IoTime => "io+time",
+        }
     }
 }
 
-/// tokio's single-threaded runtime with its I/O and timer drivers.
+/// Where the measured loop runs (see the module doc).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Shape {
+    /// In one spawned task, awaited by the `block_on` future.
+    Spawned,
+    /// In the `block_on` future itself.
+    BlockOn,
+}
+
+impl Shape {
+    /// How the README names it.
+    pub fn label(self) -> &'static str {
+        match self {
+            Shape::Spawned => "spawned",
+            Shape::BlockOn => "block_on",
+        }
+    }
+}
+
+/// Our runtime, with default settings.
+#[derive(Debug)]
+pub struct This {
+    /// The runtime; its reactor and wheel always exist.
+    rt: runtime::Runtime,
+}
+
+impl This {
+    /// Builds the runtime.
+    ///
+    /// # Panics
+    ///
+    /// If the OS refuses an epoll instance: a bench cannot run without one.
+    pub fn new() -> This {
+        match runtime::Runtime::new() {
+            Ok(rt) => This { rt },
+            Err(err) => panic!("cannot build our runtime: {err}"),
+        }
+    }
+
+    /// Runs `future` in the `block_on` future.
+    pub fn block_on<F: Future>(&self, future: F) -> F::Output {
+        self.rt.block_on(future)
+    }
+
+    /// Runs `future` in the given shape.
+    ///
+    /// # Panics
+    ///
+    /// If the spawned task panics.
+    pub fn run<F>(&self, shape: Shape, future: F) -> F::Output
+    where
+        F: Future + 'static,
+        F::Output: 'static,
+    {
+        match shape {
+            Shape::BlockOn => self.rt.block_on(future),
+            Shape::Spawned => self
+                .rt
+                .block_on(async { runtime::spawn(future).await.expect("the task finished") }),
+        }
+    }
+}
+
+impl Default for This {
+    fn default() -> This {
+        This::new()
+    }
+}
+
+/// tokio's `current_thread` runtime with the drivers a row needs.
+#[derive(Debug)]
+pub struct Tokio {
+    /// The runtime.
+    rt: tokio::runtime::Runtime,
+}
+
+impl Tokio {
+    /// Builds the runtime with exactly `drivers`.
+    ///
+    /// # Panics
+    ///
+    /// If the OS refuses an epoll instance.
+    pub fn new(drivers: Drivers) -> Tokio {
+        let mut builder = tokio::runtime::Builder::new_current_thread();
+        match drivers {
+            Drivers::None => &mut builder,
+            Drivers::Time => builder.enable_time(),
+            Drivers::Io => builder.enable_io(),
+            Drivers::IoTime => builder.enable_all(),
+        };
+        match builder.build() {
+            Ok(rt) => Tokio { rt },
+            Err(err) => panic!("cannot build tokio's runtime: {err}"),
+        }
+    }
+
+    /// Runs `future` in the `block_on` future.
+    pub fn block_on<F: Future>(&self, future: F) -> F::Output {
+        self.rt.block_on(future)
+    }
+
+    /// Runs `future` in the given shape.
+    ///
+    /// # Panics
+    ///
+    /// If the spawned task panics.
+    pub fn run<F>(&self, shape: Shape, future: F) -> F::Output
+    where
+        F: Future + Send + 'static,
+        F::Output: Send + 'static,
+    {
+        match shape {
+            Shape::BlockOn => self.rt.block_on(future),
+            Shape::Spawned => self
+                .rt
+                .block_on(async { tokio::spawn(future).await.expect("the task finished") }),
+        }
+    }
+}
+
+/// smol's single-threaded executor, with or without async-io's reactor.
+#[derive(Debug, Clone, Copy)]
+pub struct Smol {
+    /// The executor (leaked: see the module doc).
+    executor: &'static LocalExecutor<'static>,
+    /// Drive async-io's reactor while blocked (any drivers but `None`).
+    reactor: bool,
+}
+
+impl Smol {
+    /// A fresh executor, run the way a smol user would for `drivers`.
+    pub fn new(drivers: Drivers) -> Smol {
+        Smol {
+            executor: Box::leak(Box::new(LocalExecutor::new())),
+            reactor: drivers != Drivers::None,
+        }
+    }
+
+    /// The executor, for task bodies that spawn.
+    pub fn executor(&self) -> &'static LocalExecutor<'static> {
+        self.executor
+    }
+
+    /// Runs `future` in the `block_on` future (the executor's `run`).
+    pub fn block_on<F: Future>(&self, future: F) -> F::Output {
+        let run = self.executor.run(future);
+        if self.reactor {
+            async_io::block_on(run)
+        } else {
+            futures_lite::future::block_on(run)
+        }
+    }
+
+    /// Runs `future` in the given shape.
+    pub fn run<F>(&self, shape: Shape, future: F) -> F::Output
+    where
+        F: Future + 'static,
+        F::Output: 'static,
+    {
+        match shape {
+            Shape::BlockOn => self.block_on(future),
+            Shape::Spawned => self.block_on(self.executor.spawn(future)),
+        }
+    }
+}
+
+/// futures' single-threaded [`LocalPool`]: tasks only, no drivers.
+#[derive(Debug, Default)]
+pub struct Pool {
+    /// The pool; `run_until` takes it by `&mut`.
+    pool: LocalPool,
+}
+
+impl Pool {
+    /// A fresh pool.
+    pub fn new() -> Pool {
+        Pool::default()
+    }
+
+    /// A handle that task bodies spawn with.
+    pub fn spawner(&self) -> futures::executor::LocalSpawner {
+        self.pool.spawner()
+    }
+
+    /// Runs `future` (and every spawned task) until `future` is done.
+    pub fn block_on<F: Future>(&mut self, future: F) -> F::Output {
+        self.pool.run_until(future)
+    }
+
+    /// Runs `future` in the given shape.
+    pub fn run<F>(&mut self, shape: Shape, future: F) -> F::Output
+    where
+        F: Future + 'static,
+        F::Output: 'static,
+    {
+        match shape {
+            Shape::BlockOn => self.pool.run_until(future),
+            Shape::Spawned => {
+                let task = pool_spawn(&self.pool.spawner(), future);
+                self.pool.run_until(task)
+            }
+        }
+    }
+}
+
+/// Spawns `future` on a [`LocalPool`] and returns what awaits its output:
+/// futures' executors have no join handle, so `spawn_local_with_handle`
+/// wraps the task in a oneshot channel (a `RemoteHandle`).
 ///
 /// # Panics
 ///
-/// If the OS refuses an epoll instance.
-pub fn tokio() -> tokio::runtime::Runtime {
-    match tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-    {
-        Ok(rt) => rt,
-        Err(err) => panic!("cannot build tokio's runtime: {err}"),
+/// If the pool is gone (it outlives every bench body).
+pub fn pool_spawn<S, F>(spawner: &S, future: F) -> RemoteHandle<F::Output>
+where
+    S: LocalSpawn,
+    F: Future + 'static,
+    F::Output: 'static,
+{
+    match spawner.spawn_local_with_handle(future) {
+        Ok(handle) => handle,
+        Err(err) => panic!("the LocalPool is gone: {err}"),
     }
 }

@@ -3,7 +3,9 @@
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use benches::estimates::{Row, format_ns, markdown_table, mean_point_estimate, read_rows};
+use benches::estimates::{LATEST, Sample, find_runs, mean_point_estimate, read_samples};
+use benches::side::Side;
+use benches::units::format_ns;
 
 /// A real estimates.json as criterion 0.7 writes it (one line, shortened numbers).
 const SAMPLE: &str = r#"{"mean":{"confidence_interval":{"confidence_level":0.95,"lower_bound":41000.5,"upper_bound":43000.25},"point_estimate":42000.75,"standard_error":512.0},"median":{"confidence_interval":{"confidence_level":0.95,"lower_bound":1.0,"upper_bound":2.0},"point_estimate":41900.0,"standard_error":3.0},"median_abs_dev":{"confidence_interval":{"confidence_level":0.95,"lower_bound":1.0,"upper_bound":2.0},"point_estimate":7.0,"standard_error":1.0},"slope":null,"std_dev":{"confidence_interval":{"confidence_level":0.95,"lower_bound":1.0,"upper_bound":2.0},"point_estimate":900.0,"standard_error":1.0}}"#;
@@ -47,8 +49,8 @@ fn scratch(name: &str) -> PathBuf {
     dir
 }
 
-fn write_estimate(root: &Path, workload: &str, side: &str, mean: f64) {
-    let dir = root.join(workload).join(side).join("new");
+fn write_estimate(root: &Path, workload: &str, side: &str, run: &str, mean: f64) {
+    let dir = root.join(workload).join(side).join(run);
     fs::create_dir_all(&dir).expect("create dirs");
     fs::write(
         dir.join("estimates.json"),
@@ -58,45 +60,71 @@ fn write_estimate(root: &Path, workload: &str, side: &str, mean: f64) {
 }
 
 #[test]
-fn rows_need_both_sides_and_follow_the_report_order() {
-    let root = scratch("rows");
-    write_estimate(&root, "tcp_echo", "this", 300.0);
-    write_estimate(&root, "tcp_echo", "tokio", 200.0);
-    write_estimate(&root, "spawn_many", "this", 50.0);
-    write_estimate(&root, "spawn_many", "tokio", 100.0);
-    write_estimate(&root, "only_this", "this", 1.0);
+fn runs_are_the_run_baselines_in_numeric_order() {
+    let root = scratch("runs");
+    write_estimate(&root, "spawn_many", "this", "run10", 1.0);
+    write_estimate(&root, "spawn_many", "this", "run2", 1.0);
+    write_estimate(&root, "spawn_many", "tokio", "run1", 1.0);
+    write_estimate(&root, "spawn_many", "this", "new", 1.0);
+    write_estimate(&root, "spawn_many", "this", "base", 1.0);
+    write_estimate(&root, "spawn_many", "this", "runaway", 1.0);
     fs::create_dir_all(root.join("report")).expect("criterion's report dir");
 
-    let rows = read_rows(&root).expect("rows");
+    let runs = find_runs(&root).expect("runs");
     fs::remove_dir_all(&root).expect("clean up");
+    assert_eq!(runs, ["run1", "run2", "run10"]);
+}
+
+#[test]
+fn without_saved_runs_the_latest_run_is_used() {
+    let root = scratch("latest");
+    write_estimate(&root, "spawn_many", "this", "new", 1.0);
+    write_estimate(&root, "spawn_many", "this", "base", 1.0);
+
+    let runs = find_runs(&root).expect("runs");
+    fs::remove_dir_all(&root).expect("clean up");
+    assert_eq!(runs, [LATEST]);
+}
+
+#[test]
+fn samples_are_read_per_workload_side_and_run() {
+    let root = scratch("samples");
+    write_estimate(&root, "tcp_echo", "this", "run1", 300.0);
+    write_estimate(&root, "tcp_echo", "smol", "run1", 250.0);
+    write_estimate(&root, "tcp_echo", "tokio", "run2", 200.0);
+    write_estimate(&root, "tcp_echo", "tokio", "run3", 999.0);
+    write_estimate(&root, "tcp_echo", "not_a_side", "run1", 1.0);
+    fs::create_dir_all(root.join("report")).expect("criterion's report dir");
+
+    let runs = ["run1".to_owned(), "run2".to_owned()];
+    let mut samples = read_samples(&root, &runs).expect("samples");
+    fs::remove_dir_all(&root).expect("clean up");
+    samples.sort_by(|a, b| a.mean_ns.total_cmp(&b.mean_ns));
+    let sample = |side, run: &str, mean_ns| Sample {
+        workload: "tcp_echo".into(),
+        side,
+        run: run.into(),
+        mean_ns,
+    };
     assert_eq!(
-        rows,
-        vec![
-            Row {
-                workload: "spawn_many".into(),
-                this_ns: 50.0,
-                tokio_ns: 100.0
-            },
-            Row {
-                workload: "tcp_echo".into(),
-                this_ns: 300.0,
-                tokio_ns: 200.0
-            },
+        samples,
+        [
+            sample(Side::Tokio, "run2", 200.0),
+            sample(Side::Smol, "run1", 250.0),
+            sample(Side::This, "run1", 300.0),
         ]
     );
-    assert_eq!(rows[0].ratio(), 0.5);
-    assert_eq!(rows[1].ratio(), 1.5);
 }
 
 #[test]
 fn a_corrupt_estimate_is_an_error_naming_the_file() {
     let root = scratch("corrupt");
-    write_estimate(&root, "spawn_many", "this", 50.0);
+    write_estimate(&root, "spawn_many", "this", "new", 50.0);
     let tokio = root.join("spawn_many/tokio/new");
     fs::create_dir_all(&tokio).expect("dirs");
     fs::write(tokio.join("estimates.json"), "{}").expect("write");
 
-    let err = read_rows(&root).expect_err("corrupt file");
+    let err = read_samples(&root, &[LATEST.to_owned()]).expect_err("corrupt file");
     fs::remove_dir_all(&root).expect("clean up");
     assert!(
         err.to_string()
@@ -107,7 +135,10 @@ fn a_corrupt_estimate_is_an_error_naming_the_file() {
 
 #[test]
 fn a_missing_directory_is_an_error_not_a_panic() {
-    let err = read_rows(Path::new("/nonexistent/criterion")).expect_err("missing dir");
+    let err = find_runs(Path::new("/nonexistent/criterion")).expect_err("missing dir");
+    assert!(err.to_string().contains("/nonexistent/criterion"), "{err}");
+    let err = read_samples(Path::new("/nonexistent/criterion"), &[LATEST.to_owned()])
+        .expect_err("missing dir");
     assert!(err.to_string().contains("/nonexistent/criterion"), "{err}");
 }
 
@@ -117,42 +148,4 @@ fn durations_print_in_criterion_units() {
     assert_eq!(format_ns(12_345.0), "12.35 µs");
     assert_eq!(format_ns(12_345_678.0), "12.35 ms");
     assert_eq!(format_ns(2_500_000_000.0), "2.50 s");
-}
-
-#[test]
-fn the_table_has_one_line_per_row_with_the_ratio() {
-    let rows = [Row {
-        workload: "spawn_many".into(),
-        this_ns: 50_000.0,
-        tokio_ns: 100_000.0,
-    }];
-    let table = markdown_table(&rows);
-    let lines: Vec<&str> = table.lines().collect();
-    assert_eq!(lines.len(), 3);
-    assert_eq!(lines[0], "| workload | this | tokio | this/tokio |");
-    assert_eq!(lines[2], "| spawn_many | 50.00 µs | 100.00 µs | 0.50 |");
-}
-
-#[test]
-fn the_chart_is_an_svg_naming_every_workload() {
-    let root = scratch("chart");
-    let path = root.join("ratios.svg");
-    let rows = [
-        Row {
-            workload: "spawn_many".into(),
-            this_ns: 50.0,
-            tokio_ns: 100.0,
-        },
-        Row {
-            workload: "tcp_echo".into(),
-            this_ns: 300.0,
-            tokio_ns: 200.0,
-        },
-    ];
-    benches::chart::draw_ratios(&rows, &path).expect("draw");
-    let svg = fs::read_to_string(&path).expect("read svg");
-    fs::remove_dir_all(&root).expect("clean up");
-    assert!(svg.starts_with("<svg"), "{}", &svg[..svg.len().min(80)]);
-    assert!(svg.contains("spawn_many") && svg.contains("tcp_echo"));
-    assert!(svg.contains("0.50") && svg.contains("1.50"));
 }

@@ -1,6 +1,13 @@
 //! The memory binary's reading of `/proc/self/status`.
 
-use benches::memory::{format_kib, parse_vm_hwm, peak_rss_kib, thousands};
+use std::process::Command;
+
+use benches::memory::{
+    Case, PER_LISTENER, bytes_per_item, listener_shares, parse_vm_hwm, peak_rss_kib,
+};
+use benches::params::MEMORY_TASK_STATE;
+use benches::side::Side;
+use benches::units::{format_kib, thousands};
 
 #[test]
 fn vm_hwm_is_read_in_kib() {
@@ -40,4 +47,100 @@ fn counts_print_with_thousands_separators() {
     assert_eq!(thousands(1_000), "1,000");
     assert_eq!(thousands(100_000), "100,000");
     assert_eq!(thousands(1_000_000), "1,000,000");
+}
+
+#[test]
+fn bytes_per_item_is_the_loaded_peak_over_the_empty_one() {
+    assert_eq!(bytes_per_item(1_000, 1_100, 1_024), 100.0);
+    assert_eq!(
+        bytes_per_item(1_000, 900, 10),
+        0.0,
+        "a lower peak is no negative cost"
+    );
+}
+
+#[test]
+fn connections_are_spread_over_as_few_listeners_as_fit() {
+    assert_eq!(listener_shares(1), [1]);
+    assert_eq!(listener_shares(PER_LISTENER), [PER_LISTENER]);
+    let shares = listener_shares(2 * PER_LISTENER + 1);
+    assert_eq!(shares.len(), 3);
+    assert_eq!(shares.iter().sum::<usize>(), 2 * PER_LISTENER + 1);
+    assert!(shares.iter().all(|s| *s <= PER_LISTENER));
+}
+
+#[test]
+fn local_pool_runs_only_the_idle_task_case() {
+    for case in Case::ALL {
+        assert_eq!(Case::parse(case.name()), Some(case));
+        for side in [Side::This, Side::Tokio, Side::Smol] {
+            assert_eq!(case.absent_reason(side), None, "{case:?} on {side:?}");
+        }
+    }
+    assert_eq!(Case::IdleTasks.absent_reason(Side::LocalPool), None);
+    assert!(Case::ParkedReads.absent_reason(Side::LocalPool).is_some());
+    assert!(Case::ArmedTimers.absent_reason(Side::LocalPool).is_some());
+}
+
+/// Runs the memory binary's child mode; returns the peak in KiB it prints.
+fn child_peak(case: Case, side: Side, items: usize, empty: bool) -> u64 {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_memory"));
+    command.args(["--items", &items.to_string(), "--case", case.name()]);
+    command.args(["--side", side.name()]);
+    if empty {
+        command.arg("--empty");
+    }
+    let output = command.output().expect("run the memory binary");
+    assert!(
+        output.status.success(),
+        "{case:?} on {side:?}: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    stdout
+        .trim()
+        .parse()
+        .unwrap_or_else(|_| panic!("not a number: {stdout:?}"))
+}
+
+#[test]
+fn idle_tasks_cost_at_least_their_state_on_every_side() {
+    let items = 20_000;
+    for side in Side::ALL {
+        let empty = child_peak(Case::IdleTasks, side, items, true);
+        let loaded = child_peak(Case::IdleTasks, side, items, false);
+        let per_task = bytes_per_item(empty, loaded, items);
+        assert!(
+            per_task >= MEMORY_TASK_STATE as f64,
+            "{side:?}: {per_task:.0} bytes per task, less than the body's own state"
+        );
+    }
+}
+
+#[test]
+fn every_runtime_parks_reads_on_its_own_loopback_connections() {
+    for side in [Side::This, Side::Tokio, Side::Smol] {
+        let loaded = child_peak(Case::ParkedReads, side, 50, false);
+        assert!(loaded > 0, "{side:?}");
+    }
+}
+
+#[test]
+fn the_memory_binary_rejects_bad_arguments_with_its_usage() {
+    for args in [
+        &["--case", "idle_tasks"][..],
+        &["--items", "0"],
+        &["--case", "nope", "--side", "this"],
+        &["--empty"],
+    ] {
+        let output = Command::new(env!("CARGO_BIN_EXE_memory"))
+            .args(args)
+            .output()
+            .expect("run the memory binary");
+        assert!(!output.status.success(), "{args:?} was accepted");
+        assert!(
+            String::from_utf8_lossy(&output.stderr).contains("usage: memory"),
+            "{args:?}"
+        );
+    }
 }

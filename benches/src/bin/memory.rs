@@ -1,48 +1,130 @@
-//! Peak memory (RSS) of each runtime holding many idle tasks or armed timers.
+//! Bytes per item of each runtime holding many idle tasks, tasks parked on
+//! socket reads, or armed timers.
 //!
 //! ```text
 //! cargo run --release -p benches --bin memory
 //! ```
 //!
-//! Each case runs in a fresh child process of this binary (`memory --case
-//! NAME --side SIDE`), which builds one runtime, creates the load, and prints
-//! its own peak resident set size (`VmHWM` in `/proc/self/status`). A child
-//! per case keeps the peaks apart: a process's high-water mark never goes
-//! down, so one process measuring several cases would report the largest.
-//! The `baseline` case builds the runtime and does nothing else; the other
-//! cases are also shown minus that baseline, which is what the load costs.
+//! Each case runs twice per side, each time in a fresh child process of
+//! this binary (`memory --case NAME --side SIDE [--empty]`): once with the
+//! runtime only, built with the drivers the case needs, and once loaded.
+//! The child prints its own peak resident set size (`VmHWM` in
+//! `/proc/self/status`). A process per run keeps the peaks apart: a
+//! process's high-water mark never goes down, so one process measuring
+//! several runs would report the largest. The table gives
+//! `(loaded − empty) / items` in bytes, then the peaks themselves.
 //!
-//! Linux only (`/proc`); elsewhere the cases report an error.
+//! `parked_reads` opens 100,000 loopback connections per side and needs
+//! 200,000 file descriptors (it raises the limit itself when it may; see
+//! `benches/src/memory/sockets.rs`). `--items N` runs every case with N
+//! items instead, for a quick check or where the limit cannot be raised.
+//! Linux only (`/proc`).
 
 use std::process::{Command, ExitCode};
 
-use benches::memory::{self, Case, Side};
+use benches::memory::{self, Case, Load};
+use benches::side::Side;
+use benches::summary::side_table_head;
+use benches::units::format_kib;
+
+/// `--help`.
+const USAGE: &str = "\
+usage: memory [--items N]
+       memory [--items N] --case NAME --side SIDE [--empty]
+
+  (no --case)  run every case on every side, each in a child process, and
+               print bytes per item
+  --case       run one case in this process and print its peak RSS in KiB:
+               idle_tasks, parked_reads, armed_timers
+  --side       this, tokio, smol, local_pool
+  --empty      build the runtime as for the case, load nothing
+  --items N    N items per case instead of the defaults (benches/src/params.rs)
+";
+
+/// What the command line asks for.
+#[derive(Debug, Default)]
+struct Args {
+    /// `--items`.
+    items: Option<usize>,
+    /// `--case` (then `--side` is required).
+    case: Option<Case>,
+    /// `--side`.
+    side: Option<Side>,
+    /// `--empty`.
+    empty: bool,
+}
+
+/// Parses the command line; `Err` holds the message for stderr.
+fn parse(args: &[String]) -> Result<Args, String> {
+    let mut parsed = Args::default();
+    let mut args = args.iter();
+    while let Some(arg) = args.next() {
+        let mut value = |name: &str| {
+            args.next()
+                .cloned()
+                .ok_or_else(|| format!("{name} needs a value"))
+        };
+        match arg.as_str() {
+            "--items" => {
+                let text = value("--items")?;
+                match text.parse() {
+                    Ok(n) if n > 0 => parsed.items = Some(n),
+                    _ => return Err(format!("--items wants a positive count, not {text:?}")),
+                }
+            }
+            "--case" => {
+                let name = value("--case")?;
+                parsed.case = Some(Case::parse(&name).ok_or(format!("unknown case {name:?}"))?);
+            }
+            "--side" => {
+                let name = value("--side")?;
+                parsed.side = Some(Side::parse(&name).ok_or(format!("unknown side {name:?}"))?);
+            }
+            "--empty" => parsed.empty = true,
+            other => return Err(format!("unexpected argument {other:?}")),
+        }
+    }
+    if parsed.case.is_some() != parsed.side.is_some() {
+        return Err("--case and --side go together".into());
+    }
+    if parsed.empty && parsed.case.is_none() {
+        return Err("--empty needs --case and --side".into());
+    }
+    Ok(parsed)
+}
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
-    match args.as_slice() {
-        [] => parent(),
-        [flag_case, case, flag_side, side] if flag_case == "--case" && flag_side == "--side" => {
-            let (Some(case), Some(side)) = (Case::parse(case), Side::parse(side)) else {
-                eprintln!("memory: unknown case {case:?} or side {side:?}");
-                return ExitCode::FAILURE;
-            };
-            child(case, side)
+    if args.iter().any(|a| a == "--help" || a == "-h") {
+        print!("{USAGE}");
+        return ExitCode::SUCCESS;
+    }
+    let args = match parse(&args) {
+        Ok(args) => args,
+        Err(err) => {
+            eprint!("memory: {err}\n{USAGE}");
+            return ExitCode::FAILURE;
         }
-        _ => {
-            eprintln!("usage: memory [--case NAME --side this|tokio]");
-            ExitCode::FAILURE
+    };
+    match (args.case, args.side) {
+        (Some(case), Some(side)) => {
+            let load = if args.empty { Load::Empty } else { Load::Full };
+            child(case, side, load, args.items.unwrap_or(case.items()))
         }
+        _ => parent(args.items),
     }
 }
 
 /// Runs one case in this process and prints its peak RSS in KiB.
-fn child(case: Case, side: Side) -> ExitCode {
-    memory::run_case(case, side);
+fn child(case: Case, side: Side, load: Load, items: usize) -> ExitCode {
+    if let Err(err) = memory::run_case(case, side, load, items) {
+        eprintln!("memory: {err}");
+        return ExitCode::FAILURE;
+    }
     match memory::peak_rss_kib() {
         Ok(kib) => {
             println!("{kib}");
-            // Skip tearing down 1,000,000 timers: the figure is taken.
+            // Skip tearing down a million timers: the figure is taken.
             std::process::exit(0)
         }
         Err(err) => {
@@ -52,8 +134,18 @@ fn child(case: Case, side: Side) -> ExitCode {
     }
 }
 
-/// Runs every case in a child process and prints the table.
-fn parent() -> ExitCode {
+/// One side's peaks for one case, in KiB.
+#[derive(Debug, Clone, Copy)]
+struct Peaks {
+    /// The runtime alone.
+    empty: u64,
+    /// The runtime with the case's items.
+    loaded: u64,
+}
+
+/// Runs every case on every side in child processes and prints the tables;
+/// `items` overrides every case's count.
+fn parent(items: Option<usize>) -> ExitCode {
     let exe = match std::env::current_exe() {
         Ok(exe) => exe,
         Err(err) => {
@@ -61,9 +153,14 @@ fn parent() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    let measure = |case: Case, side: Side| -> Result<u64, String> {
-        let output = Command::new(&exe)
-            .args(["--case", case.name(), "--side", side.name()])
+    let measure = |case: Case, side: Side, load: Load, count: usize| -> Result<u64, String> {
+        let mut command = Command::new(&exe);
+        command.args(["--case", case.name(), "--side", side.name()]);
+        command.args(["--items", &count.to_string()]);
+        if load == Load::Empty {
+            command.arg("--empty");
+        }
+        let output = command
             .output()
             .map_err(|err| format!("cannot start {}: {err}", exe.display()))?;
         let stdout = String::from_utf8_lossy(&output.stdout);
@@ -85,31 +182,101 @@ fn parent() -> ExitCode {
     if cfg!(debug_assertions) {
         println!("(debug build: run with --release for the figures worth quoting)\n");
     }
-    println!("| case | this peak RSS | tokio peak RSS | this − baseline | tokio − baseline |");
-    println!("|---|---:|---:|---:|---:|");
-    let mut baseline = [0u64; 2];
+    let mut results: Vec<(Case, usize, [Option<Peaks>; 4])> = Vec::new();
     for case in Case::ALL {
-        let mut peaks = [0u64; 2];
+        let count = items.unwrap_or_else(|| default_items(case));
+        let mut peaks = [None; 4];
         for (i, side) in Side::ALL.into_iter().enumerate() {
-            match measure(case, side) {
-                Ok(kib) => peaks[i] = kib,
+            if case.absent_reason(side).is_some() {
+                continue;
+            }
+            let run = |load| measure(case, side, load, count);
+            match run(Load::Empty).and_then(|empty| Ok((empty, run(Load::Full)?))) {
+                Ok((empty, loaded)) => peaks[i] = Some(Peaks { empty, loaded }),
                 Err(err) => {
                     eprintln!("memory: {err}");
                     return ExitCode::FAILURE;
                 }
             }
         }
-        if case == Case::Baseline {
-            baseline = peaks;
-        }
-        println!(
-            "| {} | {} | {} | {} | {} |",
-            case.describe(),
-            memory::format_kib(peaks[0]),
-            memory::format_kib(peaks[1]),
-            memory::format_kib(peaks[0].saturating_sub(baseline[0])),
-            memory::format_kib(peaks[1].saturating_sub(baseline[1])),
-        );
+        results.push((case, count, peaks));
     }
+    print!("{}", per_item_table(&results));
+    println!();
+    print!("{}", peaks_table(&results));
     ExitCode::SUCCESS
+}
+
+/// The case's default count, or for `parked_reads` as many connections as
+/// the hard descriptor limit allows if that is fewer (said on stdout).
+fn default_items(case: Case) -> usize {
+    let items = case.items();
+    if case != Case::ParkedReads {
+        return items;
+    }
+    match memory::max_connections() {
+        Some(fit) if fit < items => {
+            // Round down to a thousand, for a readable table.
+            let fit = (fit / 1_000 * 1_000).max(fit.min(1_000));
+            println!(
+                "note: parked_reads uses {} connections, not {}: the hard descriptor limit \
+                 allows no more (raise it as root with `ulimit -n {}`)\n",
+                benches::units::thousands(fit),
+                benches::units::thousands(items),
+                items + items / memory::PER_LISTENER + 1_000
+            );
+            fit
+        }
+        _ => items,
+    }
+}
+
+/// Bytes per item, with this/tokio and this/best peer.
+fn per_item_table(results: &[(Case, usize, [Option<Peaks>; 4])]) -> String {
+    let mut out = side_table_head("case", &["this/tokio", "this/best peer"]);
+    for (case, items, peaks) in results {
+        let per_item = peaks.map(|p| p.map(|p| memory::bytes_per_item(p.empty, p.loaded, *items)));
+        out.push_str(&format!("| {} |", case.describe(*items)));
+        for (side, bytes) in Side::ALL.into_iter().zip(per_item) {
+            let cell = match (bytes, case.absent_reason(side)) {
+                (Some(bytes), _) => format!("{bytes:.0}"),
+                (None, Some(why)) => format!("— ({why})"),
+                (None, None) => "not run".to_owned(),
+            };
+            out.push_str(&format!(" {cell} |"));
+        }
+        let this = per_item[0];
+        let ratio = |other: Option<f64>| match (this, other) {
+            (Some(this), Some(other)) if other > 0.0 => format!("{:.2}", this / other),
+            _ => "—".to_owned(),
+        };
+        let best = Side::PEERS
+            .into_iter()
+            .zip(&per_item[1..])
+            .filter_map(|(side, bytes)| bytes.map(|b| (side, b)))
+            .min_by(|a, b| a.1.total_cmp(&b.1));
+        let best_cell = match best {
+            Some((side, bytes)) => format!("{} {}", ratio(Some(bytes)), side.label()),
+            None => "—".to_owned(),
+        };
+        out.push_str(&format!(" {} | {best_cell} |\n", ratio(per_item[1])));
+    }
+    out
+}
+
+/// The peaks behind the per-item figures: empty → loaded, per side.
+fn peaks_table(results: &[(Case, usize, [Option<Peaks>; 4])]) -> String {
+    let mut out = side_table_head("peak RSS, empty → loaded", &[]);
+    for (case, _, peaks) in results {
+        out.push_str(&format!("| {} |", case.name()));
+        for p in peaks {
+            let cell = p.map_or_else(
+                || "—".to_owned(),
+                |p| format!("{} → {}", format_kib(p.empty), format_kib(p.loaded)),
+            );
+            out.push_str(&format!(" {cell} |"));
+        }
+        out.push('\n');
+    }
+    out
 }
