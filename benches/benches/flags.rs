@@ -76,6 +76,7 @@ fn dest(side: &str) -> PathBuf {
 
 /// Our download; panics unless all 194 arrived, so a broken setup cannot
 /// pass for a fast one.
+#[inline(never)] // one call per iteration, for profilers (see benches::rt)
 fn download_this(config: &DownloadConfig, base: &str) {
     match download(config, base) {
         Ok(summary) if summary.tally.ok == COUNTRIES.len() => {}
@@ -116,6 +117,7 @@ async fn download_one_tokio(
 
 /// The same download with tokio + hyper, in `row`'s shape. Returns how many
 /// flags were saved.
+#[inline(never)] // one call per iteration, for profilers (see benches::rt)
 fn download_tokio(row: &Row, codes: &[String], base: &str, save_to: &Arc<SaveTo>) -> usize {
     let tokio = Tokio::new(row.drivers);
     let jobs: Vec<(hyper::Uri, String)> = codes

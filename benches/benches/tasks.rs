@@ -1,16 +1,22 @@
-//! Spawning and scheduling: `spawn_many`, `basic_scheduler_spawn`,
-//! `yield_many`, `chained_spawn`, and the blocking pool's
-//! `spawn_blocking_round_trip`.
+//! Spawning and scheduling: `spawn_many`, `spawn_many_remote`,
+//! `basic_scheduler_spawn`, `yield_many`, `chained_spawn`, and the blocking
+//! pool's `spawn_blocking_round_trip`.
 //!
 //! ```text
 //! cargo bench -p benches --bench tasks
 //! ```
 //!
 //! These measure the executor alone: no I/O, no timers, so tokio runs
-//! without drivers and smol without async-io's reactor. The first four
+//! without drivers and smol without async-io's reactor. The first five
 //! keep the shape of tokio's own benchmarks (`rt_current_thread.rs`,
 //! `spawn.rs`): the spawning loop runs in the `block_on` future, which is
 //! woken a handful of times per iteration, not once per task.
+//!
+//! `spawn_many_remote` spawns from outside the runtime, as tokio's
+//! `spawn_many_remote_idle` does: from the bench thread while the runtime
+//! is idle (not in `block_on`), through each runtime's thread-safe handle,
+//! so every spawn takes the path of a spawn from another thread (our
+//! remote queue, tokio's injection queue, smol's shared `Executor`).
 //!
 //! futures' `LocalPool` has no join handle: its tasks are spawned with
 //! `spawn_local_with_handle`, which wraps each in a oneshot channel (a
@@ -25,9 +31,10 @@ use benches::params::{
     BLOCKING_ROUND_TRIPS, CHAIN, SPAWN_MANY_TASKS, YIELD_TASKS, YIELDS_PER_TASK,
 };
 use benches::rows::{
-    BASIC_SCHEDULER_SPAWN, CHAINED_SPAWN, SPAWN_BLOCKING_ROUND_TRIP, SPAWN_MANY, YIELD_MANY,
+    BASIC_SCHEDULER_SPAWN, CHAINED_SPAWN, SPAWN_BLOCKING_ROUND_TRIP, SPAWN_MANY, SPAWN_MANY_REMOTE,
+    YIELD_MANY,
 };
-use benches::rt::{Pool, Smol, This, Tokio, pool_spawn};
+use benches::rt::{Pool, Smol, SmolShared, This, Tokio, pool_spawn};
 use benches::side::Side;
 use criterion::{Criterion, criterion_group, criterion_main};
 use futures::executor::LocalSpawner;
@@ -88,6 +95,54 @@ fn spawn_many(c: &mut Criterion) {
                     .collect();
                 for handle in handles {
                     black_box(handle.await);
+                }
+            })
+        })
+    });
+    group.finish();
+}
+
+/// Spawns `SPAWN_MANY_TASKS` empty tasks through a handle from outside the
+/// runtime, then runs the runtime until each has finished.
+fn spawn_many_remote(c: &mut Criterion) {
+    let row = &SPAWN_MANY_REMOTE;
+    let mut group = c.benchmark_group(row.name);
+    let this = This::new();
+    let handle = this.handle();
+    group.bench_function(Side::This.name(), |b| {
+        b.iter(|| {
+            let tasks: Vec<_> = (0..SPAWN_MANY_TASKS)
+                .map(|_| handle.spawn(async {}).expect("the runtime is alive"))
+                .collect();
+            this.block_on(async {
+                for task in tasks {
+                    task.await.expect("task finished");
+                }
+            })
+        })
+    });
+    let tokio = Tokio::new(row.drivers);
+    let handle = tokio.handle();
+    group.bench_function(Side::Tokio.name(), |b| {
+        b.iter(|| {
+            let tasks: Vec<_> = (0..SPAWN_MANY_TASKS)
+                .map(|_| handle.spawn(async {}))
+                .collect();
+            tokio.block_on(async {
+                for task in tasks {
+                    task.await.expect("task finished");
+                }
+            })
+        })
+    });
+    let smol = SmolShared::new(row.drivers);
+    let ex = smol.executor();
+    group.bench_function(Side::Smol.name(), |b| {
+        b.iter(|| {
+            let tasks: Vec<_> = (0..SPAWN_MANY_TASKS).map(|_| ex.spawn(async {})).collect();
+            smol.block_on(async {
+                for task in tasks {
+                    task.await;
                 }
             })
         })
@@ -364,6 +419,7 @@ fn spawn_blocking_round_trip(c: &mut Criterion) {
 criterion_group!(
     benches,
     spawn_many,
+    spawn_many_remote,
     basic_scheduler_spawn,
     yield_many,
     chained_spawn,

@@ -70,6 +70,21 @@ pub const SPAWN_MANY: Row = Row {
     absent: &[],
 };
 
+/// `spawn_many_remote`.
+pub const SPAWN_MANY_REMOTE: Row = Row {
+    name: "spawn_many_remote",
+    bench: "tasks",
+    does: || {
+        format!(
+            "spawn {} tasks through a handle from outside the runtime, then await each (tokio's `spawn_many_remote_idle`; smol: its thread-safe `Executor`)",
+            thousands(params::SPAWN_MANY_TASKS)
+        )
+    },
+    drivers: Drivers::None,
+    shape: Shape::BlockOn,
+    absent: &[(Side::LocalPool, "no handle for other threads")],
+};
+
 /// `basic_scheduler_spawn`.
 pub const BASIC_SCHEDULER_SPAWN: Row = Row {
     name: "basic_scheduler_spawn",
@@ -406,6 +421,7 @@ pub const FLAGS_ALL_BLOCK_ON: Row = Row {
 /// Every row, in report order.
 pub const ALL: &[Row] = &[
     SPAWN_MANY,
+    SPAWN_MANY_REMOTE,
     BASIC_SCHEDULER_SPAWN,
     YIELD_MANY,
     CHAINED_SPAWN,

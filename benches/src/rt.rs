@@ -34,6 +34,13 @@
 //! futures' [`LocalPool`] has no drivers and is used only for rows without
 //! timers or sockets.
 //!
+//! ## One call per iteration
+//!
+//! The `block_on` and `run` methods here are `#[inline(never)]`: a bench
+//! iteration calls one of them once, so a profiler sees one call per
+//! iteration (`benches/callgrind-row.sh` counts them to give instructions
+//! per iteration). The cost is one function call per iteration.
+//!
 //! ## What a production harness would do differently
 //!
 //! Each smol executor is leaked (one per bench function, a few dozen per
@@ -44,7 +51,7 @@
 
 use std::future::Future;
 
-use async_executor::LocalExecutor;
+use async_executor::{Executor, LocalExecutor};
 use futures::executor::LocalPool;
 use futures::future::RemoteHandle;
 use futures::task::{LocalSpawn, LocalSpawnExt};
@@ -115,8 +122,14 @@ impl This {
     }
 
     /// Runs `future` in the `block_on` future.
+    #[inline(never)]
     pub fn block_on<F: Future>(&self, future: F) -> F::Output {
         self.rt.block_on(future)
+    }
+
+    /// A handle that spawns from outside the runtime (its remote queue).
+    pub fn handle(&self) -> runtime::Handle {
+        self.rt.handle()
     }
 
     /// Runs `future` in the given shape.
@@ -124,6 +137,7 @@ impl This {
     /// # Panics
     ///
     /// If the spawned task panics.
+    #[inline(never)]
     pub fn run<F>(&self, shape: Shape, future: F) -> F::Output
     where
         F: Future + 'static,
@@ -172,8 +186,14 @@ impl Tokio {
     }
 
     /// Runs `future` in the `block_on` future.
+    #[inline(never)]
     pub fn block_on<F: Future>(&self, future: F) -> F::Output {
         self.rt.block_on(future)
+    }
+
+    /// A handle that spawns from outside the runtime (its injection queue).
+    pub fn handle(&self) -> &tokio::runtime::Handle {
+        self.rt.handle()
     }
 
     /// Runs `future` in the given shape.
@@ -181,6 +201,7 @@ impl Tokio {
     /// # Panics
     ///
     /// If the spawned task panics.
+    #[inline(never)]
     pub fn run<F>(&self, shape: Shape, future: F) -> F::Output
     where
         F: Future + Send + 'static,
@@ -219,6 +240,7 @@ impl Smol {
     }
 
     /// Runs `future` in the `block_on` future (the executor's `run`).
+    #[inline(never)]
     pub fn block_on<F: Future>(&self, future: F) -> F::Output {
         let run = self.executor.run(future);
         if self.reactor {
@@ -229,6 +251,7 @@ impl Smol {
     }
 
     /// Runs `future` in the given shape.
+    #[inline(never)]
     pub fn run<F>(&self, shape: Shape, future: F) -> F::Output
     where
         F: Future + 'static,
@@ -237,6 +260,43 @@ impl Smol {
         match shape {
             Shape::BlockOn => self.block_on(future),
             Shape::Spawned => self.block_on(self.executor.spawn(future)),
+        }
+    }
+}
+
+/// smol's thread-safe `Executor`, run by the one thread that blocks on it:
+/// what smol offers for spawning from other threads (a `LocalExecutor` is
+/// `!Send`).
+#[derive(Debug, Clone, Copy)]
+pub struct SmolShared {
+    /// The executor (leaked, as [`Smol`]'s); any thread may spawn on it.
+    executor: &'static Executor<'static>,
+    /// Drive async-io's reactor while blocked (any drivers but `None`).
+    reactor: bool,
+}
+
+impl SmolShared {
+    /// A fresh executor, run the way a smol user would for `drivers`.
+    pub fn new(drivers: Drivers) -> SmolShared {
+        SmolShared {
+            executor: Box::leak(Box::new(Executor::new())),
+            reactor: drivers != Drivers::None,
+        }
+    }
+
+    /// The executor, to spawn on from any thread.
+    pub fn executor(&self) -> &'static Executor<'static> {
+        self.executor
+    }
+
+    /// Runs the executor on this thread until `future` is done.
+    #[inline(never)]
+    pub fn block_on<F: Future>(&self, future: F) -> F::Output {
+        let run = self.executor.run(future);
+        if self.reactor {
+            async_io::block_on(run)
+        } else {
+            futures_lite::future::block_on(run)
         }
     }
 }
@@ -260,11 +320,13 @@ impl Pool {
     }
 
     /// Runs `future` (and every spawned task) until `future` is done.
+    #[inline(never)]
     pub fn block_on<F: Future>(&mut self, future: F) -> F::Output {
         self.pool.run_until(future)
     }
 
     /// Runs `future` in the given shape.
+    #[inline(never)]
     pub fn run<F>(&mut self, shape: Shape, future: F) -> F::Output
     where
         F: Future + 'static,
