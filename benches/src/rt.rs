@@ -242,12 +242,7 @@ impl Smol {
     /// Runs `future` in the `block_on` future (the executor's `run`).
     #[inline(never)]
     pub fn block_on<F: Future>(&self, future: F) -> F::Output {
-        let run = self.executor.run(future);
-        if self.reactor {
-            async_io::block_on(run)
-        } else {
-            futures_lite::future::block_on(run)
-        }
+        smol_block_on(self.reactor, self.executor.run(future))
     }
 
     /// Runs `future` in the given shape.
@@ -292,12 +287,17 @@ impl SmolShared {
     /// Runs the executor on this thread until `future` is done.
     #[inline(never)]
     pub fn block_on<F: Future>(&self, future: F) -> F::Output {
-        let run = self.executor.run(future);
-        if self.reactor {
-            async_io::block_on(run)
-        } else {
-            futures_lite::future::block_on(run)
-        }
+        smol_block_on(self.reactor, self.executor.run(future))
+    }
+}
+
+/// Blocks this thread on `run` (an executor's `run` future), driving
+/// async-io's reactor meanwhile if `reactor`, else only parking the thread.
+fn smol_block_on<F: Future>(reactor: bool, run: F) -> F::Output {
+    if reactor {
+        async_io::block_on(run)
+    } else {
+        futures_lite::future::block_on(run)
     }
 }
 
