@@ -125,6 +125,20 @@ fn timeout_returns_the_output_of_a_future_that_finishes_in_time() {
 }
 
 #[test]
+fn timeout_clock_starts_when_the_inner_future_is_first_pending() {
+    paused().block_on(async {
+        let start = time::now();
+        // Made now, awaited five seconds later: the ten seconds count from
+        // the await, as asyncio.wait_for's do.
+        let limited = timeout(Duration::from_secs(10), pending_forever());
+        sleep(Duration::from_secs(5)).await;
+        let result = limited.await;
+        assert!(result.is_err(), "pending_forever cannot finish");
+        assert_eq!(time::now() - start, Duration::from_secs(15));
+    });
+}
+
+#[test]
 fn sleep_reset_earlier_and_later() {
     paused().block_on(async {
         let start = time::now();

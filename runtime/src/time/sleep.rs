@@ -60,7 +60,9 @@ const FAR_FUTURE: Duration = Duration::from_secs(86_400 * 365 * 30);
 pub fn sleep(duration: Duration) -> Sleep {
     let driver = context::timers("runtime::time::sleep");
     let now = driver.clock.now();
-    let deadline = now.checked_add(duration).unwrap_or(now + FAR_FUTURE);
+    let deadline = now
+        .checked_add(duration)
+        .unwrap_or_else(|| now + FAR_FUTURE);
     Sleep {
         deadline,
         entry: None,

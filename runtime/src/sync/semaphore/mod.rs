@@ -73,6 +73,7 @@ mod wait_list;
 
 use std::cell::RefCell;
 use std::fmt;
+use std::future::Future;
 use std::rc::Rc;
 
 use acquire::Acquire;
@@ -120,8 +121,10 @@ impl Semaphore {
     /// # Errors
     ///
     /// [`AcquireError`] if the semaphore is closed before or while waiting.
-    pub async fn acquire(&self) -> Result<SemaphorePermit<'_>, AcquireError> {
-        self.acquire_many(1).await
+    pub fn acquire(&self) -> impl Future<Output = Result<SemaphorePermit<'_>, AcquireError>> + '_ {
+        // `acquire_many`'s future itself: an `async fn` here would wrap it
+        // in one more state machine for nothing.
+        self.acquire_many(1)
     }
 
     /// Waits for `n` permits at once, keeping its place in the queue: a
@@ -134,7 +137,11 @@ impl Semaphore {
     ///
     /// [`AcquireError`] if the semaphore is closed before or while waiting.
     pub async fn acquire_many(&self, n: usize) -> Result<SemaphorePermit<'_>, AcquireError> {
-        Acquire::new(&self.state, n).await?;
+        // The fast path: free permits and nobody waiting (rule 1). Anything
+        // else, a closed semaphore included, goes through the waiter.
+        if self.state.borrow_mut().try_take(n).is_err() {
+            Acquire::new(&self.state, n).await?;
+        }
         Ok(SemaphorePermit {
             sem: self,
             permits: n,
@@ -147,8 +154,10 @@ impl Semaphore {
     /// # Errors
     ///
     /// [`AcquireError`] if the semaphore is closed before or while waiting.
-    pub async fn acquire_owned(self: Rc<Self>) -> Result<OwnedSemaphorePermit, AcquireError> {
-        self.acquire_many_owned(1).await
+    pub fn acquire_owned(
+        self: Rc<Self>,
+    ) -> impl Future<Output = Result<OwnedSemaphorePermit, AcquireError>> {
+        self.acquire_many_owned(1)
     }
 
     /// Like [`acquire_many`](Self::acquire_many), with an owned permit.
@@ -160,7 +169,10 @@ impl Semaphore {
         self: Rc<Self>,
         n: usize,
     ) -> Result<OwnedSemaphorePermit, AcquireError> {
-        Acquire::new(&self.state, n).await?;
+        // The fast path, as in `acquire_many`.
+        if self.state.borrow_mut().try_take(n).is_err() {
+            Acquire::new(&self.state, n).await?;
+        }
         Ok(OwnedSemaphorePermit {
             sem: self,
             permits: n,
@@ -279,7 +291,10 @@ impl SemaphorePermit<'_> {
 
 impl Drop for SemaphorePermit<'_> {
     fn drop(&mut self) {
-        state::release(&self.sem.state, self.permits);
+        // Nothing to give back after `forget`.
+        if self.permits > 0 {
+            state::release(&self.sem.state, self.permits);
+        }
     }
 }
 
@@ -320,7 +335,10 @@ impl OwnedSemaphorePermit {
 
 impl Drop for OwnedSemaphorePermit {
     fn drop(&mut self) {
-        state::release(&self.sem.state, self.permits);
+        // Nothing to give back after `forget`.
+        if self.permits > 0 {
+            state::release(&self.sem.state, self.permits);
+        }
     }
 }
 
