@@ -80,6 +80,12 @@ impl BodyDecoder {
         }
     }
 
+    /// Whether the body ends where its own bytes say (a length, a last chunk) rather than at
+    /// the server's close.
+    pub(crate) fn is_self_delimited(&self) -> bool {
+        !matches!(self.decoder, Decoder::UntilClose { .. })
+    }
+
     /// A guess at the body size for reserving a buffer: the Content-Length, capped at 1 MiB
     /// (a lying Content-Length must not make us reserve gigabytes), else 0.
     pub(crate) fn size_hint(&self) -> usize {

@@ -9,6 +9,8 @@ use std::time::Duration;
 
 use crate::client::Client;
 use crate::config::Config;
+use crate::error::Error;
+use crate::tls::parse_root_certificates;
 
 /// Builds a [`Client`] [httpx.AsyncClient(timeout=..., limits=...)].
 ///
@@ -44,7 +46,8 @@ impl ClientBuilder {
             .pool_timeout(timeout)
     }
 
-    /// Limit for resolving the host and opening the connection [httpx `connect`].
+    /// Limit for resolving the host, opening the connection and, for `https`, the TLS
+    /// handshake [httpx `connect`].
     pub fn connect_timeout(mut self, timeout: Duration) -> ClientBuilder {
         self.config.timeouts.connect = timeout;
         self
@@ -127,6 +130,28 @@ impl ClientBuilder {
     pub fn user_agent(mut self, user_agent: impl Into<String>) -> ClientBuilder {
         self.config.user_agent = user_agent.into();
         self
+    }
+
+    /// Trusts the CA certificates in `pem` for `https`, besides the system's roots
+    /// [httpx `verify=ssl_context` with `load_verify_locations`, curl `--cacert` but adding
+    /// rather than replacing]. For a private CA, or a test's throwaway one. There is no way to
+    /// turn verification off.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::BadRootCertificate`] if `pem` holds no certificate, is not valid PEM, or holds
+    /// one that cannot be a trust anchor.
+    ///
+    /// ```
+    /// let err = http_client::Client::builder()
+    ///     .add_root_certificate(b"not a certificate")
+    ///     .unwrap_err();
+    /// assert!(err.to_string().starts_with("cannot add the root certificate"));
+    /// ```
+    pub fn add_root_certificate(mut self, pem: &[u8]) -> Result<ClientBuilder, Error> {
+        let roots = parse_root_certificates(pem).map_err(Error::BadRootCertificate)?;
+        self.config.extra_roots.extend(roots);
+        Ok(self)
     }
 
     /// Builds the client.

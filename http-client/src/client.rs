@@ -5,14 +5,16 @@
 //! ```text
 //! send()
 //!  └─ for each hop (the first request, then each redirect, at most max_redirects):
-//!      ├─ take an idle connection for (host, port) from the pool, or take a connection slot
-//!      │    (waiting within the pool timeout when max_connections are open), resolve + connect
+//!      ├─ take an idle connection for (scheme, host, port) from the pool, or take a connection
+//!      │    slot (waiting within the pool timeout when max_connections are open), resolve +
+//!      │    connect (+ the TLS handshake for https)
 //!      ├─ write the request; read until a head is complete; skip 1xx interim heads
 //!      │    └─ a *reused* connection that fails before any response byte arrives
 //!      │       (EOF, reset, broken pipe) is retried once on a new connection,
 //!      │       for idempotent methods only: the server may have closed it while idle
 //!      ├─ decide the body's framing (RFC 9112 §6.3)
-//!      └─ a 301/302/303/307/308 with Location: drain its body, next hop
+//!      └─ a 301/302/303/307/308 with Location: drain its body, next hop (never from https
+//!         to http)
 //!  └─ return Response (its body is read later, on demand)
 //! ```
 //!
@@ -34,9 +36,10 @@
 //! connection against waiting for one to come back to the pool. Ours is sequential and easier
 //! to trace: the task that sends is the task that reads.
 
-use std::cell::RefCell;
+use std::cell::{OnceCell, RefCell};
 use std::io;
 use std::rc::Rc;
+use std::sync::Arc;
 
 use crate::body::BodyDecoder;
 use crate::config::Config;
@@ -45,13 +48,14 @@ use crate::deadline::Deadline;
 use crate::error::{Error, TimeoutPhase};
 use crate::framing::framing;
 use crate::head::{HeadReader, ResponseHead};
-use crate::pool::Pool;
+use crate::pool::{Pool, pool_key};
 use crate::redirect;
 use crate::request::{Method, RequestParts, check_header, write_request};
 use crate::resolve::resolve;
 use crate::response::{BodyReader, Response};
 use crate::slots::{Slot, Slots};
-use crate::url::Url;
+use crate::tls;
+use crate::url::{Scheme, Url};
 
 /// State shared by all clones of a [`Client`].
 #[derive(Debug)]
@@ -64,6 +68,23 @@ struct Inner {
     /// The connection slots (at most `max_connections` open connections); shared with the
     /// responses, which close their connection instead of pooling it when requests wait.
     slots: Rc<Slots>,
+    /// The TLS configuration (trust roots, ALPN, session cache), built on the first `https`
+    /// connection so that a client that speaks only `http` never loads the trust roots.
+    tls: OnceCell<Arc<rustls::ClientConfig>>,
+}
+
+impl Inner {
+    /// The TLS configuration, built on first use.
+    fn tls_config(&self, url: &Url) -> Result<Arc<rustls::ClientConfig>, Error> {
+        if let Some(config) = self.tls.get() {
+            return Ok(Arc::clone(config));
+        }
+        let config = tls::client_config(&self.config.extra_roots).map_err(|err| Error::Tls {
+            host: url.authority(),
+            failure: tls::TlsFailure::Handshake(format!("cannot set up TLS: {err}")),
+        })?;
+        Ok(Arc::clone(self.tls.get_or_init(|| config)))
+    }
 }
 
 /// An HTTP/1.1 client with a keep-alive pool [httpx.AsyncClient, aiohttp.ClientSession].
@@ -118,6 +139,7 @@ impl Client {
                 config,
                 pool: Rc::new(RefCell::new(pool)),
                 slots,
+                tls: OnceCell::new(),
             }),
         }
     }
@@ -221,7 +243,7 @@ async fn send_once(
     parts: &RequestParts,
     deadline: &Deadline,
 ) -> Result<Response, Error> {
-    let key = (parts.url.host().clone(), parts.url.port());
+    let key = pool_key(&parts.url);
     let always_probe = !parts.method.is_idempotent();
     let pooled = inner.pool.borrow_mut().take(&key, always_probe);
     let conn = match pooled {
@@ -242,13 +264,17 @@ async fn send_once(
     }
 }
 
-/// Takes a connection slot, then resolves the URL's host and opens a new connection, both
-/// within the connect timeout.
+/// Takes a connection slot, then resolves the URL's host and opens a new connection (with its
+/// TLS handshake for `https`), all within the connect timeout.
 async fn connect(inner: &Inner, url: &Url, deadline: &Deadline) -> Result<Conn, Error> {
     let slot = take_slot(inner, deadline).await?;
+    let tls = match url.scheme() {
+        Scheme::Http => None,
+        Scheme::Https => Some(inner.tls_config(url)?),
+    };
     let attempt = async {
         let addrs = resolve(url).await?;
-        Conn::connect(&addrs, &url.authority(), slot).await
+        Conn::connect(&addrs, url, tls, slot).await
     };
     deadline
         .run(
@@ -318,7 +344,7 @@ async fn exchange(
         conn: Some(conn),
         decoder,
         keep_alive,
-        key: (parts.url.host().clone(), parts.url.port()),
+        key: pool_key(&parts.url),
         pool: Rc::clone(&inner.pool),
         slots: Rc::clone(&inner.slots),
         read_timeout: config.timeouts.read,

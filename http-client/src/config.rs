@@ -2,7 +2,7 @@
 //!
 //! | setting                          | default  | why                                                  |
 //! |----------------------------------|----------|------------------------------------------------------|
-//! | connect timeout                  | 10 s     | a host that has not answered a SYN in 10 s is down or filtered; Linux itself retries SYNs for about 2 minutes, far too long for a downloader |
+//! | connect timeout                  | 10 s     | a host that has not answered a SYN in 10 s is down or filtered; Linux itself retries SYNs for about 2 minutes, far too long for a downloader. It covers the name lookup and, for `https`, the TLS handshake too, as httpx's does |
 //! | write timeout                    | 30 s     | the longest a request may wait for room in the socket's send buffer; as the read timeout |
 //! | read timeout (between bytes)     | 30 s     | the longest silence we accept while a response is due; half of nginx's 60 s `proxy_read_timeout`, so a slow upstream behind nginx still gets through |
 //! | pool timeout                     | 30 s     | the longest a request waits for a free connection when `max_connections` are open |
@@ -15,6 +15,7 @@
 //! | maximum header count             | 100      | [`MAX_HEADERS`](crate::wire::MAX_HEADERS)                                |
 //! | maximum body bytes               | 10 MiB   | [`MAX_BODY_BYTES`](crate::wire::MAX_BODY_BYTES)                             |
 //! | User-Agent                       | `http-client/<version>` | [`DEFAULT_USER_AGENT`]                |
+//! | trust roots for `https`          | the system's | what curl and Python trust on the same machine; Mozilla's when the system has none (see the `tls` module) |
 //!
 //! # Timeouts, phase by phase
 //!
@@ -33,6 +34,8 @@
 //! what is left.
 
 use std::time::Duration;
+
+use rustls::pki_types::CertificateDer;
 
 use crate::limits::Limits;
 
@@ -90,6 +93,8 @@ pub(crate) struct Config {
     pub(crate) limits: Limits,
     /// Value of the User-Agent header.
     pub(crate) user_agent: String,
+    /// CA certificates trusted for `https` besides the system's, each already checked.
+    pub(crate) extra_roots: Vec<CertificateDer<'static>>,
 }
 
 impl Default for Config {
@@ -108,6 +113,7 @@ impl Default for Config {
             max_redirects: MAX_REDIRECTS,
             limits: Limits::default(),
             user_agent: DEFAULT_USER_AGENT.to_string(),
+            extra_roots: Vec::new(),
         }
     }
 }

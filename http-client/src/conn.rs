@@ -1,6 +1,7 @@
-//! One TCP connection to a server and its read buffer.
+//! One connection to a server and its read buffer.
 //!
-//! A [`Conn`] owns the socket and the bytes read from it but not yet used. Bytes arrive in
+//! A [`Conn`] owns the byte stream (a TCP socket, or TLS over one) and the bytes read from it
+//! but not yet used. Bytes arrive in
 //! [`READ_CHUNK`]-sized reads; the head parser and the body decoder take them from the front.
 //! Whatever a read brings beyond the current message stays in the buffer; for a pooled
 //! connection it must be empty (a server that sends bytes nobody asked for is not reused).
@@ -15,11 +16,14 @@
 //! timeout, and names the phase that ran out in [`Error::Timeout`]. A connection also holds its
 //! [`Slot`] (see `slots.rs`) for as long as it is open.
 //!
-//! The socket is a plain `TcpStream`. An encrypted connection would wrap it here, behind the
-//! same `read_more` / `write_all` / `is_idle_and_open`, and nothing above this file would change.
+//! The stream is a [`Transport`]: a plain `TcpStream` for `http://`, a
+//! [`TlsStream`] over one for `https://` (see the `tls` module). It is chosen once, in
+//! [`Conn::connect`], and everything above `read_more` / `write_all` / `is_idle_and_open` works
+//! on plaintext without knowing which it is.
 
 use std::io;
 use std::net::SocketAddr;
+use std::sync::Arc;
 use std::time::Duration;
 
 use runtime::net::TcpStream;
@@ -27,17 +31,56 @@ use runtime::net::TcpStream;
 use crate::deadline::Deadline;
 use crate::error::{Error, TimeoutPhase};
 use crate::slots::Slot;
+use crate::tls::{self, TlsStream};
+use crate::url::Url;
 
 /// Bytes asked for per `read` call. hyper starts at 8 KiB (`INIT_BUFFER_SIZE`) and adapts the
 /// size to what reads return; a fixed 16 KiB is simpler and large enough that a flag image
 /// (a few KiB) usually arrives with its head in one read.
 const READ_CHUNK: usize = 16 * 1024;
 
+/// The byte stream under HTTP.
+#[derive(Debug)]
+enum Transport {
+    /// `http://`: the socket itself.
+    Plain(TcpStream),
+    /// `https://`: TLS over the socket (boxed: rustls's state is a few KiB, and a plain
+    /// connection should not carry room for it).
+    Tls(Box<TlsStream>),
+}
+
+impl Transport {
+    /// Reads plaintext into `buf`; `Ok(0)` at the end of the stream.
+    async fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        match self {
+            Transport::Plain(tcp) => tcp.read(buf).await,
+            Transport::Tls(tls) => tls.read(buf).await,
+        }
+    }
+
+    /// Writes some of `bytes`; returns how many were taken.
+    async fn write(&mut self, bytes: &[u8]) -> io::Result<usize> {
+        match self {
+            Transport::Plain(tcp) => tcp.write(bytes).await,
+            Transport::Tls(tls) => tls.write(bytes).await,
+        }
+    }
+
+    /// Waits until what was written is on the socket: TLS may hold encrypted records back
+    /// when the socket's buffer is full; TCP holds nothing.
+    async fn flush(&mut self) -> io::Result<()> {
+        match self {
+            Transport::Plain(_) => Ok(()),
+            Transport::Tls(tls) => tls.flush().await,
+        }
+    }
+}
+
 /// A connection and its read buffer.
 #[derive(Debug)]
 pub(crate) struct Conn {
-    /// The socket.
-    stream: TcpStream,
+    /// The byte stream: the socket, or TLS over it.
+    stream: Transport,
     /// Read buffer; `buf[start..end]` holds bytes read but not yet used.
     buf: Vec<u8>,
     /// Start of the unread bytes in `buf`.
@@ -51,11 +94,13 @@ pub(crate) struct Conn {
 }
 
 impl Conn {
-    /// Connects to the first of `addrs` that accepts, in the connection slot `slot`. The caller
-    /// applies the connect timeout (around resolving and connecting together).
+    /// Connects to the first of `addrs` that accepts, in the connection slot `slot`, then, with
+    /// a `tls` configuration (an `https` URL), runs the TLS handshake with `url`'s host. The
+    /// caller applies the connect timeout (around resolving, connecting and the handshake).
     pub(crate) async fn connect(
         addrs: &[SocketAddr],
-        authority: &str,
+        url: &Url,
+        tls: Option<Arc<rustls::ClientConfig>>,
         slot: Slot,
     ) -> Result<Conn, Error> {
         let mut last = io::Error::new(io::ErrorKind::NotFound, "no addresses to connect to");
@@ -70,11 +115,23 @@ impl Conn {
             }
         }
         let stream = connected.ok_or_else(|| Error::Connect {
-            addr: authority.to_string(),
+            addr: url.authority(),
             source: last,
         })?;
         // Requests are written in one piece and must not wait for an ACK (Nagle's algorithm).
         stream.set_nodelay(true)?;
+        let stream = match tls {
+            None => Transport::Plain(stream),
+            Some(config) => match tls::connect(stream, url.host(), config).await {
+                Ok(tls) => Transport::Tls(Box::new(tls)),
+                Err(failure) => {
+                    return Err(Error::Tls {
+                        host: url.authority(),
+                        failure,
+                    });
+                }
+            },
+        };
         Ok(Conn {
             stream,
             buf: vec![0; READ_CHUNK],
@@ -128,7 +185,8 @@ impl Conn {
 
     /// Writes all of `bytes`. Each wait for room in the socket's send buffer gets
     /// `write_timeout` afresh, as httpx's write timeout: a request that keeps moving never
-    /// times out, one the server stops taking does.
+    /// times out, one the server stops taking does. Over TLS, the last records are flushed
+    /// within one more such wait.
     pub(crate) async fn write_all(
         &mut self,
         mut bytes: &[u8],
@@ -147,16 +205,26 @@ impl Conn {
             }
             bytes = &bytes[written..];
         }
+        deadline
+            .run(TimeoutPhase::Write, write_timeout, self.stream.flush())
+            .await??;
         Ok(())
     }
 
     /// Whether an idle connection is still usable: the server has neither closed it nor sent
-    /// anything (an idle connection has nothing to say; bytes there mean trouble).
+    /// anything (an idle connection has nothing to say; bytes there mean trouble). Over TLS,
+    /// records that carry no data (session tickets) are not trouble; see
+    /// [`TlsStream::is_idle_and_open`].
     pub(crate) fn is_idle_and_open(&mut self) -> bool {
         if self.start != self.end {
             return false;
         }
-        let mut probe = [0u8; 1];
-        matches!(self.stream.try_read(&mut probe), Err(e) if e.kind() == io::ErrorKind::WouldBlock)
+        match &mut self.stream {
+            Transport::Plain(tcp) => {
+                let mut probe = [0u8; 1];
+                matches!(tcp.try_read(&mut probe), Err(e) if e.kind() == io::ErrorKind::WouldBlock)
+            }
+            Transport::Tls(tls) => tls.is_idle_and_open(),
+        }
     }
 }

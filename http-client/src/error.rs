@@ -18,14 +18,16 @@
 use std::fmt;
 use std::io;
 
+use crate::tls::TlsFailure;
+
 /// Which timeout ran out, for [`Error::Timeout`]: one of the four phases (httpx's `connect`,
 /// `write`, `read`, `pool`), or the optional bound on the whole request.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum TimeoutPhase {
     /// No connection slot came free within the pool timeout (all `max_connections` busy).
     Pool,
-    /// Opening the TCP connection (and resolving the host name) took longer than the connect
-    /// timeout.
+    /// Resolving the host name, opening the TCP connection and, for `https`, the TLS
+    /// handshake took longer than the connect timeout.
     Connect,
     /// The socket took no more of the request for longer than the write timeout.
     Write,
@@ -65,12 +67,29 @@ impl fmt::Display for TimeoutPhase {
 /// Everything that can go wrong while making a request or reading its response.
 #[derive(Debug)]
 pub enum Error {
-    /// The host name could not be resolved or no address accepted a connection.
+    /// The host name could not be resolved to an address (no such name, no DNS server).
+    Resolve {
+        /// The host name.
+        host: String,
+        /// The resolver's error.
+        source: io::Error,
+    },
+    /// No address of the host accepted a connection.
     Connect {
         /// `host:port` that we tried to reach.
         addr: String,
-        /// The last error seen (from the resolver or from `connect`).
+        /// The last error seen from `connect`.
         source: io::Error,
+    },
+    /// The TLS handshake of an `https` connection failed: the certificate does not verify, or
+    /// the server and the client could not agree on TLS. There is no switch to skip the checks;
+    /// a private CA is trusted with
+    /// [`ClientBuilder::add_root_certificate`](crate::ClientBuilder::add_root_certificate).
+    Tls {
+        /// `host:port` (the port only when it is not 443).
+        host: String,
+        /// What failed.
+        failure: TlsFailure,
     },
     /// A timeout fired; the field says which one.
     Timeout(TimeoutPhase),
@@ -83,7 +102,8 @@ pub enum Error {
         /// What is wrong with it.
         reason: String,
     },
-    /// The URL (or a redirect's `Location`) uses a scheme other than `http`, e.g. `https`.
+    /// The URL (or a redirect's `Location`) uses a scheme other than `http` and `https`, e.g.
+    /// `ftp`.
     UnsupportedScheme {
         /// The scheme, lower-cased.
         scheme: String,
@@ -111,6 +131,17 @@ pub enum Error {
         /// The limit's value.
         limit: u64,
     },
+    /// A redirect from an `https` URL to a plain `http` one, which is not followed: the next
+    /// request, and what it sends, would travel in the clear.
+    InsecureRedirect {
+        /// The `https` URL that answered with the redirect.
+        from: String,
+        /// The `http` URL it redirected to.
+        to: String,
+    },
+    /// [`ClientBuilder::add_root_certificate`](crate::ClientBuilder::add_root_certificate) was
+    /// given something that is not a usable CA certificate in PEM.
+    BadRootCertificate(String),
     /// More redirects than the configured maximum.
     TooManyRedirects {
         /// The configured maximum.
@@ -148,14 +179,18 @@ impl Error {
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
+            Error::Resolve { host, source } => write!(f, "cannot resolve {host}: {source}"),
             Error::Connect { addr, source } => write!(f, "cannot connect to {addr}: {source}"),
+            Error::Tls { host, failure } => {
+                write!(f, "cannot connect securely to {host}: {failure}")
+            }
             Error::Timeout(phase) => write!(f, "timed out {} ({phase} timeout)", phase.doing()),
             Error::Io(e) => write!(f, "connection error: {e}"),
             Error::InvalidUrl { url, reason } => write!(f, "invalid URL {url:?}: {reason}"),
             Error::UnsupportedScheme { scheme } => {
                 write!(
                     f,
-                    "unsupported URL scheme {scheme:?} (only http is supported)"
+                    "unsupported URL scheme {scheme:?} (only http and https are supported)"
                 )
             }
             Error::InvalidHeader { name } => write!(f, "invalid request header {name:?}"),
@@ -175,6 +210,11 @@ impl fmt::Display for Error {
                 "chunked body truncated: connection closed after {received} bytes"
             ),
             Error::TooLarge { what, limit } => write!(f, "{what} exceed the limit of {limit}"),
+            Error::InsecureRedirect { from, to } => write!(
+                f,
+                "refused to follow the redirect from {from} to {to}: it leaves https for plain http"
+            ),
+            Error::BadRootCertificate(why) => write!(f, "cannot add the root certificate: {why}"),
             Error::TooManyRedirects { limit, url } => {
                 write!(f, "more than {limit} redirects (last one at {url})")
             }
@@ -188,7 +228,7 @@ impl fmt::Display for Error {
 impl std::error::Error for Error {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
-            Error::Connect { source, .. } => Some(source),
+            Error::Resolve { source, .. } | Error::Connect { source, .. } => Some(source),
             Error::Io(e) => Some(e),
             _ => None,
         }

@@ -1,10 +1,11 @@
 //! A tiny but correct HTTP/1.1 client, written to be read.
 //!
-//! The flag downloader's client: it speaks plain HTTP/1.1 over TCP on this project's runtime,
-//! reuses keep-alive connections, follows redirects, and refuses malformed responses with a
-//! clear [`Error`] instead of guessing. The pieces, each in its own file:
+//! The flag downloader's client: it speaks HTTP/1.1 over TCP, or over TLS for `https://`, on
+//! this project's runtime, reuses keep-alive connections, follows redirects, and refuses
+//! malformed responses with a clear [`Error`] instead of guessing. The pieces, each in its own
+//! file:
 //!
-//! - [`url`](Url): absolute `http://` URLs and resolving redirects;
+//! - [`url`](Url): absolute `http://` and `https://` URLs and resolving redirects;
 //! - `head`: the response head, parsed once with httparse after the empty line has arrived;
 //! - `framing`: RFC 9112 §6.3, how long the body is and whether the connection can be reused;
 //! - `chunked`, `body`: incremental body decoders with limits;
@@ -12,6 +13,7 @@
 //! - `config`, [`ClientBuilder`]: the settings, their defaults and why;
 //! - [`Client`], [`Response`]: sending, the keep-alive `pool`, connection `slots`, `redirect`s,
 //!   timeouts per phase (`deadline`), connections (`conn`), name resolution (`resolve`);
+//! - [`tls`]: rustls over the runtime's sockets, the trust roots, why a handshake failed;
 //! - [`wire`]: framing rules shared with the flag server (where a head ends, keep-alive), the
 //!   client's default limits, reason phrases.
 //!
@@ -38,6 +40,7 @@ mod request;
 mod resolve;
 mod response;
 mod slots;
+pub mod tls;
 mod url;
 pub mod wire;
 
@@ -54,5 +57,6 @@ pub use error::{Error, TimeoutPhase};
 pub use headers::Headers;
 pub use request::Method;
 pub use response::Response;
-pub use url::{Host, Url};
+pub use tls::TlsFailure;
+pub use url::{Host, Scheme, Url};
 pub use wire::Version;

@@ -1,8 +1,9 @@
-//! Idle keep-alive connections, per host and port.
+//! Idle keep-alive connections, per scheme, host and port.
 //!
 //! After a response whose body was read to its end, on a connection both sides agreed to keep
-//! open, the connection goes back here; the next request to the same host and port takes it
-//! instead of opening a new one. Rules:
+//! open, the connection goes back here; the next request to the same scheme, host and port
+//! takes it instead of opening a new one. The scheme is part of the key, so an `https` request
+//! never goes out on a plain connection to the same host and port, nor the reverse. Rules:
 //!
 //! - **Most recent first.** Each host's idle list is a stack: [`Pool::put`] pushes,
 //!   [`Pool::take`] pops. The connection used last is the least likely to have been closed by
@@ -37,7 +38,7 @@ use std::collections::HashMap;
 use std::time::{Duration, Instant};
 
 use crate::conn::Conn;
-use crate::url::Host;
+use crate::url::{Host, Scheme, Url};
 
 /// Idle time after which a connection is probed with a non-blocking read before reuse.
 ///
@@ -49,8 +50,13 @@ use crate::url::Host;
 /// connection. Requests that cannot be retried always probe.
 const PROBE_AFTER_IDLE: Duration = Duration::from_secs(1);
 
-/// The pool key: connections are reusable only for the same host and port.
-pub(crate) type PoolKey = (Host, u16);
+/// The pool key: connections are reusable only for the same scheme, host and port.
+pub(crate) type PoolKey = (Scheme, Host, u16);
+
+/// The key of the connections that can carry a request to `url`.
+pub(crate) fn pool_key(url: &Url) -> PoolKey {
+    (url.scheme(), url.host().clone(), url.port())
+}
 
 /// An idle connection and when it became idle.
 #[derive(Debug)]
@@ -61,7 +67,7 @@ struct Idle {
     since: Instant,
 }
 
-/// Idle connections per host and port.
+/// Idle connections per scheme, host and port.
 #[derive(Debug)]
 pub(crate) struct Pool {
     /// Stacks of idle connections; the last one is the most recently used.

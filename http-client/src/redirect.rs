@@ -6,14 +6,19 @@
 //! | 307, 308      | same method and body (RFC 9110 §15.4.8–9)                           |
 //! | other 3xx     | not followed: the response is returned                              |
 //!
-//! The `Location` is resolved against the request URL ([`Url::join`]); a redirect to `https`
-//! or any other scheme fails with [`Error::UnsupportedScheme`]. Without a `Location` the 3xx
-//! response is returned as it is. When the redirect leaves the origin, credentials the caller
-//! set (`Authorization`, `Cookie`) are not sent to the new host, as browsers and reqwest do.
-//! The count of redirects against the limit is kept by the client.
+//! The `Location` is resolved against the request URL ([`Url::join`]). A redirect from `http`
+//! to `https` is followed (that is how sites move to TLS); one from `https` to `http` fails
+//! with [`Error::InsecureRedirect`], because the next request, and what it carries, would
+//! travel in the clear (reqwest and browsers follow it; curl with `--proto-redir =https` and
+//! Go's `http.Client` with a `CheckRedirect` refuse it, as we do). Any other scheme fails with
+//! [`Error::UnsupportedScheme`]. Without a `Location` the 3xx response is returned as it is.
+//! When the redirect leaves the origin (scheme, host or port), credentials the caller set
+//! (`Authorization`, `Cookie`) are not sent to the new one, as browsers and reqwest do. The
+//! count of redirects against the limit is kept by the client.
 
 use crate::error::Error;
 use crate::request::{Method, RequestParts};
+use crate::url::Scheme;
 
 /// Fields dropped when a redirect changes host or port.
 const CREDENTIAL_FIELDS: [&str; 2] = ["authorization", "cookie"];
@@ -37,6 +42,12 @@ pub(crate) fn next_request(
         return Ok(None);
     };
     let url = previous.url.join(location)?;
+    if previous.url.scheme() == Scheme::Https && url.scheme() == Scheme::Http {
+        return Err(Error::InsecureRedirect {
+            from: previous.url.to_string(),
+            to: url.to_string(),
+        });
+    }
     let mut next = previous.clone();
     if !keeps_method && previous.method != Method::Head {
         next.method = Method::Get;
@@ -44,7 +55,10 @@ pub(crate) fn next_request(
         next.headers
             .retain(|(n, _)| !BODY_FIELDS.iter().any(|f| n.eq_ignore_ascii_case(f)));
     }
-    if url.host() != previous.url.host() || url.port() != previous.url.port() {
+    let same_origin = url.scheme() == previous.url.scheme()
+        && url.host() == previous.url.host()
+        && url.port() == previous.url.port();
+    if !same_origin {
         next.headers
             .retain(|(n, _)| !CREDENTIAL_FIELDS.iter().any(|f| n.eq_ignore_ascii_case(f)));
     }
@@ -104,13 +118,32 @@ mod tests {
     }
 
     #[test]
-    fn leaving_the_origin_drops_credentials_and_https_is_refused() {
-        let next = next_request(&post(), 307, Some("http://b/"))
+    fn leaving_the_origin_drops_credentials() {
+        for location in ["http://b:81/", "http://a/", "https://a:81/"] {
+            let next = next_request(&post(), 307, Some(location)).unwrap().unwrap();
+            assert!(
+                next.headers.iter().all(|(n, _)| n != "Authorization"),
+                "{location}"
+            );
+        }
+    }
+
+    #[test]
+    fn http_to_https_is_followed_and_https_to_http_is_refused() {
+        let next = next_request(&post(), 302, Some("https://a/"))
             .unwrap()
             .unwrap();
-        assert!(next.headers.iter().all(|(n, _)| n != "Authorization"));
+        assert_eq!(next.url.to_string(), "https://a/");
+        let mut secure = post();
+        secure.url = Url::parse("https://a/x").unwrap();
+        match next_request(&secure, 301, Some("http://a/x")) {
+            Err(Error::InsecureRedirect { from, to }) => {
+                assert_eq!((from.as_str(), to.as_str()), ("https://a/x", "http://a/x"));
+            }
+            other => panic!("{other:?}"),
+        }
         assert!(matches!(
-            next_request(&post(), 302, Some("https://a/")),
+            next_request(&post(), 302, Some("ftp://a/")),
             Err(Error::UnsupportedScheme { .. })
         ));
     }

@@ -19,6 +19,7 @@
 
 use std::cell::RefCell;
 use std::fmt;
+use std::io;
 use std::rc::Rc;
 use std::time::Duration;
 
@@ -193,18 +194,28 @@ impl BodyReader {
         };
         if conn.unread().is_empty() {
             let read = conn.read_more(self.read_timeout, &self.deadline).await;
-            match read {
-                Ok(0) => {
-                    // Server closed: the end of an until-close body, or a truncated one.
-                    self.conn = None;
-                    self.decoder.eof()?;
-                    return Ok(!self.decoder.is_done());
+            let closed = match read {
+                Ok(n) => n == 0,
+                // A TLS server that closes without `close_notify`. For a body that carries its
+                // own length this is just a close: the decoder says whether the body was
+                // whole. For a body that ends at the close, a forged TCP close could cut it
+                // anywhere, so it stays an error.
+                Err(Error::Io(e))
+                    if e.kind() == io::ErrorKind::UnexpectedEof
+                        && self.decoder.is_self_delimited() =>
+                {
+                    true
                 }
-                Ok(_) => {}
                 Err(e) => {
                     self.conn = None;
                     return Err(e);
                 }
+            };
+            if closed {
+                // Server closed: the end of an until-close body, or a truncated one.
+                self.conn = None;
+                self.decoder.eof()?;
+                return Ok(!self.decoder.is_done());
             }
         }
         let Some(conn) = self.conn.as_mut() else {

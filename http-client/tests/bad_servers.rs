@@ -241,11 +241,16 @@ fn localhost_is_resolved_by_name() {
 }
 
 #[test]
-fn an_unknown_host_name_is_a_connect_error() {
+fn an_unknown_host_name_is_a_resolve_error() {
     // `.invalid` is reserved and never resolves (RFC 2606 §2).
     let err = get(&Client::new(), "http://no-such-host.invalid/").unwrap_err();
     assert!(
-        matches!(err, Error::Connect { ref addr, .. } if addr == "no-such-host.invalid"),
+        matches!(err, Error::Resolve { ref host, .. } if host == "no-such-host.invalid"),
         "{err:?}"
+    );
+    assert!(
+        err.to_string()
+            .starts_with("cannot resolve no-such-host.invalid: "),
+        "{err}"
     );
 }

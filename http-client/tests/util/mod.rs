@@ -105,6 +105,11 @@ impl ChildServer {
     pub fn url(&self, path: &str) -> String {
         format!("http://127.0.0.1:{}{path}", self.port)
     }
+
+    /// `https://127.0.0.1:<port><path>`.
+    pub fn https_url(&self, path: &str) -> String {
+        format!("https://127.0.0.1:{}{path}", self.port)
+    }
 }
 
 impl Drop for ChildServer {
@@ -159,6 +164,37 @@ pub fn nginx_binary() -> PathBuf {
 /// `master_process off` makes nginx one process, so that killing the child on drop stops all
 /// of it (with a master, SIGKILL would leave its worker running as an orphan).
 pub fn nginx(root: &Path, prefix: &TempDir, server_extra: &str) -> ChildServer {
+    nginx_listening(root, prefix, "", server_extra)
+}
+
+/// [`nginx`] serving https with the certificate and key at `cert` and `key` (PEM files). Each
+/// response also says what TLS agreed: `X-SNI` (the name the client sent, empty for none),
+/// `X-ALPN` and `X-TLS` (the protocol version).
+pub fn nginx_tls(
+    root: &Path,
+    prefix: &TempDir,
+    (cert, key): (&Path, &Path),
+    server_extra: &str,
+) -> ChildServer {
+    let tls = format!(
+        "ssl_certificate {}; ssl_certificate_key {};
+        add_header X-SNI \"$ssl_server_name\" always;
+        add_header X-ALPN \"$ssl_alpn_protocol\" always;
+        add_header X-TLS $ssl_protocol always;
+        {server_extra}",
+        cert.display(),
+        key.display()
+    );
+    nginx_listening(root, prefix, " ssl", &tls)
+}
+
+/// [`nginx`] with `listen_options` after the address of its `listen` line.
+fn nginx_listening(
+    root: &Path,
+    prefix: &TempDir,
+    listen_options: &str,
+    server_extra: &str,
+) -> ChildServer {
     let binary = nginx_binary();
     let port = free_port();
     let p = prefix.path.display();
@@ -177,7 +213,7 @@ http {{
     scgi_temp_path {p}/scgi;
     default_type application/octet-stream;
     server {{
-        listen 127.0.0.1:{port};
+        listen 127.0.0.1:{port}{listen_options};
         root {root};
         add_header X-Connection $connection always;
         add_header X-Connection-Requests $connection_requests always;

@@ -1,13 +1,15 @@
-//! Absolute `http://` URLs: parsing, printing, and resolving a redirect's `Location`.
+//! Absolute `http://` and `https://` URLs: parsing, printing, and resolving a redirect's
+//! `Location` (`join.rs`).
 //!
-//! The client speaks plain HTTP/1.1 to one origin at a time, so a URL is just four things:
-//! the host ([`Host`]: an IPv4 literal, an IPv6 literal in brackets, or a name), the port
-//! (80 by default), the path with its query (sent as the request target), and nothing else.
-//! A fragment (`#...`) is dropped because it is never sent to a server (RFC 9110 §4.2.4).
+//! The client speaks HTTP/1.1 to one origin at a time, so a URL is just four things: the
+//! [`Scheme`] (in the clear or inside TLS), the host ([`Host`]: an IPv4 literal, an IPv6
+//! literal in brackets, or a name), the port (80 or 443 by default), the path with its query
+//! (sent as the request target), and nothing else. A fragment (`#...`) is dropped because it
+//! is never sent to a server (RFC 9110 §4.2.4).
 //!
 //! # Rules
 //!
-//! - The scheme must be `http` (any case). `https` and every other well-formed scheme give
+//! - The scheme must be `http` or `https` (any case). Every other well-formed scheme gives
 //!   [`Error::UnsupportedScheme`]; anything that is not a URL gives [`Error::InvalidUrl`] with the
 //!   reason.
 //! - User info (`user:pass@`) is rejected: we would have to send it as Basic auth, and quietly
@@ -32,8 +34,40 @@ use std::net::{Ipv4Addr, Ipv6Addr};
 
 use crate::error::Error;
 
-/// Port used when the URL does not name one (RFC 9110 §4.2.1).
-const DEFAULT_PORT: u16 = 80;
+mod join;
+
+/// How a URL's bytes travel: the scheme, which also gives the default port.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Scheme {
+    /// `http`: HTTP/1.1 over TCP, in the clear; port 80 by default (RFC 9110 §4.2.1).
+    Http,
+    /// `https`: HTTP/1.1 inside TLS over TCP; port 443 by default (RFC 9110 §4.2.2).
+    Https,
+}
+
+impl Scheme {
+    /// The port used when the URL names none.
+    pub fn default_port(self) -> u16 {
+        match self {
+            Scheme::Http => 80,
+            Scheme::Https => 443,
+        }
+    }
+
+    /// `http` or `https`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Scheme::Http => "http",
+            Scheme::Https => "https",
+        }
+    }
+}
+
+impl fmt::Display for Scheme {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
 
 /// The host part of a [`Url`].
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -56,21 +90,26 @@ impl fmt::Display for Host {
     }
 }
 
-/// An absolute `http://host[:port]/path?query` URL.
+/// An absolute `http[s]://host[:port]/path?query` URL.
 ///
 /// ```
-/// use http_client::Url;
+/// use http_client::{Scheme, Url};
 /// let url = Url::parse("http://Example.com:8080/flags/br.gif?x=1#top").unwrap();
 /// assert_eq!(url.port(), 8080);
 /// assert_eq!(url.path_and_query(), "/flags/br.gif?x=1");
 /// assert_eq!(url.to_string(), "http://example.com:8080/flags/br.gif?x=1");
 /// assert_eq!(url.join("../index.html").unwrap().to_string(), "http://example.com:8080/index.html");
+/// let secure = Url::parse("HTTPS://www.fluentpython.com/data/flags").unwrap();
+/// assert_eq!((secure.scheme(), secure.port()), (Scheme::Https, 443));
+/// assert_eq!(secure.to_string(), "https://www.fluentpython.com/data/flags");
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Url {
+    /// In the clear or inside TLS.
+    scheme: Scheme,
     /// Where to connect.
     host: Host,
-    /// TCP port; [`DEFAULT_PORT`] when the URL names none.
+    /// TCP port; the scheme's default when the URL names none.
     port: u16,
     /// The request target in origin form (RFC 9112 §3.2.1): starts with `/`, includes the query,
     /// never a fragment.
@@ -78,29 +117,41 @@ pub struct Url {
 }
 
 impl Url {
-    /// Parses an absolute `http://` URL.
+    /// Parses an absolute `http://` or `https://` URL.
     pub fn parse(input: &str) -> Result<Url, Error> {
         let bad = |reason: &str| Error::invalid_url(input, reason);
         let Some((scheme, rest)) = split_scheme(input) else {
             return Err(bad("missing scheme: expected http://host/path"));
         };
-        let scheme = scheme.to_ascii_lowercase();
-        if scheme != "http" {
-            return Err(Error::UnsupportedScheme { scheme });
-        }
+        let scheme = match scheme.to_ascii_lowercase().as_str() {
+            "http" => Scheme::Http,
+            "https" => Scheme::Https,
+            other => {
+                return Err(Error::UnsupportedScheme {
+                    scheme: other.to_owned(),
+                });
+            }
+        };
         let Some(rest) = rest.strip_prefix("//") else {
-            return Err(bad("expected // after http:"));
+            return Err(bad(&format!("expected // after {scheme}:")));
         };
         // The authority runs up to the first '/', '?' or '#'.
         let end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
         let (authority, tail) = rest.split_at(end);
-        let (host, port) = parse_authority(authority).map_err(|reason| bad(&reason))?;
+        let (host, port) =
+            parse_authority(authority, scheme.default_port()).map_err(|reason| bad(&reason))?;
         let path_and_query = parse_path(tail).map_err(|reason| bad(&reason))?;
         Ok(Url {
+            scheme,
             host,
             port,
             path_and_query,
         })
+    }
+
+    /// `http` or `https`.
+    pub fn scheme(&self) -> Scheme {
+        self.scheme
     }
 
     /// The host to connect to.
@@ -108,7 +159,7 @@ impl Url {
         &self.host
     }
 
-    /// The TCP port (80 unless the URL says otherwise).
+    /// The TCP port (the scheme's default, 80 or 443, unless the URL says otherwise).
     pub fn port(&self) -> u16 {
         self.port
     }
@@ -118,50 +169,14 @@ impl Url {
         &self.path_and_query
     }
 
-    /// The value of the `Host` request header: the host, and the port unless it is 80
-    /// (RFC 9112 §3.2).
+    /// The value of the `Host` request header: the host, and the port unless it is the
+    /// scheme's default (RFC 9112 §3.2).
     pub fn authority(&self) -> String {
-        if self.port == DEFAULT_PORT {
+        if self.port == self.scheme.default_port() {
             self.host.to_string()
         } else {
             format!("{}:{}", self.host, self.port)
         }
-    }
-
-    /// Resolves `location` (e.g. a redirect's `Location` header) against this URL, as a browser
-    /// would (RFC 3986 §5.2).
-    pub fn join(&self, location: &str) -> Result<Url, Error> {
-        let location = location.trim_matches([' ', '\t']);
-        let location = location.split('#').next().unwrap_or("");
-        if split_scheme(location).is_some() {
-            return Url::parse(location);
-        }
-        if location.starts_with("//") {
-            return Url::parse(&format!("http:{location}"));
-        }
-        let target = if location.is_empty() {
-            self.path_and_query.clone()
-        } else if location.starts_with('/') {
-            location.to_string()
-        } else if location.starts_with('?') {
-            format!("{}{location}", self.path())
-        } else {
-            // Merge: replace everything after the base path's last '/'.
-            let base = self.path();
-            let dir = &base[..base.rfind('/').map_or(0, |i| i + 1)];
-            format!("{dir}{location}")
-        };
-        let (path, query) = match target.find('?') {
-            Some(i) => target.split_at(i),
-            None => (target.as_str(), ""),
-        };
-        let path_and_query = parse_path(&format!("{}{query}", remove_dot_segments(path)))
-            .map_err(|reason| Error::invalid_url(location, reason))?;
-        Ok(Url {
-            host: self.host.clone(),
-            port: self.port,
-            path_and_query,
-        })
     }
 
     /// The path without the query.
@@ -175,7 +190,13 @@ impl Url {
 
 impl fmt::Display for Url {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "http://{}{}", self.authority(), self.path_and_query)
+        write!(
+            f,
+            "{}://{}{}",
+            self.scheme,
+            self.authority(),
+            self.path_and_query
+        )
     }
 }
 
@@ -190,8 +211,8 @@ fn split_scheme(input: &str) -> Option<(&str, &str)> {
     (first_is_letter && rest_ok).then(|| (scheme, &input[colon + 1..]))
 }
 
-/// Parses `host[:port]`, returning the reason on failure.
-fn parse_authority(authority: &str) -> Result<(Host, u16), String> {
+/// Parses `host[:port]` (`default_port` when there is none), returning the reason on failure.
+fn parse_authority(authority: &str, default_port: u16) -> Result<(Host, u16), String> {
     if authority.contains('@') {
         return Err("user info (user@host) is not supported".into());
     }
@@ -214,7 +235,7 @@ fn parse_authority(authority: &str) -> Result<(Host, u16), String> {
         (parse_host_name(name)?, port)
     };
     let port = match port {
-        None | Some("") => DEFAULT_PORT,
+        None | Some("") => default_port,
         Some(digits) => parse_port(digits)?,
     };
     Ok((host, port))
@@ -271,30 +292,6 @@ fn parse_path(tail: &str) -> Result<String, String> {
     })
 }
 
-/// Removes `.` and `..` segments from an absolute path (RFC 3986 §5.2.4).
-fn remove_dot_segments(path: &str) -> String {
-    let mut out: Vec<&str> = Vec::new();
-    let segments: Vec<&str> = path.split('/').skip(1).collect();
-    for (i, segment) in segments.iter().enumerate() {
-        let last = i + 1 == segments.len();
-        match *segment {
-            "." => {
-                if last {
-                    out.push("");
-                }
-            }
-            ".." => {
-                out.pop();
-                if last {
-                    out.push("");
-                }
-            }
-            s => out.push(s),
-        }
-    }
-    format!("/{}", out.join("/"))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -327,8 +324,23 @@ mod tests {
     }
 
     #[test]
+    fn https_urls_default_to_port_443_and_print_their_scheme() {
+        let u = url("HTTPS://Flags.Example/data/flags");
+        assert_eq!((u.scheme(), u.port()), (Scheme::Https, 443));
+        assert_eq!(u.authority(), "flags.example");
+        assert_eq!(u.to_string(), "https://flags.example/data/flags");
+        let u = url("https://127.0.0.1:80/");
+        assert_eq!(
+            (u.authority(), u.to_string()),
+            ("127.0.0.1:80".into(), "https://127.0.0.1:80/".into())
+        );
+        assert_eq!(url("https://h:443/").to_string(), "https://h/");
+        assert_eq!(url("http://h/").scheme(), Scheme::Http);
+    }
+
+    #[test]
     fn other_schemes_are_unsupported() {
-        for (input, scheme) in [("https://a/", "https"), ("FTP://a/", "ftp")] {
+        for (input, scheme) in [("ftp://a/", "ftp"), ("WSS://a/", "wss")] {
             match Url::parse(input) {
                 Err(Error::UnsupportedScheme { scheme: s }) => assert_eq!(s, scheme),
                 other => panic!("{input}: {other:?}"),
@@ -341,6 +353,7 @@ mod tests {
         assert!(reason("example.com/x").contains("missing scheme"));
         assert!(reason("/x").contains("missing scheme"));
         assert!(reason("http:/x").contains("//"));
+        assert!(reason("https:x").contains("// after https:"));
         assert!(reason("http:///x").contains("empty host"));
         assert!(reason("http://u:p@h/").contains("user info"));
         assert!(reason("http://h:80x/").contains("invalid port"));
@@ -353,48 +366,5 @@ mod tests {
         assert!(reason("http://a b/").contains("' '"));
         assert!(reason("http://h/a b").contains("0x20"));
         assert!(reason("http://h/é").contains("0xc3"));
-    }
-
-    #[test]
-    fn join_resolves_like_rfc_3986() {
-        // Examples from RFC 3986 §5.4.1, base http://a/b/c/d;p?q.
-        let base = url("http://a/b/c/d;p?q");
-        for (rel, want) in [
-            ("g", "http://a/b/c/g"),
-            ("./g", "http://a/b/c/g"),
-            ("g/", "http://a/b/c/g/"),
-            ("/g", "http://a/g"),
-            ("//g", "http://g/"),
-            ("?y", "http://a/b/c/d;p?y"),
-            ("g?y", "http://a/b/c/g?y"),
-            ("#s", "http://a/b/c/d;p?q"),
-            ("", "http://a/b/c/d;p?q"),
-            (".", "http://a/b/c/"),
-            ("./", "http://a/b/c/"),
-            ("..", "http://a/b/"),
-            ("../g", "http://a/b/g"),
-            ("../..", "http://a/"),
-            ("../../g", "http://a/g"),
-            ("../../../g", "http://a/g"),
-            ("/./g", "http://a/g"),
-            ("g/../h", "http://a/b/c/h"),
-            ("http://x:81/y", "http://x:81/y"),
-        ] {
-            assert_eq!(base.join(rel).unwrap().to_string(), want, "joining {rel:?}");
-        }
-    }
-
-    #[test]
-    fn join_keeps_the_port_and_rejects_https() {
-        let base = url("http://127.0.0.1:8080/a/b");
-        assert_eq!(
-            base.join("c").unwrap().to_string(),
-            "http://127.0.0.1:8080/a/c"
-        );
-        assert!(matches!(
-            base.join("https://x/"),
-            Err(Error::UnsupportedScheme { .. })
-        ));
-        assert!(matches!(base.join("a b"), Err(Error::InvalidUrl { .. })));
     }
 }
