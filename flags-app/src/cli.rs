@@ -32,13 +32,13 @@ const MAX_TIMEOUT_SECS: f64 = 3600.0;
 ///
 /// With no CC arguments, downloads the flags of the 20 most populous countries.
 /// With -s LOCAL (the default), DELAY or ERROR, a flag server starts inside the
-/// program; no set-up is needed.
+/// program; no set-up is needed. -s REMOTE downloads from the book's site over https.
 #[derive(Debug, Parser)]
 #[command(
     name = "flags",
     version,
     args_conflicts_with_subcommands = true,
-    after_help = "Examples:\n  flags -a                      all 194 flags from the embedded LOCAL server\n  flags -s DELAY -m 100 -a      the same, each response delayed 0.5 to 5 s\n  flags -s ERROR -v B C         BA..BZ and CA..CZ, a quarter of requests failing\n  flags --names br ci           flags3: save as Brazil.gif, Côte_d'Ivoire.gif\n  flags serve                   the flag server on port 8000, for a browser or the book's scripts\n  flags serve --book            the book's LOCAL, DELAY and ERROR servers on 8000, 8001, 8002"
+    after_help = "Examples:\n  flags -a                      all 194 flags from the embedded LOCAL server\n  flags -s REMOTE               the book's 20 flags from its site, over https\n  flags -s DELAY -m 100 -a      the same, each response delayed 0.5 to 5 s\n  flags -s ERROR -v B C         BA..BZ and CA..CZ, a quarter of requests failing\n  flags --names br ci           flags3: save as Brazil.gif, Côte_d'Ivoire.gif\n  flags serve                   the flag server on port 8000, for a browser or the book's scripts\n  flags serve --book            the book's LOCAL, DELAY and ERROR servers on 8000, 8001, 8002"
 )]
 pub struct Cli {
     /// Run the flag server instead of downloading.
@@ -79,9 +79,15 @@ pub struct DownloadArgs {
         allow_negative_numbers = true
     )]
     pub max_req: Option<i64>,
-    /// Server: LOCAL, DELAY or ERROR (embedded server), or an http:// base URL.
+    /// Server: LOCAL, DELAY or ERROR (embedded server), REMOTE (the book's site,
+    /// https://www.fluentpython.com/data/flags; $FLAGS_REMOTE_URL replaces it), or an
+    /// http:// or https:// base URL.
     #[arg(short = 's', long, value_name = "LABEL|URL", default_value = "LOCAL")]
     pub server: String,
+    /// A CA certificate (PEM) to trust for an https:// site, besides the system's
+    /// [curl --cacert, which replaces them instead].
+    #[arg(long, value_name = "FILE")]
+    pub cacert: Option<PathBuf>,
     /// Output a line per code instead of the progress display.
     #[arg(short = 'v', long)]
     pub verbose: bool,
@@ -188,10 +194,18 @@ impl DownloadArgs {
             }
         };
         let site: Site = self.server.parse().map_err(|err| usage(format!("{err}")))?;
+        if site == Site::Remote {
+            Site::remote_url().map_err(|err| usage(err.to_string()))?;
+        }
         let embedded_only = self.delay.is_some() || self.seed.is_some();
-        if embedded_only && matches!(site, Site::Url(_)) {
+        if embedded_only && !site.is_embedded() {
             return Err(usage(
                 "--delay and --seed set up the embedded server: use them with -s LOCAL, DELAY or ERROR".into(),
+            ));
+        }
+        if self.cacert.is_some() && site.is_embedded() {
+            return Err(usage(
+                "--cacert is for an https:// site: the embedded server speaks http".into(),
             ));
         }
         let saving = match (self.executor, self.save_on_loop) {
@@ -238,6 +252,7 @@ impl DownloadArgs {
             timeout,
             total_timeout,
             max_connections: Some(HTTPX_MAX_CONNECTIONS),
+            cacert: self.cacert,
         })
     }
 }

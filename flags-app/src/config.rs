@@ -9,6 +9,7 @@ use std::time::Duration;
 
 use crate::serve::chaos::{Chaos, DelayRange};
 use crate::serve::timeouts::Timeouts;
+use crate::serve::tls::TlsFiles;
 use crate::site::{Label, Site};
 
 /// The book's `timeout=3.1`, for each phase of a request.
@@ -81,6 +82,9 @@ pub struct DownloadConfig {
     /// connection as the book's do. `None` lifts the limit (the benchmarks measure 194
     /// connections at once). Not on the command line.
     pub max_connections: Option<usize>,
+    /// A PEM file of CA certificates to trust for an https site besides the system's
+    /// (`--cacert`).
+    pub cacert: Option<PathBuf>,
 }
 
 /// Everything a server run needs: one server, or the book's three (`--book`), in one
@@ -96,6 +100,9 @@ pub struct ServeConfig {
     pub seed: Option<u64>,
     /// How long every server waits for clients.
     pub timeouts: Timeouts,
+    /// Serve https with this certificate and key (`--tls-cert`, `--tls-key`); every server
+    /// of the run does.
+    pub tls: Option<TlsFiles>,
 }
 
 /// One server of a [`ServeConfig`].
@@ -131,6 +138,7 @@ impl DownloadConfig {
             timeout: DEFAULT_TIMEOUT,
             total_timeout: None,
             max_connections: Some(HTTPX_MAX_CONNECTIONS),
+            cacert: None,
         }
     }
 }

@@ -1,9 +1,10 @@
-//! Which flag site to download from: a label naming the embedded server's behaviour,
-//! or the base URL of any server [flags2_common's SERVERS].
+//! Which flag site to download from: the book's remote site, a label naming the embedded
+//! server's behaviour, or the base URL of any server [flags2_common's SERVERS].
 //!
-//! The book's `SERVERS` dict maps `REMOTE`, `LOCAL`, `DELAY` and `ERROR` to base URLs
-//! of servers the reader starts by hand (nginx, slow_server.py). Here a label instead
-//! starts our own flag server inside the process, so the program needs no set-up:
+//! The book's `SERVERS` dict maps `REMOTE`, `LOCAL`, `DELAY` and `ERROR` to base URLs.
+//! `REMOTE` is the book's own site, [`REMOTE_URL`], over https, as in the book. The other
+//! three are servers the reader starts by hand (nginx, slow_server.py); here a label
+//! instead starts our own flag server inside the process, so the program needs no set-up:
 //!
 //! | label | delay per request | error rate |
 //! |---|---|---|
@@ -12,9 +13,12 @@
 //! | `ERROR` | 0.5 to 5 s | 0.25 |
 //!
 //! `--delay` and `--seed` on the download command adjust the embedded server (a fast
-//! ERROR run for tests, a fixed 0.5 s DELAY for the benchmark). Any `http://` URL is
-//! used as it is, for example `http://127.0.0.1:8000/flags` for `flags serve`.
-//! There is no `REMOTE`: the book's remote site is not ours to load-test.
+//! ERROR run for tests, a fixed 0.5 s DELAY for the benchmark). Any `http://` or
+//! `https://` URL is used as it is, for example `http://127.0.0.1:8000/flags` for
+//! `flags serve`, or `https://127.0.0.1:8443/flags` for `flags serve --tls-cert ...`.
+//!
+//! The environment variable [`REMOTE_URL_VAR`] replaces `REMOTE`'s URL, for a mirror of
+//! the book's site (and for the tests, which point it at a name that cannot resolve).
 
 use std::fmt;
 use std::str::FromStr;
@@ -23,6 +27,12 @@ use crate::serve::chaos::{Chaos, DelayRange, Fault};
 
 /// Error rate of the `ERROR` label: a quarter of requests fail, as slow_server.py.
 pub const ERROR_LABEL_RATE: f64 = 0.25;
+
+/// The book's remote flag site, flags2_common's `SERVERS['REMOTE']` (2nd edition).
+pub const REMOTE_URL: &str = "https://www.fluentpython.com/data/flags";
+
+/// The environment variable that replaces [`REMOTE_URL`] when set and not empty.
+pub const REMOTE_URL_VAR: &str = "FLAGS_REMOTE_URL";
 
 /// A label for the embedded server.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -68,14 +78,42 @@ impl fmt::Display for Label {
 /// ```
 /// use flags_app::site::{Label, Site};
 /// assert_eq!("delay".parse(), Ok(Site::Label(Label::Delay)));
+/// assert_eq!("remote".parse(), Ok(Site::Remote));
 /// assert_eq!("http://127.0.0.1:8001/flags/".parse(), Ok(Site::Url("http://127.0.0.1:8001/flags".into())));
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Site {
     /// Start the embedded server with this behaviour.
     Label(Label),
+    /// The book's remote site, [`REMOTE_URL`] (or [`REMOTE_URL_VAR`]'s value).
+    Remote,
     /// Download from this base URL (no trailing slash), e.g. `http://host:8001/flags`.
     Url(String),
+}
+
+impl Site {
+    /// The base URL `REMOTE` stands for: [`REMOTE_URL_VAR`]'s value when it is set and
+    /// not empty (checked like a `-s` URL), else [`REMOTE_URL`].
+    pub fn remote_url() -> Result<String, BadRemoteUrl> {
+        remote_url_from(std::env::var(REMOTE_URL_VAR).ok())
+    }
+
+    /// Whether the site is an embedded server (a label), which `--delay` and `--seed`
+    /// configure; `REMOTE` and URLs are somebody else's server.
+    pub fn is_embedded(&self) -> bool {
+        matches!(self, Site::Label(_))
+    }
+}
+
+/// `REMOTE`'s base URL given the value of [`REMOTE_URL_VAR`], if any.
+fn remote_url_from(variable: Option<String>) -> Result<String, BadRemoteUrl> {
+    match variable {
+        Some(url) if !url.is_empty() => match url.parse() {
+            Ok(Site::Url(url)) => Ok(url),
+            _ => Err(BadRemoteUrl(url)),
+        },
+        _ => Ok(REMOTE_URL.to_owned()),
+    }
 }
 
 /// Why a `--server` value was refused.
@@ -86,13 +124,29 @@ impl fmt::Display for BadSite {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(
             f,
-            "--server '{}' must be LOCAL, DELAY, ERROR or an http:// URL",
+            "--server '{}' must be LOCAL, DELAY, ERROR, REMOTE or an http:// or https:// URL",
             self.0
         )
     }
 }
 
 impl std::error::Error for BadSite {}
+
+/// Why [`REMOTE_URL_VAR`]'s value was refused: the value.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BadRemoteUrl(pub String);
+
+impl fmt::Display for BadRemoteUrl {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{REMOTE_URL_VAR}='{}' must be an http:// or https:// URL",
+            self.0
+        )
+    }
+}
+
+impl std::error::Error for BadRemoteUrl {}
 
 impl FromStr for Site {
     type Err = BadSite;
@@ -102,13 +156,19 @@ impl FromStr for Site {
             "LOCAL" => return Ok(Site::Label(Label::Local)),
             "DELAY" => return Ok(Site::Label(Label::Delay)),
             "ERROR" => return Ok(Site::Label(Label::Error)),
+            "REMOTE" => return Ok(Site::Remote),
             _ => {}
         }
-        let scheme_len = "http://".len();
-        let is_http = text.len() > scheme_len
-            && text.is_char_boundary(scheme_len)
-            && text[..scheme_len].eq_ignore_ascii_case("http://");
-        let host = if is_http { &text[scheme_len..] } else { "" };
+        let after_scheme = |scheme: &str| {
+            let len = scheme.len();
+            (text.len() > len
+                && text.is_char_boundary(len)
+                && text[..len].eq_ignore_ascii_case(scheme))
+            .then(|| &text[len..])
+        };
+        let host = after_scheme("http://")
+            .or_else(|| after_scheme("https://"))
+            .unwrap_or("");
         if host.is_empty() || host.starts_with('/') || text.chars().any(char::is_whitespace) {
             return Err(BadSite(text.to_owned()));
         }
@@ -128,6 +188,36 @@ mod tests {
     }
 
     #[test]
+    fn remote_is_the_books_https_site() {
+        assert_eq!("REMOTE".parse(), Ok(Site::Remote));
+        assert_eq!("remote".parse(), Ok(Site::Remote));
+        assert_eq!(REMOTE_URL, "https://www.fluentpython.com/data/flags");
+        assert!(!Site::Remote.is_embedded());
+        assert_eq!(remote_url_from(None), Ok(REMOTE_URL.to_owned()));
+        assert_eq!(
+            remote_url_from(Some(String::new())),
+            Ok(REMOTE_URL.to_owned())
+        );
+        assert_eq!(
+            remote_url_from(Some("https://mirror.example/flags/".into())),
+            Ok("https://mirror.example/flags".to_owned())
+        );
+        assert_eq!(
+            remote_url_from(Some("REMOTE".into())),
+            Err(BadRemoteUrl("REMOTE".into()))
+        );
+        assert!(Site::Label(Label::Local).is_embedded());
+    }
+
+    #[test]
+    fn https_urls_are_kept_without_trailing_slash() {
+        assert_eq!(
+            "https://127.0.0.1:8443/flags/".parse(),
+            Ok(Site::Url("https://127.0.0.1:8443/flags".into()))
+        );
+    }
+
+    #[test]
     fn http_urls_are_kept_without_trailing_slash() {
         assert_eq!(
             "http://127.0.0.1:8001/flags/".parse(),
@@ -142,8 +232,9 @@ mod tests {
     #[test]
     fn other_values_are_refused() {
         for bad in [
-            "REMOTE",
-            "https://example.com",
+            "REMOTES",
+            "https://",
+            "https:///flags",
             "ftp://x",
             "http://",
             "http:///flags",

@@ -42,12 +42,15 @@ fn bad_limits_and_request_counts_are_usage_errors() {
 #[test]
 fn bad_servers_and_options_are_usage_errors() {
     assert!(
-        usage_error(&["-s", "REMOTE"]).contains("must be LOCAL, DELAY, ERROR or an http:// URL")
+        usage_error(&["-s", "REMOTES"])
+            .contains("must be LOCAL, DELAY, ERROR, REMOTE or an http:// or https:// URL")
     );
-    assert!(usage_error(&["-s", "https://example.com"]).contains("http://"));
+    assert!(usage_error(&["-s", "ftp://example.com"]).contains("https://"));
     assert!(
         usage_error(&["-s", "http://127.0.0.1:1/flags", "--seed", "3"]).contains("embedded server")
     );
+    assert!(usage_error(&["-s", "REMOTE", "--delay", "1"]).contains("embedded server"));
+    assert!(usage_error(&["-s", "DELAY", "--cacert", "ca.pem"]).contains("--cacert"));
     assert!(usage_error(&["--mode", "threads", "--executor"]).contains("--executor"));
     assert!(usage_error(&["--mode", "sequential", "--save-on-loop"]).contains("--save-on-loop"));
     assert!(usage_error(&["--executor", "--save-on-loop"]).contains("pick one"));

@@ -17,9 +17,9 @@
 //! [`Slot`] (see `slots.rs`) for as long as it is open.
 //!
 //! The stream is a [`Transport`]: a plain `TcpStream` for `http://`, a
-//! [`TlsStream`] over one for `https://` (see the `tls` module). It is chosen once, in
-//! [`Conn::connect`], and everything above `read_more` / `write_all` / `is_idle_and_open` works
-//! on plaintext without knowing which it is.
+//! [`TlsStream`](crate::tls::TlsStream) over one for `https://` (see the `tls` module). It is
+//! chosen once, in [`Conn::connect`], and everything above `read_more` / `write_all` /
+//! `is_idle_and_open` works on plaintext without knowing which it is.
 
 use std::io;
 use std::net::SocketAddr;
@@ -31,50 +31,13 @@ use runtime::net::TcpStream;
 use crate::deadline::Deadline;
 use crate::error::{Error, TimeoutPhase};
 use crate::slots::Slot;
-use crate::tls::{self, TlsStream};
+use crate::tls::{self, Transport};
 use crate::url::Url;
 
 /// Bytes asked for per `read` call. hyper starts at 8 KiB (`INIT_BUFFER_SIZE`) and adapts the
 /// size to what reads return; a fixed 16 KiB is simpler and large enough that a flag image
 /// (a few KiB) usually arrives with its head in one read.
 const READ_CHUNK: usize = 16 * 1024;
-
-/// The byte stream under HTTP.
-#[derive(Debug)]
-enum Transport {
-    /// `http://`: the socket itself.
-    Plain(TcpStream),
-    /// `https://`: TLS over the socket (boxed: rustls's state is a few KiB, and a plain
-    /// connection should not carry room for it).
-    Tls(Box<TlsStream>),
-}
-
-impl Transport {
-    /// Reads plaintext into `buf`; `Ok(0)` at the end of the stream.
-    async fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-        match self {
-            Transport::Plain(tcp) => tcp.read(buf).await,
-            Transport::Tls(tls) => tls.read(buf).await,
-        }
-    }
-
-    /// Writes some of `bytes`; returns how many were taken.
-    async fn write(&mut self, bytes: &[u8]) -> io::Result<usize> {
-        match self {
-            Transport::Plain(tcp) => tcp.write(bytes).await,
-            Transport::Tls(tls) => tls.write(bytes).await,
-        }
-    }
-
-    /// Waits until what was written is on the socket: TLS may hold encrypted records back
-    /// when the socket's buffer is full; TCP holds nothing.
-    async fn flush(&mut self) -> io::Result<()> {
-        match self {
-            Transport::Plain(_) => Ok(()),
-            Transport::Tls(tls) => tls.flush().await,
-        }
-    }
-}
 
 /// A connection and its read buffer.
 #[derive(Debug)]
@@ -214,17 +177,11 @@ impl Conn {
     /// Whether an idle connection is still usable: the server has neither closed it nor sent
     /// anything (an idle connection has nothing to say; bytes there mean trouble). Over TLS,
     /// records that carry no data (session tickets) are not trouble; see
-    /// [`TlsStream::is_idle_and_open`].
+    /// [`Transport::is_idle_and_open`].
     pub(crate) fn is_idle_and_open(&mut self) -> bool {
         if self.start != self.end {
             return false;
         }
-        match &mut self.stream {
-            Transport::Plain(tcp) => {
-                let mut probe = [0u8; 1];
-                matches!(tcp.try_read(&mut probe), Err(e) if e.kind() == io::ErrorKind::WouldBlock)
-            }
-            Transport::Tls(tls) => tls.is_idle_and_open(),
-        }
+        self.stream.is_idle_and_open()
     }
 }

@@ -9,6 +9,7 @@ use super::{MAX_TIMEOUT_SECS, timeout_secs};
 use crate::config::{DEFAULT_BACKLOG, ServeConfig, ServerSpec};
 use crate::serve::chaos::{Chaos, DelayRange, Fault};
 use crate::serve::timeouts::{IDLE_TIMEOUT, SEND_TIMEOUT, Timeouts};
+use crate::serve::tls::TlsFiles;
 use crate::site::Label;
 use crate::usage::UsageError;
 
@@ -19,7 +20,7 @@ pub const BOOK_LOCAL_PORT: u16 = 8000;
 /// Options of `flags serve`.
 #[derive(Debug, Args)]
 #[command(
-    after_help = "Examples:\n  flags serve                             LOCAL on http://127.0.0.1:8000/flags; browse http://127.0.0.1:8000/\n  flags serve --port 8001 --delay 0.5..5  a DELAY server, as the book's slow_server.py\n  flags serve --book                      LOCAL, DELAY, ERROR on ports 8000, 8001, 8002\n  flags serve --book --port 0             the same on three free ports (printed at start-up)\n  flags serve --backlog 5                 the listen backlog of python3 -m http.server"
+    after_help = "Examples:\n  flags serve                             LOCAL on http://127.0.0.1:8000/flags; browse http://127.0.0.1:8000/\n  flags serve --port 8001 --delay 0.5..5  a DELAY server, as the book's slow_server.py\n  flags serve --book                      LOCAL, DELAY, ERROR on ports 8000, 8001, 8002\n  flags serve --book --port 0             the same on three free ports (printed at start-up)\n  flags serve --backlog 5                 the listen backlog of python3 -m http.server\n  flags serve --port 8443 --tls-cert server.crt --tls-key server.key\n                                          https on https://127.0.0.1:8443/flags"
 )]
 pub struct ServeArgs {
     /// Port to listen on (0 picks a free one); with --book, LOCAL's port, and DELAY
@@ -59,6 +60,13 @@ pub struct ServeArgs {
     /// Seconds a response may wait for the client to take more bytes.
     #[arg(long, value_name = "SECS", default_value_t = SEND_TIMEOUT.as_secs_f64())]
     pub send_timeout: f64,
+    /// Serve https with this certificate chain (PEM, the server's certificate first);
+    /// needs --tls-key.
+    #[arg(long, value_name = "FILE", requires = "tls_key")]
+    pub tls_cert: Option<PathBuf>,
+    /// The private key (PEM) of --tls-cert.
+    #[arg(long, value_name = "FILE", requires = "tls_cert")]
+    pub tls_key: Option<PathBuf>,
 }
 
 impl ServeArgs {
@@ -103,11 +111,16 @@ impl ServeArgs {
                 backlog: self.backlog,
             }]
         };
+        let tls = match (self.tls_cert, self.tls_key) {
+            (Some(cert), Some(key)) => Some(TlsFiles { cert, key }),
+            _ => None,
+        };
         Ok(ServeConfig {
             servers,
             dir: self.dir,
             seed: self.seed,
             timeouts,
+            tls,
         })
     }
 }
@@ -193,5 +206,23 @@ mod tests {
         assert_eq!(teapots.servers[2].chaos.kinds, [Fault::Teapot]);
         assert!(serve(&["--book", "--port", "65534"]).is_err());
         assert!(serve(&["--book", "--delay", "1"]).is_err());
+    }
+
+    #[test]
+    fn tls_takes_a_certificate_and_its_key_together() {
+        assert_eq!(serve(&[]).unwrap().tls, None);
+        let config = serve(&["--tls-cert", "c.pem", "--tls-key", "k.pem"]).unwrap();
+        assert_eq!(
+            config.tls,
+            Some(TlsFiles {
+                cert: "c.pem".into(),
+                key: "k.pem".into()
+            })
+        );
+        for half in [["--tls-cert", "c.pem"], ["--tls-key", "k.pem"]] {
+            let mut argv = vec!["flags", "serve"];
+            argv.extend_from_slice(&half);
+            assert!(Cli::try_parse_from(argv).is_err(), "{half:?}");
+        }
     }
 }

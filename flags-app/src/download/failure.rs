@@ -16,6 +16,9 @@
 //! | a status other than 200 and 404 | `HTTP 418 I'm a Teapot` (code and the server's reason) |
 //! | a timeout | `timed out connecting`, `... sending the request`, `... waiting for the response`, `... waiting for a free connection`, `... before the whole request was done` |
 //! | refused, reset, closed early | `connection refused`, `connection reset`, `connection closed before the response` |
+//! | a host name that does not resolve (a typo, no network) | `cannot resolve the host name` |
+//! | https: the certificate or the handshake | `certificate not trusted (unknown issuer)`, `certificate name mismatch`, `certificate expired`, `bad certificate`, `TLS handshake failed` |
+//! | a redirect from https to http | `redirect from https to http refused` |
 //! | a body shorter than announced | `truncated body` |
 //! | a body that is not a GIF | `not a GIF` |
 //! | flags3's `metadata.json` | `metadata.json: HTTP 404 Not Found`, `malformed metadata.json`, `unusable country name` |
@@ -26,7 +29,7 @@
 use std::fmt;
 use std::io;
 
-use http_client::Error as HttpError;
+use http_client::{Error as HttpError, TlsFailure};
 
 /// Why a flag could not be fetched (or, with `--names`, named).
 #[derive(Debug)]
@@ -107,6 +110,9 @@ fn http_cause(err: &HttpError) -> String {
     };
     match err {
         HttpError::Timeout(phase) => format!("timed out {}", phase.doing()),
+        HttpError::Resolve { .. } => "cannot resolve the host name".to_owned(),
+        HttpError::Tls { failure, .. } => tls_cause(failure).to_owned(),
+        HttpError::InsecureRedirect { .. } => "redirect from https to http refused".to_owned(),
         HttpError::Connect { source, .. } => match source.kind() {
             io::ErrorKind::ConnectionRefused => "connection refused".to_owned(),
             _ => "cannot connect".to_owned(),
@@ -120,6 +126,19 @@ fn http_cause(err: &HttpError) -> String {
         HttpError::InvalidUrl { .. }
         | HttpError::UnsupportedScheme { .. }
         | HttpError::InvalidHeader { .. } => "bad URL".to_owned(),
+        HttpError::BadRootCertificate(_) => "bad CA certificate".to_owned(),
+    }
+}
+
+/// The cause of a failed TLS handshake: which check failed, without the host (the
+/// summary is about one site).
+fn tls_cause(failure: &TlsFailure) -> &'static str {
+    match failure {
+        TlsFailure::UnknownIssuer => "certificate not trusted (unknown issuer)",
+        TlsFailure::NameMismatch { .. } => "certificate name mismatch",
+        TlsFailure::Expired => "certificate expired",
+        TlsFailure::BadCertificate(_) => "bad certificate",
+        TlsFailure::Handshake(_) => "TLS handshake failed",
     }
 }
 
@@ -185,5 +204,22 @@ mod tests {
             reason: "Not Found".into(),
         });
         assert_eq!(missing.cause(), "metadata.json: HTTP 404 Not Found");
+        let dns = FetchError::Http(HttpError::Resolve {
+            host: "www.fluentpython.invalid".into(),
+            source: io::Error::other("Name or service not known"),
+        });
+        assert_eq!(dns.cause(), "cannot resolve the host name");
+        assert_eq!(
+            dns.to_string(),
+            "cannot resolve www.fluentpython.invalid: Name or service not known"
+        );
+        let untrusted = FetchError::Http(HttpError::Tls {
+            host: "127.0.0.1:8443".into(),
+            failure: TlsFailure::UnknownIssuer,
+        });
+        assert_eq!(
+            untrusted.cause(),
+            "certificate not trusted (unknown issuer)"
+        );
     }
 }

@@ -103,9 +103,11 @@ pub async fn download_one(client: &Client, base: &str, cc: &str, save_to: &SaveT
 /// for a free connection; `job.total_timeout`, when given, also bounds each request as
 /// a whole. By default the client allows 100 open connections, as httpx's
 /// `AsyncClient` does, so with `-m` above 100 the other requests wait for a
-/// connection, within the timeout, as the book's do.
+/// connection, within the timeout, as the book's do. It starts from
+/// `job.client_base`, which trusts what `--cacert` adds.
 pub fn make_client(job: &Job, concurrency: usize) -> Client {
-    Client::builder()
+    job.client_base
+        .clone()
         .timeout(job.timeout)
         .total_timeout(job.total_timeout)
         .max_connections(job.max_connections)

@@ -3,7 +3,7 @@
 //! [`run`] is the whole program for one download run:
 //!
 //! 1. With a label (`-s LOCAL|DELAY|ERROR`), start an [`EmbeddedServer`] on a second
-//!    thread and take its base URL; with a URL, use it.
+//!    thread and take its base URL; with `REMOTE`, the book's site; with a URL, use it.
 //! 2. Print the opening lines ([`report::initial_report`]).
 //! 3. Hand the codes to the strategy of `--mode`:
 //!    [`sequential`] (one runtime, one request at a time), [`threads`] (a worker
@@ -31,14 +31,15 @@ pub mod threads;
 
 use std::fmt;
 use std::io::{self, Write};
+use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
-use http_client::Client;
+use http_client::{Client, ClientBuilder};
 
 use crate::config::{DownloadConfig, Mode};
 use crate::save::{SaveError, ensure_dir, remove_stale_temp_files};
 use crate::serve::server::{EmbeddedServer, ServeError};
-use crate::site::Site;
+use crate::site::{BadRemoteUrl, Site};
 use naming::SaveTo;
 use outcome::Tally;
 use progress::Progress;
@@ -58,6 +59,9 @@ pub struct Job {
     pub total_timeout: Option<Duration>,
     /// Most open connections per client, if limited.
     pub max_connections: Option<usize>,
+    /// What every client of the run starts from: the trust roots `--cacert` adds. Each
+    /// client (one per thread in threads mode) adds the timeouts and limits.
+    pub client_base: ClientBuilder,
 }
 
 impl Job {
@@ -94,6 +98,15 @@ pub enum RunError {
     Dest(SaveError),
     /// Writing the report to stdout failed.
     Output(io::Error),
+    /// `$FLAGS_REMOTE_URL` is not a URL.
+    RemoteUrl(BadRemoteUrl),
+    /// The `--cacert` file cannot be read or holds no usable CA certificate.
+    CaCert {
+        /// The file.
+        path: PathBuf,
+        /// Why.
+        why: String,
+    },
 }
 
 impl fmt::Display for RunError {
@@ -102,6 +115,8 @@ impl fmt::Display for RunError {
             RunError::Server(err) => write!(f, "embedded flag server: {err}"),
             RunError::Dest(err) => err.fmt(f),
             RunError::Output(err) => write!(f, "cannot write the report: {err}"),
+            RunError::RemoteUrl(err) => err.fmt(f),
+            RunError::CaCert { path, why } => write!(f, "--cacert {}: {why}", path.display()),
         }
     }
 }
@@ -123,13 +138,19 @@ pub fn run(config: &DownloadConfig) -> Result<Summary, RunError> {
                     .map_err(RunError::Server)?,
             ))
         }
-        Site::Url(_) => None,
+        Site::Remote | Site::Url(_) => None,
     };
     let (site_name, base) = match (&config.site, &server) {
         (_, Some((name, server))) => (name.clone(), server.base_url()),
+        (Site::Remote, None) => (
+            "REMOTE".to_owned(),
+            Site::remote_url().map_err(RunError::RemoteUrl)?,
+        ),
         (Site::Url(url), None) => ("URL".to_owned(), url.clone()),
         (Site::Label(label), None) => (label.to_string(), String::new()),
     };
+    // A bad --cacert is reported before the run starts, not after its opening lines.
+    let client_base = client_base(config)?;
     let mut stdout = io::stdout();
     report::initial_report(
         &mut stdout,
@@ -140,7 +161,7 @@ pub fn run(config: &DownloadConfig) -> Result<Summary, RunError> {
     )
     .map_err(RunError::Output)?;
     stdout.flush().map_err(RunError::Output)?;
-    let summary = download(config, &base)?;
+    let summary = download_with(config, &base, client_base)?;
     report::final_report(
         &mut stdout,
         &summary.tally,
@@ -155,6 +176,15 @@ pub fn run(config: &DownloadConfig) -> Result<Summary, RunError> {
 /// Downloads `config.codes` from `base` with the configured strategy, without the
 /// opening and closing reports (the benchmarks call this).
 pub fn download(config: &DownloadConfig, base: &str) -> Result<Summary, RunError> {
+    download_with(config, base, client_base(config)?)
+}
+
+/// [`download`] with every client built from `client_base`.
+fn download_with(
+    config: &DownloadConfig,
+    base: &str,
+    client_base: ClientBuilder,
+) -> Result<Summary, RunError> {
     ensure_dir(&config.dest).map_err(RunError::Dest)?;
     // Temp files that a killed run left behind (see save.rs).
     remove_stale_temp_files(&config.dest);
@@ -167,6 +197,7 @@ pub fn download(config: &DownloadConfig, base: &str) -> Result<Summary, RunError
         timeout: config.timeout,
         total_timeout: config.total_timeout,
         max_connections: config.max_connections,
+        client_base,
     };
     let started = Instant::now();
     let mut progress = Progress::new(config.codes.len(), config.verbose, config.show_progress);
@@ -187,4 +218,20 @@ pub fn download(config: &DownloadConfig, base: &str) -> Result<Summary, RunError
         tally,
         elapsed: started.elapsed(),
     })
+}
+
+/// What every client of the run starts from: a builder that trusts the CA certificates of
+/// `--cacert`, if given.
+fn client_base(config: &DownloadConfig) -> Result<ClientBuilder, RunError> {
+    let Some(path) = &config.cacert else {
+        return Ok(Client::builder());
+    };
+    let refused = |why: String| RunError::CaCert {
+        path: path.clone(),
+        why,
+    };
+    let pem = std::fs::read(path).map_err(|err| refused(err.to_string()))?;
+    Client::builder()
+        .add_root_certificate(&pem)
+        .map_err(|err| refused(err.to_string()))
 }

@@ -17,8 +17,9 @@
 //! Index pages: http://127.0.0.1:8000/ and the others' /; seed 42
 //! ```
 //!
-//! The addresses are the bound ones, so with port 0 they show the ports the system
-//! picked; tests and scripts read them from here.
+//! With `--tls-cert`, the URLs start with `https://`. The addresses are the bound ones,
+//! so with port 0 they show the ports the system picked; tests and scripts read them
+//! from here.
 
 use std::net::SocketAddr;
 
@@ -26,13 +27,18 @@ use super::chaos::{Chaos, DelayRange, Fault};
 use crate::site::Label;
 
 /// The start-up lines for `servers`, each with its label (if any), bound address and
-/// behaviour; `what` says where the images come from.
-pub fn banner(what: &str, servers: &[(Option<Label>, SocketAddr, &Chaos)], seed: u64) -> String {
+/// behaviour; `what` says where the images come from, `scheme` is `http` or `https`.
+pub fn banner(
+    what: &str,
+    scheme: &str,
+    servers: &[(Option<Label>, SocketAddr, &Chaos)],
+    seed: u64,
+) -> String {
     let mut out = String::new();
     match servers {
         [(None, addr, chaos)] => {
-            out.push_str(&format!("Serving {what} at http://{addr}/flags\n"));
-            out.push_str(&format!("Index page: http://{addr}/\n"));
+            out.push_str(&format!("Serving {what} at {scheme}://{addr}/flags\n"));
+            out.push_str(&format!("Index page: {scheme}://{addr}/\n"));
             out.push_str(&format!("{}, seed {seed}\n", behaviour(chaos)));
         }
         _ => {
@@ -45,13 +51,13 @@ pub fn banner(what: &str, servers: &[(Option<Label>, SocketAddr, &Chaos)], seed:
             for (label, addr, chaos) in servers {
                 let name = label.map_or_else(|| "SERVER".to_owned(), |label| label.to_string());
                 out.push_str(&format!(
-                    "{name} at http://{addr}/flags ({})\n",
+                    "{name} at {scheme}://{addr}/flags ({})\n",
                     behaviour(chaos)
                 ));
             }
             if let Some((_, first, _)) = servers.first() {
                 out.push_str(&format!(
-                    "Index pages: http://{first}/ and the others' /; seed {seed}\n"
+                    "Index pages: {scheme}://{first}/ and the others' /; seed {seed}\n"
                 ));
             }
         }
@@ -95,10 +101,25 @@ mod tests {
     #[test]
     fn one_server_names_its_url_and_index() {
         let addr: SocketAddr = "127.0.0.1:8000".parse().unwrap();
-        let text = banner("generated images", &[(None, addr, &Chaos::none())], 7);
+        let text = banner(
+            "generated images",
+            "http",
+            &[(None, addr, &Chaos::none())],
+            7,
+        );
         assert_eq!(
             text,
             "Serving generated images at http://127.0.0.1:8000/flags\nIndex page: http://127.0.0.1:8000/\nno delay, no errors, seed 7\n"
+        );
+        let secure = banner(
+            "generated images",
+            "https",
+            &[(None, addr, &Chaos::none())],
+            7,
+        );
+        assert!(
+            secure.starts_with("Serving generated images at https://127.0.0.1:8000/flags\nIndex page: https://127.0.0.1:8000/\n"),
+            "{secure}"
         );
     }
 
@@ -120,7 +141,7 @@ mod tests {
                 .zip(&chaos)
                 .map(|((label, addr), chaos)| (Some(label), *addr, chaos))
                 .collect();
-        let text = banner("generated images", &servers, 7);
+        let text = banner("generated images", "http", &servers, 7);
         let lines: Vec<&str> = text.lines().collect();
         assert_eq!(
             lines[0],

@@ -11,7 +11,9 @@
 //!   └───────────────────────────────────────────────────────────────────────────┘
 //! ```
 //!
-//! The task owns its `TcpStream` and its read buffer; nothing else touches them.
+//! The task owns its [`Transport`] (the socket, or TLS over it: `tls.rs`) and its read
+//! buffer; nothing else touches them. With `--tls-cert`, the task first runs the TLS
+//! handshake, within the head timeout, and reads and writes plaintext after it.
 //! It shares only [`Shared`] (through an `Rc`: the server runs on one thread), whose
 //! planner it borrows for one call per request and never across an `.await`.
 //!
@@ -36,11 +38,11 @@
 
 use std::cell::RefCell;
 use std::io;
-use std::net::Shutdown;
 use std::rc::Rc;
 use std::sync::Arc;
 use std::time::Duration;
 
+use http_client::tls::Transport;
 use runtime::net::TcpStream;
 use runtime::time::timeout;
 
@@ -52,6 +54,7 @@ use super::route::{Route, route};
 use super::send::{send_body, write_all_within};
 use super::source::{Body, Source};
 use super::timeouts::Timeouts;
+use super::tls::accept;
 use crate::output::stderr_line;
 
 /// Bytes asked of the socket per read.
@@ -69,6 +72,8 @@ pub struct Shared {
     pub log: bool,
     /// How long to wait for clients.
     pub timeouts: Timeouts,
+    /// With `--tls-cert`: the TLS configuration every connection is accepted with.
+    pub tls: Option<Arc<rustls::ServerConfig>>,
 }
 
 /// A response ready to send: head, body, and whether the connection stays open.
@@ -84,8 +89,12 @@ struct Response {
     keep_alive: bool,
 }
 
-/// Serves requests on `stream` until the client closes, a timeout, or a fault.
-pub async fn handle_connection(mut stream: TcpStream, shared: Rc<Shared>) {
+/// Serves requests on `tcp` (after the TLS handshake, with `--tls-cert`) until the client
+/// closes, a timeout, or a fault.
+pub async fn handle_connection(tcp: TcpStream, shared: Rc<Shared>) {
+    let Some(mut stream) = open(tcp, &shared).await else {
+        return;
+    };
     let mut buf = Vec::with_capacity(READ_CHUNK);
     let mut first = true;
     loop {
@@ -145,7 +154,7 @@ pub async fn handle_connection(mut stream: TcpStream, shared: Rc<Shared>) {
                 // A reset must reach the client as RST: a shutdown would send a
                 // FIN first (see reset.rs), so that fault just drops the stream.
                 if fault != Some(Fault::Reset) {
-                    let _ = stream.shutdown(Shutdown::Both);
+                    let _ = timeout(send_limit, stream.close()).await;
                 }
                 return;
             }
@@ -159,13 +168,30 @@ pub async fn handle_connection(mut stream: TcpStream, shared: Rc<Shared>) {
     }
 }
 
+/// The connection's byte stream: the socket itself, or TLS after a handshake within the
+/// head timeout. `None` if the handshake failed (logged) or timed out.
+async fn open(tcp: TcpStream, shared: &Shared) -> Option<Transport> {
+    let Some(config) = &shared.tls else {
+        return Some(Transport::Plain(tcp));
+    };
+    let failure = match timeout(shared.timeouts.head, accept(tcp, Arc::clone(config))).await {
+        Ok(Ok(stream)) => return Some(stream),
+        Ok(Err(err)) => err.to_string(),
+        Err(_) => "no handshake within the head timeout".to_owned(),
+    };
+    if shared.log {
+        stderr_line(format_args!("TLS handshake failed: {failure}"));
+    }
+    None
+}
+
 /// The next request head, waiting as the module doc says: the first head within
 /// the head timeout; on a kept-alive connection, the first bytes of the next head
 /// within the idle timeout (unless they came with the previous request), then the
 /// rest within the head timeout. `Ok(None)` when the client closed between
 /// requests, went quiet, or was idle too long.
 async fn next_head(
-    stream: &mut TcpStream,
+    stream: &mut Transport,
     buf: &mut Vec<u8>,
     first: bool,
     timeouts: &Timeouts,
@@ -196,7 +222,7 @@ enum HeadReadError {
 /// Reads until `buf` holds a complete head; returns it and drains its bytes.
 /// `Ok(None)` when the client closes cleanly between requests.
 async fn read_head(
-    stream: &mut TcpStream,
+    stream: &mut Transport,
     buf: &mut Vec<u8>,
 ) -> Result<Option<RequestHead>, HeadReadError> {
     let mut chunk = [0u8; READ_CHUNK];
@@ -270,7 +296,7 @@ async fn build_response(source: &Source, routed: &Route, keep_alive: bool) -> Re
 
 /// Writes the head and the first `body_len` bytes of the body; `Ok(keep_alive)`.
 async fn send(
-    stream: &mut TcpStream,
+    stream: &mut Transport,
     response: Response,
     body_len: u64,
     limit: Duration,
@@ -282,7 +308,7 @@ async fn send(
 
 /// Fails the request on purpose (see `chaos.rs` for what the client sees).
 async fn inject(
-    stream: &mut TcpStream,
+    stream: &mut Transport,
     response: Response,
     fault: Fault,
     limit: Duration,
@@ -299,7 +325,7 @@ async fn inject(
             Ok(false)
         }
         Fault::Reset => {
-            super::reset::abort(stream);
+            super::reset::abort(stream.tcp());
             Ok(false)
         }
         Fault::Truncated => {

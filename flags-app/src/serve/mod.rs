@@ -5,7 +5,8 @@
 //!
 //! 1. The accept loop (one task) takes a connection and spawns a task for it, so a
 //!    slow client holds up only its own task; it holds at most as many as the
-//!    process's descriptor limit allows ([`descriptors`]).
+//!    process's descriptor limit allows ([`descriptors`]). With `--tls-cert`, the
+//!    task runs the TLS handshake first ([`tls`]).
 //! 2. The connection task reads until [`head::parse_request`] finds a complete head
 //!    (bounded by [`head::MAX_REQUEST_HEAD_BYTES`] and by [`timeouts`]).
 //! 3. [`route::route`] turns method and target into a [`route::Route`]; hostile
@@ -45,3 +46,4 @@ pub mod server;
 pub mod source;
 pub mod stop;
 pub mod timeouts;
+pub mod tls;

@@ -3,10 +3,11 @@
 //!
 //! ## The send timeout
 //!
-//! [`write_all_within`] writes with `TcpStream::write`, one call at a time, each
+//! [`write_all_within`] writes with [`Transport::write`], one call at a time, each
 //! bounded by the send timeout (`timeouts.rs`): a client that takes no byte for
 //! that long gets its connection closed, and a client that keeps taking bytes is
-//! served however long the whole response takes.
+//! served however long the whole response takes. Over TLS the last records are then
+//! flushed, within one more send timeout.
 //!
 //! ## Streaming a file
 //!
@@ -31,7 +32,7 @@ use std::fs::File;
 use std::io::{self, Read};
 use std::time::Duration;
 
-use runtime::net::TcpStream;
+use http_client::tls::Transport;
 
 use super::source::Body;
 
@@ -43,31 +44,34 @@ pub const FILE_CHUNK: usize = 64 * 1024;
 /// Writes all of `bytes`; each write may wait at most `limit` for the client to
 /// take some. Fails with `TimedOut` when it does not.
 pub async fn write_all_within(
-    stream: &mut TcpStream,
+    stream: &mut Transport,
     mut bytes: &[u8],
     limit: Duration,
 ) -> io::Result<()> {
+    let no_progress = || {
+        io::Error::new(
+            io::ErrorKind::TimedOut,
+            format!("the client took no bytes for {:.1} s", limit.as_secs_f64()),
+        )
+    };
     while !bytes.is_empty() {
         let written = runtime::time::timeout(limit, stream.write(bytes))
             .await
-            .map_err(|_| {
-                io::Error::new(
-                    io::ErrorKind::TimedOut,
-                    format!("the client took no bytes for {:.1} s", limit.as_secs_f64()),
-                )
-            })??;
+            .map_err(|_| no_progress())??;
         if written == 0 {
             return Err(io::ErrorKind::WriteZero.into());
         }
         bytes = &bytes[written..];
     }
-    Ok(())
+    runtime::time::timeout(limit, stream.flush())
+        .await
+        .map_err(|_| no_progress())?
 }
 
 /// Sends the first `len` bytes of `body` (all of it, or a prefix for the truncated
 /// fault), each write bounded by `limit`.
 pub async fn send_body(
-    stream: &mut TcpStream,
+    stream: &mut Transport,
     body: Body,
     len: u64,
     limit: Duration,
@@ -86,7 +90,7 @@ pub async fn send_body(
 
 /// Streams `len` bytes of `file` from its start, chunk by chunk (module doc).
 async fn send_file(
-    stream: &mut TcpStream,
+    stream: &mut Transport,
     mut file: File,
     mut len: u64,
     limit: Duration,

@@ -57,6 +57,7 @@ use super::descriptors::{connection_limit, open_files_limit};
 use super::source::{BadDir, Source};
 use super::stop::StopSignal;
 use super::timeouts::Timeouts;
+use super::tls::{TlsSetupError, server_config};
 use crate::config::ServeConfig;
 use crate::gifgen::FlagImages;
 use crate::output::stderr_line;
@@ -86,6 +87,8 @@ pub enum ServeError {
     Thread(io::Error),
     /// The event loop could not be created (usually: out of descriptors).
     Runtime(io::Error),
+    /// `--tls-cert` / `--tls-key` are unusable.
+    Tls(TlsSetupError),
 }
 
 impl fmt::Display for ServeError {
@@ -95,6 +98,7 @@ impl fmt::Display for ServeError {
             ServeError::Bind { addr, error } => write!(f, "cannot listen on {addr}: {error}"),
             ServeError::Thread(error) => write!(f, "cannot start the server thread: {error}"),
             ServeError::Runtime(error) => write!(f, "cannot create the event loop: {error}"),
+            ServeError::Tls(error) => error.fmt(f),
         }
     }
 }
@@ -241,6 +245,11 @@ pub fn run_standalone(config: &ServeConfig) -> Result<(), ServeError> {
     let all = FlagImages::all_codes().map(str::to_owned).collect();
     let source = make_source(config.dir.as_deref(), all)?;
     let seed = config.seed.unwrap_or_else(clock_seed);
+    let tls = match &config.tls {
+        Some(files) => Some(server_config(files).map_err(ServeError::Tls)?),
+        None => None,
+    };
+    let scheme = if tls.is_some() { "https" } else { "http" };
     let what = match &config.dir {
         Some(dir) => format!("files under {}", dir.display()),
         None => "generated images".to_owned(),
@@ -266,7 +275,7 @@ pub fn run_standalone(config: &ServeConfig) -> Result<(), ServeError> {
         // A closed stdout (the reader went away) must not stop the server, so the
         // banner ignores write errors where `println!` would panic.
         let mut out = io::stdout().lock();
-        let _ = out.write_all(banner(&what, &described, seed).as_bytes());
+        let _ = out.write_all(banner(&what, scheme, &described, seed).as_bytes());
         let _ = out.flush();
         drop(out);
         // The servers of one process share its descriptors, so they share the limit.
@@ -278,6 +287,7 @@ pub fn run_standalone(config: &ServeConfig) -> Result<(), ServeError> {
                 planner: RefCell::new(Planner::new(spec.chaos.clone(), seed.wrapping_add(index))),
                 log: true,
                 timeouts,
+                tls: tls.clone(),
             });
             loops.push(runtime::spawn(accept_loop(listener, shared, limit)));
         }
@@ -343,6 +353,7 @@ impl EmbeddedServer {
                         planner: RefCell::new(Planner::new(chaos, seed)),
                         log: false,
                         timeouts: Timeouts::default(),
+                        tls: None,
                     });
                     // Returning ends `block_on`; dropping the runtime then drops
                     // the accept loop and every connection task.

@@ -5,6 +5,8 @@
 
 #![allow(dead_code)] // each test file uses a different subset
 
+pub mod tls;
+
 use std::io::{BufRead, BufReader};
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
@@ -179,7 +181,7 @@ impl Drop for ChildGuard {
 }
 
 /// Starts `flags serve --port 0 EXTRA...` and returns it with the address it
-/// printed (`Serving ... at http://ADDR/flags`).
+/// printed (`Serving ... at http://ADDR/flags`, or `https://` with `--tls-cert`).
 pub fn start_serve(extra: &[&str]) -> (ChildGuard, SocketAddr) {
     let mut command = Command::new(FLAGS);
     command.args(["serve", "--port", "0"]).args(extra);
@@ -247,9 +249,9 @@ fn spawn_serve(mut command: Command, stderr: Stdio, lines: usize) -> (ChildGuard
     (guard, banner)
 }
 
-/// The `ADDR` of the first `http://ADDR/` in a banner line.
+/// The `ADDR` of the first `http://ADDR/` or `https://ADDR/` in a banner line.
 fn banner_addr(line: &str) -> SocketAddr {
-    line.split("http://")
+    line.split("://")
         .nth(1)
         .and_then(|rest| rest.split('/').next())
         .and_then(|addr| addr.parse().ok())

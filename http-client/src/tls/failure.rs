@@ -8,7 +8,7 @@
 //! | [`UnknownIssuer`](TlsFailure::UnknownIssuer) | a private CA, a self-signed certificate, an intercepting proxy | trust the CA (`add_root_certificate`), if it is yours |
 //! | [`NameMismatch`](TlsFailure::NameMismatch) | the URL's host is not one the certificate names | use the name the certificate names |
 //! | [`Expired`](TlsFailure::Expired) | the server's certificate is past its date (or this machine's clock is wrong) | tell the server's owner, check the clock |
-//! | [`BadCertificate`](TlsFailure::BadCertificate) | not valid yet, revoked, a bad signature, a certificate that is not for servers | as above |
+//! | [`BadCertificate`](TlsFailure::BadCertificate) | not valid yet, revoked, a bad signature, a certificate that is not for servers, a self-signed certificate that says it is a CA | as above; a self-signed certificate must say `CA:FALSE` |
 //! | [`Handshake`](TlsFailure::Handshake) | no common version or cipher, an alert from the server, a server that does not speak TLS on that port, a close mid-handshake | check the URL's scheme and port |
 //!
 //! reqwest shows rustls's own message; curl names the failing check (`SSL certificate problem:
@@ -19,6 +19,11 @@ use std::fmt;
 use std::io;
 
 use rustls::{CertificateError, Error as RustlsError};
+
+/// What webpki's `CaUsedAsEndEntity` means in practice: `openssl req -x509` makes a
+/// self-signed certificate that says `CA:TRUE` unless told otherwise.
+const SELF_SIGNED_CA: &str = "the server's certificate is a CA certificate, which cannot \
+     also be a server's own (a self-signed certificate must say CA:FALSE)";
 
 /// Why a TLS handshake failed; [`Error::Tls`](crate::Error::Tls) names the host.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -67,6 +72,14 @@ impl TlsFailure {
                 }
                 CertificateError::Expired | CertificateError::ExpiredContext { .. } => {
                     TlsFailure::Expired
+                }
+                CertificateError::Other(other)
+                    if matches!(
+                        other.0.downcast_ref::<webpki::Error>(),
+                        Some(webpki::Error::CaUsedAsEndEntity)
+                    ) =>
+                {
+                    TlsFailure::BadCertificate(SELF_SIGNED_CA.to_owned())
                 }
                 other => TlsFailure::BadCertificate(other.to_string()),
             },
@@ -127,6 +140,13 @@ mod tests {
             TlsFailure::of_handshake(&name),
             TlsFailure::NameMismatch { .. }
         ));
+        let ca_as_leaf = wrapped(RustlsError::InvalidCertificate(CertificateError::Other(
+            rustls::OtherError(std::sync::Arc::new(webpki::Error::CaUsedAsEndEntity)),
+        )));
+        assert_eq!(
+            TlsFailure::of_handshake(&ca_as_leaf),
+            TlsFailure::BadCertificate(SELF_SIGNED_CA.to_owned())
+        );
         let revoked = wrapped(RustlsError::InvalidCertificate(CertificateError::Revoked));
         assert!(matches!(
             TlsFailure::of_handshake(&revoked),

@@ -2,9 +2,10 @@
 //!
 //! The HTTP code (`conn.rs` and everything above it) reads and writes bytes; whether they
 //! travel in the clear or inside TLS records is decided once, when the connection is opened,
-//! and hidden behind `conn.rs`'s `read_more` / `write_all` / `is_idle_and_open`. The layer has
-//! three parts:
+//! and hidden behind a [`Transport`], which `conn.rs`'s `read_more` / `write_all` /
+//! `is_idle_and_open` use. The layer has four parts:
 //!
+//! - [`Transport`] (`transport.rs`): the socket, or TLS over it; shared with the flag server.
 //! - [`TlsStream`] (`stream.rs`): drives rustls's state machine over a
 //!   [`TcpStream`](runtime::net::TcpStream); its doc says which read or write waits on which
 //!   readiness during the handshake and after. The flag server uses it too, with a
@@ -38,6 +39,7 @@
 mod failure;
 mod roots;
 mod stream;
+mod transport;
 
 use std::sync::Arc;
 
@@ -50,6 +52,7 @@ use crate::url::Host;
 pub use failure::TlsFailure;
 pub(crate) use roots::{client_config, parse_root_certificates};
 pub use stream::TlsStream;
+pub use transport::Transport;
 
 /// Runs the client handshake with `host` over `tcp`.
 pub(crate) async fn connect(

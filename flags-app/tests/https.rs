@@ -1,0 +1,351 @@
+//! The downloader over https, and `flags serve` over https, against real TLS peers on
+//! loopback with a throwaway CA (`test-pki`): nginx serving the 194 flags, curl fetching
+//! from `flags serve --tls-cert`, and `-s REMOTE` where the site's name cannot resolve.
+//!
+//! Needs nginx and curl (`apt-get install -y nginx curl`, as .ci/setup does).
+
+mod util;
+
+use std::collections::BTreeSet;
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+use flags_app::gifgen::FlagImages;
+use util::tls::{Nginx, Pki};
+use util::{Counts, TempDir, counts, files, require, run_flags, run_flags_with_env, start_serve};
+
+/// Writes every flag the generator draws under `root/flags/{cc}/{cc}.gif`, as the book's
+/// site lays them out; returns the images by upper-case code.
+fn write_site(root: &std::path::Path) -> Vec<(String, Vec<u8>)> {
+    let images = FlagImages::new();
+    FlagImages::all_codes()
+        .map(|cc| {
+            let lower = cc.to_ascii_lowercase();
+            let folder = root.join("flags").join(&lower);
+            std::fs::create_dir_all(&folder).expect("mkdir");
+            let gif = images.get(cc).expect("a known code").to_vec();
+            std::fs::write(folder.join(format!("{lower}.gif")), &gif).expect("write gif");
+            (cc.to_owned(), gif)
+        })
+        .collect()
+}
+
+/// `flags ARGS... --dest DEST`.
+fn flags_into(dest: &TempDir, args: &[&str]) -> std::process::Output {
+    let mut all: Vec<&str> = args.to_vec();
+    all.extend(["--dest", dest.path.to_str().expect("utf-8")]);
+    run_flags(&all)
+}
+
+#[test]
+fn all_194_flags_from_nginx_over_https_are_byte_identical_over_kept_alive_connections() {
+    let pki = Pki::loopback("flags test CA");
+    let root = TempDir::new("https-site");
+    let site = write_site(&root.path);
+    assert_eq!(site.len(), 194);
+    let nginx = Nginx::start(&root.path, &pki);
+    let dest = TempDir::new("https-dest");
+    let base = nginx.base();
+    let output = flags_into(
+        &dest,
+        &["-s", &base, "--cacert", Pki::arg(&pki.ca_cert), "-a"],
+    );
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert_eq!(output.status.code(), Some(0), "{stdout}");
+    assert!(
+        stdout.starts_with(&format!("URL site: {base}\n")),
+        "{stdout}"
+    );
+    assert_eq!(
+        counts(&output),
+        Counts {
+            downloaded: 194,
+            not_found: 0,
+            errors: 0
+        }
+    );
+    for (cc, gif) in &site {
+        let saved = std::fs::read(dest.path.join(format!("{cc}.gif"))).expect("saved");
+        assert!(saved == *gif, "{cc} differs");
+    }
+    // Keep-alive over TLS: the five concurrent connections carried all 194 requests.
+    let requests = nginx.requests();
+    assert_eq!(requests.len(), 194, "one request per flag");
+    let connections: BTreeSet<u64> = requests.iter().map(|(conn, _, _)| *conn).collect();
+    assert!(
+        connections.len() <= 5,
+        "{} connections for 5 concurrent requests",
+        connections.len()
+    );
+    let most_on_one = requests.iter().map(|(_, n, _)| *n).max().unwrap_or(0);
+    assert!(
+        most_on_one >= 194 / 5,
+        "at most {most_on_one} requests on a connection"
+    );
+}
+
+#[test]
+fn a_site_whose_certificate_is_from_another_ca_fails_every_code_and_writes_nothing() {
+    let pki = Pki::loopback("flags test CA");
+    let stranger = Pki::loopback("a CA nobody asked for");
+    let root = TempDir::new("https-empty-site");
+    let nginx = Nginx::start(&root.path, &pki);
+    let dest = TempDir::new("https-wrong-ca");
+    let output = flags_into(
+        &dest,
+        &[
+            "-s",
+            &nginx.base(),
+            "--cacert",
+            Pki::arg(&stranger.ca_cert),
+            "-v",
+            "-a",
+            "-l",
+            "30",
+            "-m",
+            "10",
+        ],
+    );
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert_eq!(output.status.code(), Some(1), "{stdout}");
+    assert_eq!(
+        counts(&output),
+        Counts {
+            downloaded: 0,
+            not_found: 0,
+            errors: 30
+        }
+    );
+    let errors: Vec<&str> = stdout
+        .lines()
+        .filter(|line| line.starts_with("*** Error for "))
+        .collect();
+    assert_eq!(errors.len(), 30, "{stdout}");
+    for line in errors {
+        assert!(
+            line.contains("cannot connect securely to 127.0.0.1:")
+                && line.contains("(unknown issuer)"),
+            "{line}"
+        );
+    }
+    assert!(
+        stdout.contains(" 30 errors: 30 certificate not trusted (unknown issuer)"),
+        "{stdout}"
+    );
+    assert_eq!(files(&dest.path), Vec::<String>::new());
+    assert!(nginx.requests().is_empty(), "no request got through");
+}
+
+#[test]
+fn remote_without_a_resolvable_name_fails_every_code_quickly_and_writes_nothing() {
+    // `.invalid` never resolves (RFC 6761), with or without a network, so the test is the
+    // same on every machine; the real site's name fails the same way where there is no
+    // network, as on this project's CI.
+    let remote = "https://www.fluentpython.invalid/data/flags";
+    let dest = TempDir::new("remote");
+    let started = Instant::now();
+    let output = run_flags_with_env(
+        &[
+            "-s",
+            "REMOTE",
+            "-v",
+            "-m",
+            "20",
+            "--timeout",
+            "2",
+            "--dest",
+            dest.path.to_str().expect("utf-8"),
+        ],
+        &[("FLAGS_REMOTE_URL", remote)],
+    );
+    let elapsed = started.elapsed();
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert_eq!(output.status.code(), Some(1), "{stdout}");
+    assert!(
+        stdout.starts_with(&format!(
+            "REMOTE site: {remote}\nSearching for 20 flags: from BD to VN\n20 concurrent connections will be used.\n"
+        )),
+        "{stdout}"
+    );
+    assert_eq!(
+        counts(&output),
+        Counts {
+            downloaded: 0,
+            not_found: 0,
+            errors: 20
+        }
+    );
+    let errors = stdout
+        .lines()
+        .filter(|line| {
+            line.starts_with("*** Error for ")
+                && line.contains(": cannot resolve www.fluentpython.invalid: ")
+        })
+        .count();
+    assert_eq!(errors, 20, "{stdout}");
+    assert!(
+        stdout.contains(" 20 errors: 20 cannot resolve the host name"),
+        "{stdout}"
+    );
+    assert_eq!(files(&dest.path), Vec::<String>::new());
+    // Each lookup is bounded by the 2 s connect timeout; the generous bound only says the
+    // run does not hang on a shared, loaded machine.
+    assert!(elapsed < Duration::from_secs(20), "took {elapsed:?}");
+}
+
+#[test]
+fn a_bad_remote_url_or_cacert_file_is_refused_before_any_download() {
+    let dest = TempDir::new("bad-options");
+    let output = run_flags_with_env(&["-s", "REMOTE"], &[("FLAGS_REMOTE_URL", "ftp://x")]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&output.stderr)
+            .contains("FLAGS_REMOTE_URL='ftp://x' must be an http:// or https:// URL")
+    );
+    let not_pem = dest.path.join("not.pem");
+    std::fs::write(&not_pem, "hello").expect("write");
+    let output = flags_into(
+        &dest,
+        &[
+            "-s",
+            "https://127.0.0.1:9/flags",
+            "--cacert",
+            Pki::arg(&not_pem),
+        ],
+    );
+    assert_eq!(output.status.code(), Some(1));
+    assert!(output.stdout.is_empty(), "nothing starts");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("--cacert ") && stderr.contains("no \"BEGIN CERTIFICATE\" block"),
+        "{stderr}"
+    );
+    let output = run_flags(&["--cacert", Pki::arg(&not_pem)]);
+    assert_eq!(
+        output.status.code(),
+        Some(2),
+        "--cacert with the embedded http server"
+    );
+}
+
+#[test]
+fn flags_serve_over_tls_answers_curl_and_our_client() {
+    require("curl", "curl");
+    let pki = Pki::loopback("flags test CA");
+    let (_server, addr) = start_serve(&[
+        "--tls-cert",
+        Pki::arg(&pki.server_cert),
+        "--tls-key",
+        Pki::arg(&pki.server_key),
+    ]);
+    let images = FlagImages::new();
+    let curl = Command::new("curl")
+        .args(["--silent", "--show-error", "--fail", "--cacert"])
+        .arg(&pki.ca_cert)
+        .arg(format!("https://{addr}/flags/br/br.gif"))
+        .output()
+        .expect("run curl");
+    assert!(
+        curl.status.success(),
+        "curl: {}",
+        String::from_utf8_lossy(&curl.stderr)
+    );
+    assert!(curl.stdout == *images.get("BR").expect("BR"), "BR differs");
+    // curl without the CA refuses the server, as our client does.
+    let untrusted = Command::new("curl")
+        .args(["--silent", "--fail"])
+        .arg(format!("https://{addr}/flags/br/br.gif"))
+        .output()
+        .expect("run curl");
+    assert_eq!(
+        untrusted.status.code(),
+        Some(60),
+        "curl's certificate error"
+    );
+
+    let dest = TempDir::new("serve-tls-dest");
+    let output = flags_into(
+        &dest,
+        &[
+            "-s",
+            &format!("https://{addr}/flags"),
+            "--cacert",
+            Pki::arg(&pki.ca_cert),
+            "--mode",
+            "threads",
+            "-l",
+            "20",
+        ],
+    );
+    assert_eq!(output.status.code(), Some(0));
+    assert_eq!(counts(&output).downloaded, 20);
+    assert_eq!(files(&dest.path).len(), 20);
+}
+
+#[test]
+fn flags_serve_injects_its_faults_over_tls_too() {
+    let pki = Pki::loopback("flags test CA");
+    let (_server, addr) = start_serve(&[
+        "--tls-cert",
+        Pki::arg(&pki.server_cert),
+        "--tls-key",
+        Pki::arg(&pki.server_key),
+        "--error-rate",
+        "1",
+        "--error-kinds",
+        "418",
+    ]);
+    let dest = TempDir::new("serve-tls-faults");
+    let output = flags_into(
+        &dest,
+        &[
+            "-s",
+            &format!("https://{addr}/flags"),
+            "--cacert",
+            Pki::arg(&pki.ca_cert),
+            "-l",
+            "5",
+        ],
+    );
+    assert_eq!(output.status.code(), Some(1));
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        stdout.contains("5 errors: 5 HTTP 418 I'm a Teapot"),
+        "{stdout}"
+    );
+}
+
+#[test]
+fn flags_serve_refuses_unusable_tls_files_naming_them() {
+    let pki = Pki::loopback("flags test CA");
+    let missing = pki.dir.path.join("missing.crt");
+    let output = run_flags(&[
+        "serve",
+        "--port",
+        "0",
+        "--tls-cert",
+        Pki::arg(&missing),
+        "--tls-key",
+        Pki::arg(&pki.server_key),
+    ]);
+    assert_eq!(output.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains(&format!("--tls-cert {}: ", missing.display())),
+        "{stderr}"
+    );
+    // A key that is not the certificate's.
+    let other = Pki::loopback("another CA");
+    let output = run_flags(&[
+        "serve",
+        "--port",
+        "0",
+        "--tls-cert",
+        Pki::arg(&pki.server_cert),
+        "--tls-key",
+        Pki::arg(&other.server_key),
+    ]);
+    assert_eq!(output.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("--tls-cert and --tls-key"), "{stderr}");
+}
