@@ -1,4 +1,5 @@
-//! A neutral HTTP/1.1 keep-alive server on std threads, for `http_get_*`.
+//! A neutral HTTP/1.1 keep-alive server on std threads, for `http_get_*`, and
+//! over TLS for `https_*`.
 //!
 //! Both clients (ours and hyper) fetch from the same instance of this server,
 //! so the server's cost is the same on both sides and belongs to neither
@@ -16,6 +17,9 @@
 //! - Dropping the [`HttpServer`] sets the stop flag, pokes the accept loop
 //!   awake with a connection to itself, and joins the accept thread.
 //!   Connection threads end when their client closes.
+//! - [`HttpServer::start_tls`] serves the same answers over TLS: each
+//!   connection thread wraps its socket in rustls's blocking
+//!   `StreamOwned`, whose first read runs the handshake.
 //!
 //! A production server (nginx, hyper's server) would parse with a real
 //! parser, cap header sizes, time out idle connections and use an event loop
@@ -25,6 +29,8 @@
 use std::io::{self, Read, Write};
 use std::net::{Ipv4Addr, SocketAddr, TcpListener, TcpStream};
 use std::sync::Arc;
+
+use rustls::{ServerConfig, ServerConnection, StreamOwned};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::thread::JoinHandle;
 
@@ -40,6 +46,8 @@ const READ_CHUNK: usize = 4096;
 pub struct HttpServer {
     /// Where it listens (127.0.0.1, ephemeral port).
     addr: SocketAddr,
+    /// `http`, or `https` for a server started with [`HttpServer::start_tls`].
+    scheme: &'static str,
     /// Set by `Drop`; read by the accept thread after each accept.
     stop: Arc<AtomicBool>,
     /// Requests answered so far, counted by the connection threads.
@@ -51,6 +59,17 @@ pub struct HttpServer {
 impl HttpServer {
     /// Starts a server whose every response body is `body_len` bytes.
     pub fn start(body_len: usize) -> io::Result<HttpServer> {
+        HttpServer::start_with(body_len, None)
+    }
+
+    /// The same server over TLS with `tls` (certificate, key, protocols).
+    pub fn start_tls(body_len: usize, tls: Arc<ServerConfig>) -> io::Result<HttpServer> {
+        HttpServer::start_with(body_len, Some(tls))
+    }
+
+    /// Starts the server, over TLS if `tls` is given.
+    fn start_with(body_len: usize, tls: Option<Arc<ServerConfig>>) -> io::Result<HttpServer> {
+        let scheme = if tls.is_some() { "https" } else { "http" };
         let listener = TcpListener::bind((Ipv4Addr::LOCALHOST, 0))?;
         let addr = listener.local_addr()?;
         let stop = Arc::new(AtomicBool::new(false));
@@ -61,10 +80,11 @@ impl HttpServer {
             let served = Arc::clone(&served);
             std::thread::Builder::new()
                 .name("bench-http-accept".into())
-                .spawn(move || accept_loop(listener, &stop, &served, &response))?
+                .spawn(move || accept_loop(listener, &stop, &served, &response, tls))?
         };
         Ok(HttpServer {
             addr,
+            scheme,
             stop,
             served,
             accept_thread: Some(accept_thread),
@@ -76,9 +96,10 @@ impl HttpServer {
         self.addr
     }
 
-    /// `http://127.0.0.1:PORT/` plus `path` (which should start with `/`).
+    /// `http://127.0.0.1:PORT/` (or `https://`) plus `path` (which should
+    /// start with `/`).
     pub fn url(&self, path: &str) -> String {
-        format!("http://{}{}", self.addr, path)
+        format!("{}://{}{}", self.scheme, self.addr, path)
     }
 
     /// Requests answered so far.
@@ -116,6 +137,7 @@ fn accept_loop(
     stop: &AtomicBool,
     served: &Arc<AtomicUsize>,
     response: &Arc<[u8]>,
+    tls: Option<Arc<ServerConfig>>,
 ) {
     for stream in listener.incoming() {
         if stop.load(Ordering::SeqCst) {
@@ -124,11 +146,22 @@ fn accept_loop(
         let Ok(stream) = stream else { continue };
         let served = Arc::clone(served);
         let response = Arc::clone(response);
+        let tls = tls.clone();
         let spawned = std::thread::Builder::new()
             .name("bench-http-conn".into())
             .spawn(move || {
-                // A client that resets the connection is not our error.
-                let _ = serve_connection(stream, &served, &response);
+                // A client that resets the connection, or fails the handshake,
+                // is not our error.
+                let _ = stream.set_nodelay(true);
+                let _ = match tls {
+                    None => serve_connection(stream, &served, &response),
+                    Some(config) => ServerConnection::new(config)
+                        .map_err(io::Error::other)
+                        .and_then(|tls| {
+                            let stream = StreamOwned::new(tls, stream);
+                            serve_connection(stream, &served, &response)
+                        }),
+                };
             });
         if spawned.is_err() {
             // Out of threads: the connection is dropped, the client sees EOF.
@@ -139,11 +172,10 @@ fn accept_loop(
 
 /// Answers requests on one connection until the client closes it.
 fn serve_connection(
-    mut stream: TcpStream,
+    mut stream: impl Read + Write,
     served: &AtomicUsize,
     response: &[u8],
 ) -> io::Result<()> {
-    stream.set_nodelay(true)?;
     let mut buf: Vec<u8> = Vec::with_capacity(READ_CHUNK);
     let mut chunk = [0u8; READ_CHUNK];
     loop {
@@ -155,6 +187,8 @@ fn serve_connection(
             // sees it counted.
             served.fetch_add(1, Ordering::Relaxed);
             stream.write_all(response)?;
+            // Over TLS, the last record may still be in rustls's buffer.
+            stream.flush()?;
             if close {
                 return Ok(());
             }
