@@ -1,18 +1,18 @@
-//! The downloader over https, and `flags serve` over https, against real TLS peers on
-//! loopback with a throwaway CA (`test-pki`): nginx serving the 194 flags, curl fetching
-//! from `flags serve --tls-cert`, and `-s REMOTE` where the site's name cannot resolve.
+//! The downloader over https against real TLS peers on loopback with a throwaway CA
+//! (`test-pki`): nginx serving the 194 flags, a CA the client does not trust, and
+//! `-s REMOTE` where the site's name cannot resolve. `flags serve` over https is in
+//! `serve_tls.rs`.
 //!
-//! Needs nginx and curl (`apt-get install -y nginx curl`, as .ci/setup does).
+//! Needs nginx (`apt-get install -y nginx`, as .ci/setup does).
 
 mod util;
 
 use std::collections::BTreeSet;
-use std::process::Command;
 use std::time::{Duration, Instant};
 
 use flags_app::gifgen::FlagImages;
-use util::tls::{Nginx, Pki};
-use util::{Counts, TempDir, counts, files, require, run_flags, run_flags_with_env, start_serve};
+use util::tls::{Nginx, Pki, flags_into};
+use util::{Counts, TempDir, counts, files, run_flags, run_flags_with_env};
 
 /// Writes every flag the generator draws under `root/flags/{cc}/{cc}.gif`, as the book's
 /// site lays them out; returns the images by upper-case code.
@@ -28,13 +28,6 @@ fn write_site(root: &std::path::Path) -> Vec<(String, Vec<u8>)> {
             (cc.to_owned(), gif)
         })
         .collect()
-}
-
-/// `flags ARGS... --dest DEST`.
-fn flags_into(dest: &TempDir, args: &[&str]) -> std::process::Output {
-    let mut all: Vec<&str> = args.to_vec();
-    all.extend(["--dest", dest.path.to_str().expect("utf-8")]);
-    run_flags(&all)
 }
 
 #[test]
@@ -226,126 +219,4 @@ fn a_bad_remote_url_or_cacert_file_is_refused_before_any_download() {
         Some(2),
         "--cacert with the embedded http server"
     );
-}
-
-#[test]
-fn flags_serve_over_tls_answers_curl_and_our_client() {
-    require("curl", "curl");
-    let pki = Pki::loopback("flags test CA");
-    let (_server, addr) = start_serve(&[
-        "--tls-cert",
-        Pki::arg(&pki.server_cert),
-        "--tls-key",
-        Pki::arg(&pki.server_key),
-    ]);
-    let images = FlagImages::new();
-    let curl = Command::new("curl")
-        .args(["--silent", "--show-error", "--fail", "--cacert"])
-        .arg(&pki.ca_cert)
-        .arg(format!("https://{addr}/flags/br/br.gif"))
-        .output()
-        .expect("run curl");
-    assert!(
-        curl.status.success(),
-        "curl: {}",
-        String::from_utf8_lossy(&curl.stderr)
-    );
-    assert!(curl.stdout == *images.get("BR").expect("BR"), "BR differs");
-    // curl without the CA refuses the server, as our client does.
-    let untrusted = Command::new("curl")
-        .args(["--silent", "--fail"])
-        .arg(format!("https://{addr}/flags/br/br.gif"))
-        .output()
-        .expect("run curl");
-    assert_eq!(
-        untrusted.status.code(),
-        Some(60),
-        "curl's certificate error"
-    );
-
-    let dest = TempDir::new("serve-tls-dest");
-    let output = flags_into(
-        &dest,
-        &[
-            "-s",
-            &format!("https://{addr}/flags"),
-            "--cacert",
-            Pki::arg(&pki.ca_cert),
-            "--mode",
-            "threads",
-            "-l",
-            "20",
-        ],
-    );
-    assert_eq!(output.status.code(), Some(0));
-    assert_eq!(counts(&output).downloaded, 20);
-    assert_eq!(files(&dest.path).len(), 20);
-}
-
-#[test]
-fn flags_serve_injects_its_faults_over_tls_too() {
-    let pki = Pki::loopback("flags test CA");
-    let (_server, addr) = start_serve(&[
-        "--tls-cert",
-        Pki::arg(&pki.server_cert),
-        "--tls-key",
-        Pki::arg(&pki.server_key),
-        "--error-rate",
-        "1",
-        "--error-kinds",
-        "418",
-    ]);
-    let dest = TempDir::new("serve-tls-faults");
-    let output = flags_into(
-        &dest,
-        &[
-            "-s",
-            &format!("https://{addr}/flags"),
-            "--cacert",
-            Pki::arg(&pki.ca_cert),
-            "-l",
-            "5",
-        ],
-    );
-    assert_eq!(output.status.code(), Some(1));
-    let stdout = String::from_utf8_lossy(&output.stdout);
-    assert!(
-        stdout.contains("5 errors: 5 HTTP 418 I'm a Teapot"),
-        "{stdout}"
-    );
-}
-
-#[test]
-fn flags_serve_refuses_unusable_tls_files_naming_them() {
-    let pki = Pki::loopback("flags test CA");
-    let missing = pki.dir.path.join("missing.crt");
-    let output = run_flags(&[
-        "serve",
-        "--port",
-        "0",
-        "--tls-cert",
-        Pki::arg(&missing),
-        "--tls-key",
-        Pki::arg(&pki.server_key),
-    ]);
-    assert_eq!(output.status.code(), Some(1));
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    assert!(
-        stderr.contains(&format!("--tls-cert {}: ", missing.display())),
-        "{stderr}"
-    );
-    // A key that is not the certificate's.
-    let other = Pki::loopback("another CA");
-    let output = run_flags(&[
-        "serve",
-        "--port",
-        "0",
-        "--tls-cert",
-        Pki::arg(&pki.server_cert),
-        "--tls-key",
-        Pki::arg(&other.server_key),
-    ]);
-    assert_eq!(output.status.code(), Some(1));
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    assert!(stderr.contains("--tls-cert and --tls-key"), "{stderr}");
 }

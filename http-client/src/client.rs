@@ -36,10 +36,9 @@
 //! connection against waiting for one to come back to the pool. Ours is sequential and easier
 //! to trace: the task that sends is the task that reads.
 
-use std::cell::{OnceCell, RefCell};
+use std::cell::RefCell;
 use std::io;
 use std::rc::Rc;
-use std::sync::Arc;
 
 use crate::body::BodyDecoder;
 use crate::config::Config;
@@ -69,22 +68,8 @@ struct Inner {
     /// responses, which close their connection instead of pooling it when requests wait.
     slots: Rc<Slots>,
     /// The TLS configuration (trust roots, ALPN, session cache), built on the first `https`
-    /// connection so that a client that speaks only `http` never loads the trust roots.
-    tls: OnceCell<Arc<rustls::ClientConfig>>,
-}
-
-impl Inner {
-    /// The TLS configuration, built on first use.
-    fn tls_config(&self, url: &Url) -> Result<Arc<rustls::ClientConfig>, Error> {
-        if let Some(config) = self.tls.get() {
-            return Ok(Arc::clone(config));
-        }
-        let config = tls::client_config(&self.config.extra_roots).map_err(|err| Error::Tls {
-            host: url.authority(),
-            failure: tls::TlsFailure::Handshake(format!("cannot set up TLS: {err}")),
-        })?;
-        Ok(Arc::clone(self.tls.get_or_init(|| config)))
-    }
+    /// connection.
+    tls: tls::LazyClientConfig,
 }
 
 /// An HTTP/1.1 client with a keep-alive pool [httpx.AsyncClient, aiohttp.ClientSession].
@@ -139,7 +124,7 @@ impl Client {
                 config,
                 pool: Rc::new(RefCell::new(pool)),
                 slots,
-                tls: OnceCell::new(),
+                tls: tls::LazyClientConfig::default(),
             }),
         }
     }
@@ -270,7 +255,17 @@ async fn connect(inner: &Inner, url: &Url, deadline: &Deadline) -> Result<Conn, 
     let slot = take_slot(inner, deadline).await?;
     let tls = match url.scheme() {
         Scheme::Http => None,
-        Scheme::Https => Some(inner.tls_config(url)?),
+        Scheme::Https => {
+            Some(
+                inner
+                    .tls
+                    .get(&inner.config.extra_roots)
+                    .map_err(|err| Error::Tls {
+                        host: url.authority(),
+                        failure: tls::TlsFailure::Handshake(format!("cannot set up TLS: {err}")),
+                    })?,
+            )
+        }
     };
     let attempt = async {
         let addrs = resolve(url).await?;

@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 
 use test_pki::TestCa;
 
-use super::{ChildGuard, TempDir};
+use super::{ChildGuard, TempDir, run_flags};
 
 /// How long nginx may take to start listening on a loaded machine.
 const NGINX_STARTUP: Duration = Duration::from_secs(20);
@@ -169,4 +169,11 @@ fn nginx_binary() -> PathBuf {
                  (apt-get install nginx, as .ci/setup does)"
             )
         })
+}
+
+/// `flags ARGS... --dest DEST`.
+pub fn flags_into(dest: &TempDir, args: &[&str]) -> std::process::Output {
+    let mut all: Vec<&str> = args.to_vec();
+    all.extend(["--dest", dest.path.to_str().expect("utf-8")]);
+    run_flags(&all)
 }

@@ -34,6 +34,7 @@
 //! revocation there). On Linux it reads the same files as here; we keep one verifier, webpki,
 //! on every system, which is easier to explain.
 
+use std::cell::OnceCell;
 use std::sync::{Arc, OnceLock};
 
 use rustls::pki_types::CertificateDer;
@@ -63,7 +64,7 @@ fn system_roots() -> &'static RootCertStore {
 
 /// The client configuration: the system's roots plus `extra_roots`, checked already by
 /// [`parse_root_certificates`].
-pub(crate) fn client_config(
+fn client_config(
     extra_roots: &[CertificateDer<'static>],
 ) -> Result<Arc<ClientConfig>, rustls::Error> {
     let mut roots = system_roots().clone();
@@ -77,6 +78,29 @@ pub(crate) fn client_config(
         .with_no_client_auth();
     config.alpn_protocols = vec![ALPN_HTTP_1_1.to_vec()];
     Ok(Arc::new(config))
+}
+
+/// A client's TLS configuration, built on its first `https` connection so that a client that
+/// speaks only `http` never reads the trust roots. One per client (its clones share it, with
+/// its session cache); on the client's thread only.
+#[derive(Debug, Default)]
+pub(crate) struct LazyClientConfig {
+    /// The configuration, once built.
+    config: OnceCell<Arc<ClientConfig>>,
+}
+
+impl LazyClientConfig {
+    /// The configuration with the system's roots plus `extra_roots`, built on first use.
+    pub(crate) fn get(
+        &self,
+        extra_roots: &[CertificateDer<'static>],
+    ) -> Result<Arc<ClientConfig>, rustls::Error> {
+        if let Some(config) = self.config.get() {
+            return Ok(Arc::clone(config));
+        }
+        let config = client_config(extra_roots)?;
+        Ok(Arc::clone(self.config.get_or_init(|| config)))
+    }
 }
 
 /// Every certificate in `pem`, each checked as a trust anchor; the reason if there is none or
