@@ -73,10 +73,12 @@ pub const ECHO_MESSAGE: usize = 1024;
 /// Round trips in `tcp_echo`.
 pub const ECHO_ROUND_TRIPS: usize = 1_000;
 
-/// Size of the body the neutral HTTP server returns in `http_get_*`.
+/// Size of the body the neutral HTTP server returns in `http_get_*` and
+/// `https_*`.
 pub const HTTP_BODY: usize = 2 * 1024;
 
-/// Sequential GETs over one keep-alive connection in `http_get_keepalive`.
+/// Sequential GETs over one keep-alive connection in `http_get_keepalive`
+/// and `https_get_keepalive`.
 pub const HTTP_SEQUENTIAL: usize = 100;
 
 /// GETs in flight at once in `http_get_concurrent`.
