@@ -33,14 +33,18 @@
 //! `http/1.1` (hyper-rustls refuses a configuration with ALPN set when only
 //! HTTP/1 is enabled, and offers none) and arms its default timeouts on every
 //! request; hyper runs each connection in a task of its own. tokio gets only
-//! the I/O driver: neither hyper-util's client nor tokio-rustls uses a timer
-//! here.
+//! the I/O driver (the rows' `Drivers::Io`): neither hyper-util's client
+//! (without a pool timer) nor tokio-rustls arms a timer. Each iteration runs
+//! in a spawned task on both sides. smol has no HTTP client of its own, so it
+//! has no cell here.
 
 use std::sync::Arc;
 
 use benches::http_server::HttpServer;
 use benches::params::{HTTP_BODY, HTTP_SEQUENTIAL};
-use benches::rt;
+use benches::rows::{HTTPS_CONNECT, HTTPS_GET_KEEPALIVE, Row};
+use benches::rt::{This, Tokio};
+use benches::side::Side;
 use criterion::{Criterion, criterion_group, criterion_main};
 use http_body_util::{BodyExt, Empty};
 use hyper::body::Bytes;
@@ -121,17 +125,6 @@ fn hyper_client(ca_pem: &str, max_idle: usize) -> Hyper {
         .build(https)
 }
 
-/// tokio's single-threaded runtime with the I/O driver only.
-fn tokio_io() -> tokio::runtime::Runtime {
-    match tokio::runtime::Builder::new_current_thread()
-        .enable_io()
-        .build()
-    {
-        Ok(runtime) => runtime,
-        Err(err) => panic!("cannot build tokio's runtime: {err}"),
-    }
-}
-
 /// One GET with our client; returns the body length.
 async fn get_this(client: &http_client::Client, url: &str) -> usize {
     let response = client.get(url).send().await.expect("GET");
@@ -149,16 +142,17 @@ async fn get_hyper(client: &Hyper, uri: &hyper::Uri) -> usize {
 
 /// Both clients, each on its runtime, doing `requests` GETs per iteration
 /// while keeping at most `max_idle` connections.
-fn compare(c: &mut Criterion, workload: &str, requests: usize, max_idle: usize) {
+fn compare(c: &mut Criterion, row: &Row, requests: usize, max_idle: usize) {
     let (server, ca_pem) = tls_server();
     let url = server.url("/");
-    let mut group = c.benchmark_group(workload);
+    let mut group = c.benchmark_group(row.name);
 
-    let this = rt::this();
+    let this = This::new();
     let client = this_client(&ca_pem, max_idle);
-    group.bench_function("this", |b| {
+    group.bench_function(Side::This.name(), |b| {
         b.iter(|| {
-            this.block_on(async {
+            let (client, url) = (client.clone(), url.clone());
+            this.run(row.shape, async move {
                 for _ in 0..requests {
                     assert_eq!(get_this(&client, &url).await, HTTP_BODY);
                 }
@@ -167,12 +161,14 @@ fn compare(c: &mut Criterion, workload: &str, requests: usize, max_idle: usize) 
     });
     drop(client);
 
-    let tokio = tokio_io();
+    let tokio = Tokio::new(row.drivers);
     let uri: hyper::Uri = url.parse().expect("a valid URI");
+    // hyper-util's client spawns its connection tasks: build it in the runtime.
     let client = tokio.block_on(async { hyper_client(&ca_pem, max_idle) });
-    group.bench_function("tokio", |b| {
+    group.bench_function(Side::Tokio.name(), |b| {
         b.iter(|| {
-            tokio.block_on(async {
+            let (client, uri) = (client.clone(), uri.clone());
+            tokio.run(row.shape, async move {
                 for _ in 0..requests {
                     assert_eq!(get_hyper(&client, &uri).await, HTTP_BODY);
                 }
@@ -183,11 +179,11 @@ fn compare(c: &mut Criterion, workload: &str, requests: usize, max_idle: usize) 
 }
 
 fn https_get_keepalive(c: &mut Criterion) {
-    compare(c, "https_get_keepalive", HTTP_SEQUENTIAL, 1);
+    compare(c, &HTTPS_GET_KEEPALIVE, HTTP_SEQUENTIAL, 1);
 }
 
 fn https_connect(c: &mut Criterion) {
-    compare(c, "https_connect", 1, 0);
+    compare(c, &HTTPS_CONNECT, 1, 0);
 }
 
 criterion_group!(benches, https_get_keepalive, https_connect);

@@ -19,7 +19,8 @@
 //!   workload runs in a spawned task or in `block_on`.
 //! - [`side`]: the sides.
 //! - [`http_server`]: a neutral HTTP/1.1 keep-alive server on plain std
-//!   threads, so that no client is served by its own runtime.
+//!   threads, so that no client is served by its own runtime; over rustls
+//!   for `https_*`.
 //! - [`load_generator`]: keep-alive clients on plain std threads, so that
 //!   no hyper server is loaded by its own runtime.
 //! - [`memory`]: the cases of `cargo run --release -p benches --bin memory`.

@@ -353,6 +353,39 @@ pub const HTTP_GET_CONCURRENT: Row = Row {
     absent: &[NO_SMOL_HTTP, TASKS_ONLY],
 };
 
+/// `https_get_keepalive`.
+pub const HTTPS_GET_KEEPALIVE: Row = Row {
+    name: "https_get_keepalive",
+    bench: "https",
+    does: || {
+        format!(
+            "{} sequential GETs of a {} KiB body over one pooled TLS connection (tokio: hyper-util's client over hyper-rustls)",
+            params::HTTP_SEQUENTIAL,
+            params::HTTP_BODY / 1024
+        )
+    },
+    // Neither hyper-util's client (without a pool timer) nor tokio-rustls
+    // arms a timer.
+    drivers: Drivers::Io,
+    shape: Shape::Spawned,
+    absent: &[NO_SMOL_HTTP, TASKS_ONLY],
+};
+
+/// `https_connect`.
+pub const HTTPS_CONNECT: Row = Row {
+    name: "https_connect",
+    bench: "https",
+    does: || {
+        format!(
+            "one GET of a {} KiB body on a new connection: TCP connect, a full TLS 1.3 handshake, request, response (tokio: hyper-util's client over hyper-rustls)",
+            params::HTTP_BODY / 1024
+        )
+    },
+    drivers: Drivers::Io,
+    shape: Shape::Spawned,
+    absent: &[NO_SMOL_HTTP, TASKS_ONLY],
+};
+
 /// `hyper_client_get`.
 pub const HYPER_CLIENT_GET: Row = Row {
     name: "hyper_client_get",
@@ -441,6 +474,8 @@ pub const ALL: &[Row] = &[
     TCP_ECHO_BLOCK_ON,
     HTTP_GET_KEEPALIVE,
     HTTP_GET_CONCURRENT,
+    HTTPS_GET_KEEPALIVE,
+    HTTPS_CONNECT,
     HYPER_CLIENT_GET,
     HYPER_CLIENT_GET_BLOCK_ON,
     HYPER_SERVER_RPS,
