@@ -87,9 +87,11 @@ pub(crate) struct Core {
     /// Polls longer than this print a warning (`slow_poll.rs`); `None` is
     /// off. Fixed at build time.
     pub(super) slow_poll: Option<Duration>,
-    /// Where the timeline goes, if this runtime records one; the recorder
-    /// itself is in `handles` (the context lends it to the hooks).
-    timeline: Option<Destination>,
+    /// Where the timeline goes, if this runtime records one and has not
+    /// written it for good yet (taken by [`finish_timeline`](Self::finish_timeline));
+    /// the recorder itself is in `handles` (the context lends it to the
+    /// hooks). Loop thread only, borrowed briefly.
+    timeline: RefCell<Option<Destination>>,
     /// When the current tick began, on the timeline's clock (kept only
     /// while recording).
     pub(super) tick_started: Cell<f64>,
@@ -128,7 +130,7 @@ impl Core {
             handles,
             tracer,
             slow_poll: settings.slow_poll,
-            timeline: settings.timeline.clone(),
+            timeline: RefCell::new(settings.timeline.clone()),
             tick_started: Cell::new(0.0),
             observed: settings.trace || settings.slow_poll.is_some() || settings.timeline.is_some(),
         })
@@ -160,28 +162,36 @@ impl Core {
     }
 
     /// Drops every task (runtime shutdown). The blocking pool stops first,
-    /// so that no job starts while the tasks are dropped. Then the timeline,
-    /// if one is recorded, is written, and stderr says where.
+    /// so that no job starts while the tasks are dropped. Safe to call
+    /// again: a second call finds nothing left to do.
     pub(crate) fn shutdown(&self) {
         self.handles.blocking.shutdown();
         self.handles.scheduler.shutdown();
-        if let (Some(destination), Some(recorder)) = (&self.timeline, &self.handles.recorder) {
-            let at = ::timeline::now_us();
-            let process = std::mem::replace(
-                &mut *recorder.borrow_mut(),
-                ::timeline::Recorder::new(self.id, "", 0),
-            )
-            .finish(at);
-            let result = write(&destination.path, process, true);
-            crate::timeline::report(&destination.path, &result);
-        }
+    }
+
+    /// Writes the timeline for good, if this runtime records one and has
+    /// not done so yet: its recording is added to its file's, and nothing
+    /// is recorded after. Returns where it went and what became of it.
+    pub(crate) fn finish_timeline(&self) -> Option<(Destination, Result<Written, WriteError>)> {
+        let destination = self.timeline.borrow_mut().take()?;
+        let recorder = self.handles.recorder.as_ref()?;
+        let at = ::timeline::now_us();
+        let process = std::mem::replace(
+            &mut *recorder.borrow_mut(),
+            ::timeline::Recorder::new(self.id, "", 0),
+        )
+        .finish(at);
+        let result = write(&destination.path, process, true);
+        Some((destination, result))
     }
 
     /// Writes the timeline recorded so far (`Runtime::write_timeline`).
     pub(crate) fn write_timeline(&self) -> Result<Written, io::Error> {
-        let (Some(destination), Some(recorder)) = (&self.timeline, &self.handles.recorder) else {
+        let timeline = self.timeline.borrow();
+        let (Some(destination), Some(recorder)) = (timeline.as_ref(), &self.handles.recorder)
+        else {
             return Err(io::Error::other(
-                "this runtime records no timeline (see Builder::timeline and RUNTIME_TIMELINE)",
+                "this runtime records no timeline, or has finished it (see Builder::timeline and RUNTIME_TIMELINE)",
             ));
         };
         let snapshot = recorder.borrow().snapshot(::timeline::now_us());

@@ -71,6 +71,50 @@ impl Runtime {
         self.core.write_timeline()
     }
 
+    /// Drops the runtime as `drop` does, and returns what became of its
+    /// timeline instead of saying it on stderr: for a program that says it
+    /// itself, once, after ending several runtimes that record to one file
+    /// (one per thread). The file holds every task, to the cancellations of
+    /// the ones still alive, as after `drop`.
+    ///
+    /// ```
+    /// let dir = std::env::temp_dir().join(format!("timeline-finish-doc-{}", std::process::id()));
+    /// std::fs::create_dir_all(&dir).unwrap();
+    /// let rt = runtime::Builder::new().timeline(Some(dir.join("run.html"))).build().unwrap();
+    /// rt.block_on(async { runtime::yield_now().await });
+    /// let written = rt.finish_timeline().unwrap(); // nothing on stderr
+    /// assert_eq!(std::fs::metadata(&written.path).unwrap().len(), written.bytes);
+    /// # std::fs::remove_dir_all(&dir).unwrap();
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// This runtime records no timeline, or the file could not be written.
+    pub fn finish_timeline(self) -> io::Result<crate::timeline::Written> {
+        let _guard = self.enter_for_shutdown();
+        self.core.shutdown();
+        match self.core.finish_timeline() {
+            Some((_, result)) => result.map_err(|err| io::Error::other(err.to_string())),
+            None => Err(io::Error::other(
+                "this runtime records no timeline (see Builder::timeline and RUNTIME_TIMELINE)",
+            )),
+        }
+        // `self` is dropped here: the shutdown finds nothing left, and the
+        // timeline is not written again.
+    }
+
+    /// Enters the runtime while its tasks are dropped, so that a `Drop`
+    /// which spawns or wakes finds it; unless another runtime is running on
+    /// this thread (a runtime dropped inside a task): then stays out of its
+    /// way.
+    fn enter_for_shutdown(&self) -> Option<context::EnterGuard> {
+        if context::is_inside_runtime() {
+            None
+        } else {
+            Some(self.core.enter())
+        }
+    }
+
     /// How many spawned tasks are alive (not yet finished or cancelled).
     pub fn alive_tasks(&self) -> usize {
         self.core.alive_tasks()
@@ -78,16 +122,14 @@ impl Runtime {
 }
 
 impl Drop for Runtime {
+    /// Drops every task, then writes the timeline, if one is recorded, and
+    /// says on stderr where.
     fn drop(&mut self) {
-        // Enter the runtime while its tasks are dropped, so that a `Drop`
-        // which spawns or wakes finds it. If another runtime is running on
-        // this thread (a runtime dropped inside a task), stay out of its way.
-        let _guard = if context::is_inside_runtime() {
-            None
-        } else {
-            Some(self.core.enter())
-        };
+        let _guard = self.enter_for_shutdown();
         self.core.shutdown();
+        if let Some((destination, result)) = self.core.finish_timeline() {
+            crate::timeline::report(&destination.path, &result);
+        }
     }
 }
 

@@ -317,3 +317,42 @@ fn a_program_that_panics_still_leaves_a_whole_file() {
     );
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+#[test]
+fn finish_timeline_writes_once_with_the_shutdown_and_returns_what_it_wrote() {
+    let dir = scratch("finish");
+    let path = dir.join("run.json");
+    let rt = recording(&path);
+    // A task still waiting when the runtime ends: the shutdown cancels it.
+    rt.block_on(async {
+        let never = runtime::task::Builder::new()
+            .name("never")
+            .spawn(std::future::pending::<()>());
+        yield_now().await;
+        drop(never);
+    });
+    let written = rt.finish_timeline().expect("the file is written");
+    assert_eq!(written.path, path);
+    let bytes = std::fs::read(&path).unwrap();
+    assert_eq!(bytes.len() as u64, written.bytes, "what it says it wrote");
+    let events = events(&path);
+    let never = task_tracks(&events)
+        .into_iter()
+        .find(|(_, name)| name.ends_with("'never'"))
+        .map(|(key, _)| key)
+        .expect("the waiting task's track");
+    assert!(
+        events.iter().any(|e| e["ph"] == "i"
+            && e["name"] == "cancelled"
+            && (e["pid"].as_u64(), e["tid"].as_u64()) == (Some(never.0), Some(never.1))),
+        "its cancellation at shutdown is recorded"
+    );
+    let processes = events
+        .iter()
+        .filter(|e| e["name"] == "process_name")
+        .count();
+    assert_eq!(processes, 1, "written once, not again by the drop");
+    let plain = Runtime::new().unwrap();
+    assert!(plain.finish_timeline().is_err(), "no timeline, no file");
+    std::fs::remove_dir_all(&dir).unwrap();
+}

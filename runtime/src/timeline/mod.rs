@@ -6,8 +6,11 @@
 //! `RUNTIME_TIMELINE=path.json` (or `.html`) in the environment, which every
 //! runtime built without that call reads. The file is written when the
 //! runtime is dropped, or on [`Runtime::write_timeline`](crate::Runtime::write_timeline);
-//! a line on stderr says where, or why not. How to read the picture, in the
-//! asyncio chapter's words, is in `timeline/README.md`.
+//! a line on stderr says where, or why not. A program that would rather say
+//! it itself (once, for several runtimes that share a file) ends each
+//! runtime with [`Runtime::finish_timeline`](crate::Runtime::finish_timeline)
+//! instead, which returns what became of the file. How to read the picture,
+//! in the asyncio chapter's words, is in `timeline/README.md`.
 //!
 //! A program can mark its own phases on the task that runs it:
 //!
