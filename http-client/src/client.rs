@@ -20,7 +20,8 @@
 //!
 //! Each wait is bounded by its phase's timeout (pool, connect, write, read), and the total
 //! timeout, when set, starts at `send` and bounds them all, the body's included (see
-//! `deadline.rs`).
+//! `deadline.rs`). Each phase is also marked on the runtime's timeline, when one is recorded
+//! (see `phases.rs`).
 //!
 //! # Ownership
 //!
@@ -47,6 +48,7 @@ use crate::deadline::Deadline;
 use crate::error::{Error, TimeoutPhase};
 use crate::framing::framing;
 use crate::head::{HeadReader, ResponseHead};
+use crate::phases;
 use crate::pool::{Pool, pool_key};
 use crate::redirect;
 use crate::request::{Method, RequestParts, check_header, write_request};
@@ -187,6 +189,14 @@ impl RequestBuilder {
     /// Sends the request and waits for the response head, following redirects
     /// [aiohttp `async with session.get(url) as resp`].
     pub async fn send(self) -> Result<Response, Error> {
+        let sent = self.send_following_redirects().await;
+        // The request's phases on the timeline end with `send` (see `phases.rs`).
+        phases::end();
+        sent
+    }
+
+    /// [`send`](Self::send), without ending its timeline phase.
+    async fn send_following_redirects(self) -> Result<Response, Error> {
         let mut parts = self.parts?;
         let inner = &self.client.inner;
         let deadline = Deadline::after(inner.config.total_timeout);
@@ -267,6 +277,7 @@ async fn connect(inner: &Inner, url: &Url, deadline: &Deadline) -> Result<Conn, 
             )
         }
     };
+    phases::mark(phases::CONNECTING);
     let attempt = async {
         let addrs = resolve(url).await?;
         Conn::connect(&addrs, url, tls, slot).await
@@ -290,6 +301,7 @@ async fn take_slot(inner: &Inner, deadline: &Deadline) -> Result<Slot, Error> {
     if closed_one && let Some(slot) = inner.slots.try_take() {
         return Ok(slot);
     }
+    phases::mark(phases::WAITING_FOR_A_CONNECTION);
     deadline
         .run(
             TimeoutPhase::Pool,
@@ -323,12 +335,14 @@ async fn exchange(
             Failure::Fatal(e)
         }
     };
+    phases::mark(phases::SENDING);
     if let Err(e) = conn
         .write_all(&request, config.timeouts.write, deadline)
         .await
     {
         return Err(stale_if_reused(e, conn.reused));
     }
+    phases::mark(phases::WAITING_FOR_THE_HEAD);
     let head = read_head(&mut conn, config, deadline)
         .await
         .map_err(|e| stale_if_reused(e, conn.reused))?;

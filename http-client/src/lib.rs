@@ -14,6 +14,7 @@
 //! - [`Client`], [`Response`]: sending, the keep-alive `pool`, connection `slots`, `redirect`s,
 //!   timeouts per phase (`deadline`), connections (`conn`), name resolution (`resolve`);
 //! - [`tls`]: rustls over the runtime's sockets, the trust roots, why a handshake failed;
+//! - `phases`: each request's phases marked on the runtime's timeline, when one is recorded;
 //! - [`wire`]: framing rules shared with the flag server (where a head ends, keep-alive), the
 //!   client's default limits, reason phrases.
 //!
@@ -34,6 +35,7 @@ mod framing;
 mod head;
 mod headers;
 mod limits;
+mod phases;
 mod pool;
 mod redirect;
 mod request;

@@ -29,6 +29,7 @@ use crate::deadline::Deadline;
 use crate::error::Error;
 use crate::head::ResponseHead;
 use crate::headers::Headers;
+use crate::phases;
 use crate::pool::{Pool, PoolKey};
 use crate::slots::Slots;
 use crate::url::Url;
@@ -142,20 +143,39 @@ impl Response {
 
     /// The next piece of the body, `None` at its end [aiohttp `resp.content.readany()`].
     pub async fn chunk(&mut self) -> Result<Option<Vec<u8>>, Error> {
+        if self.body.decoder.received() == 0 {
+            phases::mark(phases::READING_THE_BODY);
+        }
         let mut out = Vec::new();
         while out.is_empty() {
-            if !self.body.fill(&mut out).await? {
-                break;
+            match self.body.fill(&mut out).await {
+                Ok(true) => {}
+                Ok(false) => break,
+                Err(e) => {
+                    phases::end();
+                    return Err(e);
+                }
             }
+        }
+        if out.is_empty() {
+            phases::end();
         }
         Ok((!out.is_empty()).then_some(out))
     }
 
     /// The whole body [aiohttp `await resp.read()`].
     pub async fn bytes(mut self) -> Result<Vec<u8>, Error> {
+        phases::mark(phases::READING_THE_BODY);
         let mut out = Vec::with_capacity(self.body.decoder.size_hint());
-        while self.body.fill(&mut out).await? {}
-        Ok(out)
+        let read = loop {
+            match self.body.fill(&mut out).await {
+                Ok(true) => {}
+                Ok(false) => break Ok(out),
+                Err(e) => break Err(e),
+            }
+        };
+        phases::end();
+        read
     }
 
     /// The whole body as text; bytes that are not UTF-8 become U+FFFD
