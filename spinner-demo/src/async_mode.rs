@@ -16,7 +16,7 @@
 //!
 //! | Python                           | Rust                                   |
 //! |----------------------------------|----------------------------------------|
-//! | `asyncio.run(supervisor())`      | `runtime::run(supervisor(..))`         |
+//! | `asyncio.run(supervisor())`      | `rt.block_on(supervisor(..))`, then `drop(rt)` |
 //! | `asyncio.create_task(spin(..))`  | `task::Builder::new().name("spin").spawn(spin(..))` |
 //! | `await asyncio.sleep(.1)`        | `runtime::time::sleep(TICK).await`     |
 //! | `spinner.cancel()`               | `spinner.abort()`                      |
@@ -35,18 +35,27 @@
 
 use std::io;
 use std::panic;
+use std::path::Path;
 use std::time::Duration;
 
 use runtime::JoinHandle;
 use runtime::task;
 use runtime::time::sleep;
 
+use crate::event_loop::{self, Failure};
 use crate::line::{self, ANSWER, FRAMES, TICK};
 
-/// Runs the demo: the event loop drives `supervisor`, then the answer.
-pub fn main(msg: &str, seconds: Duration) -> io::Result<()> {
-    let result = runtime::run(supervisor(msg.to_owned(), seconds))?;
-    line::print(format_args!("Answer: {result}"))
+/// Runs the demo: the event loop drives `supervisor` (recording a timeline
+/// to `timeline` if given), then the answer.
+pub fn main(msg: &str, seconds: Duration, timeline: Option<&Path>) -> Result<(), Failure> {
+    // `runtime::run`, spelled out to record the timeline: dropping the
+    // runtime, as `run` does, writes the file.
+    let rt = event_loop::builder(timeline)
+        .build()
+        .map_err(Failure::EventLoop)?;
+    let result = rt.block_on(supervisor(msg.to_owned(), seconds))?;
+    drop(rt);
+    Ok(line::print(format_args!("Answer: {result}"))?)
 }
 
 /// Spawns the spinner, awaits `slow()`, then cancels the spinner.

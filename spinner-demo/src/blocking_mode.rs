@@ -37,7 +37,7 @@
 //! longer than a threshold prints, on stderr,
 //!
 //! ```text
-//! warning: task 1 'block_on' (called at spinner-demo/src/blocking_mode.rs:69) blocked the event loop for 3.00s
+//! warning: task 1 'block_on' (called at spinner-demo/src/blocking_mode.rs:73) blocked the event loop for 3.00s
 //! ```
 //!
 //! naming the future that blocked it: here `supervisor`, the future that the
@@ -49,26 +49,30 @@
 //! tokio's `spawn_blocking`).
 
 use std::io;
+use std::path::Path;
 use std::thread;
 use std::time::Duration;
 
 use runtime::task;
 
 use crate::async_mode::{cancel, spin};
+use crate::event_loop::{self, Failure};
 use crate::line::{self, ANSWER};
 
 /// asyncio's `slow_callback_duration`: polls longer than this are reported.
 const SLOW_POLL_THRESHOLD: Duration = Duration::from_millis(100);
 
-/// Runs the demo: the loop drives `supervisor`, which blocks it; then the answer.
-pub fn main(msg: &str, seconds: Duration) -> io::Result<()> {
+/// Runs the demo: the loop drives `supervisor`, which blocks it (recording a
+/// timeline to `timeline` if given); then the answer.
+pub fn main(msg: &str, seconds: Duration, timeline: Option<&Path>) -> Result<(), Failure> {
     // `runtime::run` with the slow-poll warning on, even in release builds.
-    let rt = runtime::Builder::new()
+    let rt = event_loop::builder(timeline)
         .slow_poll_threshold(Some(SLOW_POLL_THRESHOLD))
-        .build()?;
+        .build()
+        .map_err(Failure::EventLoop)?;
     let result = rt.block_on(supervisor(msg.to_owned(), seconds))?;
     drop(rt);
-    line::print(format_args!("Answer: {result}"))
+    Ok(line::print(format_args!("Answer: {result}"))?)
 }
 
 /// As in `async_mode.rs`: spawn the spinner, await `slow()`, cancel.

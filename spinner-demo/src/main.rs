@@ -5,20 +5,25 @@
 //! cargo run -p spinner-demo -- async --seconds 0.5      # spinner_async.py
 //! cargo run -p spinner-demo -- blocking                 # spinner_async_experiment.py
 //! cargo run -p spinner-demo -- async | tr '\r' '\n'     # see every frame
+//! cargo run -p spinner-demo -- blocking --timeline b.html   # the starved loop, as a picture
 //! ```
 //!
 //! This file only parses the arguments and calls the mode's `main`.
 
 mod async_mode;
 mod blocking_mode;
+mod event_loop;
 mod line;
 mod thread_mode;
 
 use std::fmt;
+use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Duration;
 
-use clap::{Parser, Subcommand};
+use clap::{CommandFactory, Parser, Subcommand};
+
+use event_loop::{Failure, parse_timeline_path};
 
 /// Spin a text spinner while a slow function computes the answer, with an
 /// OS thread or with a task on our async runtime.
@@ -27,7 +32,7 @@ use clap::{Parser, Subcommand};
     name = "spinner",
     version,
     arg_required_else_help = true,
-    after_help = "Through a pipe every frame is kept: spinner async | tr '\\r' '\\n'"
+    after_help = "Through a pipe every frame is kept: spinner async | tr '\\r' '\\n'\nThe event loop as a picture, for a browser: spinner blocking --timeline blocking.html"
 )]
 struct Cli {
     /// Which version of the program to run.
@@ -45,6 +50,11 @@ struct Cli {
     /// The text shown after the spinner frame.
     #[arg(long, global = true, default_value = "thinking!")]
     msg: String,
+    /// Record a timeline of the event loop (every task, poll, wake and wait) to
+    /// FILE: a page for a browser (.html) or Chrome Trace JSON for Perfetto
+    /// (.json). Async and blocking modes.
+    #[arg(long, global = true, value_name = "FILE", value_parser = parse_timeline_path)]
+    timeline: Option<PathBuf>,
 }
 
 /// The three programs of the book.
@@ -61,15 +71,23 @@ enum Mode {
 fn main() -> ExitCode {
     // Bad arguments: clap prints the usage and exits with code 2.
     let cli = Cli::parse();
+    let timeline = cli.timeline.as_deref();
     let outcome = match cli.mode {
-        Mode::Thread => thread_mode::main(&cli.msg, cli.seconds),
-        Mode::Async => async_mode::main(&cli.msg, cli.seconds),
-        Mode::Blocking => blocking_mode::main(&cli.msg, cli.seconds),
+        Mode::Thread if timeline.is_some() => Cli::command()
+            .error(
+                clap::error::ErrorKind::ArgumentConflict,
+                "--timeline records an event loop, and the thread version has none: \
+                 use it with async or blocking",
+            )
+            .exit(),
+        Mode::Thread => thread_mode::main(&cli.msg, cli.seconds).map_err(Failure::Stdout),
+        Mode::Async => async_mode::main(&cli.msg, cli.seconds, timeline),
+        Mode::Blocking => blocking_mode::main(&cli.msg, cli.seconds, timeline),
     };
     match outcome {
         Ok(()) => ExitCode::SUCCESS,
         Err(err) => {
-            eprintln!("spinner: cannot write to stdout: {err}");
+            eprintln!("spinner: {err}");
             ExitCode::FAILURE
         }
     }

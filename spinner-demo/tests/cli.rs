@@ -85,3 +85,25 @@ fn help_lists_the_three_modes() {
         "{help}"
     );
 }
+
+#[test]
+fn a_timeline_path_must_name_a_page_or_json() {
+    let stderr = refused(&["async", "--timeline", "run.txt"]);
+    assert!(
+        stderr.contains("'run.txt' ends in neither .html") && stderr.contains(".json"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn the_thread_version_has_no_event_loop_to_record() {
+    let stderr = refused(&["thread", "--timeline", "run.html"]);
+    assert!(
+        stderr.contains("--timeline records an event loop"),
+        "{stderr}"
+    );
+    assert!(
+        !std::path::Path::new("run.html").exists(),
+        "nothing was written"
+    );
+}
