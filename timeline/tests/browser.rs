@@ -10,13 +10,10 @@
 mod util;
 
 use std::collections::HashSet;
-use std::fs::File;
-use std::io::BufReader;
-use std::path::Path;
 
-use util::{
-    NASTY_NAME, PHASES, RUNTIME_1_TASKS, RUNTIME_2_TASKS, TempDir, run_chromium, synthetic,
-};
+use headless_chromium::dom::timeline_rows as rows;
+use headless_chromium::{dump_dom, file_url, screenshot};
+use util::{NASTY_NAME, PHASES, RUNTIME_1_TASKS, RUNTIME_2_TASKS, TempDir, synthetic};
 
 /// Writes the synthetic timeline's page into `dir` and returns its path.
 fn write_page(dir: &TempDir) -> std::path::PathBuf {
@@ -25,56 +22,11 @@ fn write_page(dir: &TempDir) -> std::path::PathBuf {
     page
 }
 
-/// Undoes the HTML serializer's escaping of attribute values and text.
-fn unescape(text: &str) -> String {
-    text.replace("&lt;", "<")
-        .replace("&gt;", ">")
-        .replace("&quot;", "\"")
-        .replace("&#39;", "'")
-        .replace("&nbsp;", "\u{a0}")
-        .replace("&amp;", "&")
-}
-
-/// The value of attribute `name` in the tag text `tag` (`<g class=...>`).
-fn attribute(tag: &str, name: &str) -> Option<String> {
-    let key = format!(" {name}=\"");
-    let start = tag.find(&key)? + key.len();
-    let end = start + tag[start..].find('"')?;
-    Some(unescape(&tag[start..end]))
-}
-
-/// Every opening `<g ...>` tag in the DOM text.
-fn group_tags(dom: &str) -> Vec<&str> {
-    let mut tags = Vec::new();
-    let mut rest = dom;
-    while let Some(start) = rest.find("<g ") {
-        let end = start + rest[start..].find('>').expect("a closed tag");
-        tags.push(&rest[start..=end]);
-        rest = &rest[end..];
-    }
-    tags
-}
-
-/// The `data-track` names of the rows with class `class`.
-fn rows(dom: &str, class: &str) -> Vec<String> {
-    group_tags(dom)
-        .into_iter()
-        .filter(|tag| attribute(tag, "class").as_deref() == Some(class))
-        .map(|tag| attribute(tag, "data-track").expect("every row names its track"))
-        .collect()
-}
-
 #[test]
 fn the_rendered_page_has_a_row_per_task_and_per_loop_and_shows_phases() {
     let dir = TempDir::new("dom");
     let page = write_page(&dir);
-    let output = run_chromium(&page, &["--dump-dom".to_owned()], &dir.path);
-    assert!(
-        output.status.success(),
-        "chromium failed: {}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    let dom = String::from_utf8(output.stdout).expect("UTF-8 DOM");
+    let dom = dump_dom(&file_url(&page), &dir.path);
     assert!(
         dom.contains("id=\"timeline-svg\""),
         "the chart was not drawn:\n{dom:.2000}"
@@ -131,24 +83,12 @@ fn a_screenshot_of_the_page_shows_the_states_colours() {
     let dir = TempDir::new("screenshot");
     let page = write_page(&dir);
     let png = dir.path.join("shot.png");
-
-    let output = run_chromium(
-        &page,
-        &[format!("--screenshot={}", png.display())],
-        &dir.path,
-    );
+    let shot = screenshot(&file_url(&page), (1200, 800), &png, &dir.path);
+    assert_eq!((shot.width, shot.height), (1200, 800));
     assert!(
-        output.status.success(),
-        "chromium failed: {}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    let (width, height, pixels) = decode_rgb(&png);
-    assert_eq!((width, height), (1200, 800));
-    let colours: HashSet<[u8; 3]> = pixels.iter().copied().collect();
-    assert!(
-        colours.len() > 50,
+        shot.colours() > 50,
         "only {} colours: the page looks blank",
-        colours.len()
+        shot.colours()
     );
     for (state, rgb) in [
         ("running", [0x2b, 0x8a, 0x3e]),
@@ -158,26 +98,7 @@ fn a_screenshot_of_the_page_shows_the_states_colours() {
         ("selector wait", [0x8c, 0xc8, 0xf5]),
         ("blocking job", [0x8d, 0x6e, 0x63]),
     ] {
-        let count = pixels.iter().filter(|p| **p == rgb).count();
+        let count = shot.count(rgb);
         assert!(count > 20, "{state} ({rgb:02x?}) shows in {count} pixels");
     }
-}
-
-/// Decodes a PNG into its size and RGB pixels (alpha dropped).
-fn decode_rgb(path: &Path) -> (u32, u32, Vec<[u8; 3]>) {
-    let file = BufReader::new(File::open(path).expect("the screenshot exists"));
-    let mut reader = png::Decoder::new(file).read_info().expect("a PNG");
-    let mut buffer = vec![0; reader.output_buffer_size().expect("a sane size")];
-    let info = reader.next_frame(&mut buffer).expect("a frame");
-    assert_eq!(info.bit_depth, png::BitDepth::Eight);
-    let channels = match info.color_type {
-        png::ColorType::Rgb => 3,
-        png::ColorType::Rgba => 4,
-        other => panic!("unexpected colour type {other:?}"),
-    };
-    let pixels = buffer[..info.buffer_size()]
-        .chunks_exact(channels)
-        .map(|p| [p[0], p[1], p[2]])
-        .collect();
-    (info.width, info.height, pixels)
 }

@@ -1,14 +1,13 @@
 //! Shared helpers for the timeline tests: a synthetic timeline that uses every
-//! kind of record, temp directories, JSON helpers, and a bounded Chromium run.
+//! kind of record, temp directories and JSON helpers. (The browser is driven by
+//! the workspace's `headless-chromium` crate.)
 
 #![allow(dead_code)] // each test file uses a different subset
 
-use std::os::unix::process::CommandExt;
 use std::panic::Location;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
 use std::sync::atomic::{AtomicU32, Ordering};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use serde_json::Value;
 use timeline::{PollOutcome, Process, Readiness, Recorder, Timeline, Wait, WakeCause};
@@ -262,95 +261,4 @@ pub fn listing(dir: &Path) -> Vec<String> {
         .collect();
     names.sort();
     names
-}
-
-/// Longest one Chromium run may take before the test gives up on it.
-/// Generous: the machine is shared and Chromium starts slowly.
-pub const BROWSER_LIMIT: Duration = Duration::from_secs(90);
-
-/// Finds Chromium on the PATH, or fails the test saying how to install it.
-pub fn chromium() -> PathBuf {
-    let path = std::env::var_os("PATH").unwrap_or_default();
-    for dir in std::env::split_paths(&path) {
-        for name in ["chromium", "chromium-browser"] {
-            let candidate = dir.join(name);
-            if candidate.is_file() {
-                return candidate;
-            }
-        }
-    }
-    panic!(
-        "this test opens the timeline page in a real browser, and Chromium is not on the PATH: \
-         install it with `apt-get update && apt-get install -y chromium` (as .ci/run does)"
-    );
-}
-
-/// Runs headless Chromium on `page` with `extra` arguments, a fresh profile
-/// in `scratch`, and no network; kills it after [`BROWSER_LIMIT`].
-pub fn run_chromium(page: &Path, extra: &[String], scratch: &Path) -> Output {
-    let profile = scratch.join(format!("profile-{}", extra.len()));
-    let mut child = Command::new(chromium())
-        .args([
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-            "--no-first-run",
-            "--window-size=1200,800",
-        ])
-        .arg(format!("--user-data-dir={}", profile.display()))
-        .args(extra)
-        .arg(format!("file://{}", page.display()))
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        // Its own process group, so that its helper processes (renderer,
-        // zygote) can be killed with it.
-        .process_group(0)
-        .spawn()
-        .expect("start chromium");
-    let started = Instant::now();
-    // Drain both pipes on threads, so that a large DOM or many warnings
-    // cannot fill a pipe and stall the browser while we wait for it.
-    let stdout = drain(child.stdout.take().expect("piped stdout"));
-    let stderr = drain(child.stderr.take().expect("piped stderr"));
-    loop {
-        if let Some(status) = child.try_wait().expect("wait for chromium") {
-            kill_group(child.id());
-            let stdout = stdout.join().expect("stdout reader");
-            let stderr = stderr.join().expect("stderr reader");
-            return Output {
-                status,
-                stdout,
-                stderr,
-            };
-        }
-        if started.elapsed() > BROWSER_LIMIT {
-            kill_group(child.id());
-            let _ = child.wait();
-            panic!("chromium ran over {BROWSER_LIMIT:?} on {}", page.display());
-        }
-        std::thread::sleep(Duration::from_millis(50));
-    }
-}
-
-/// Kills whatever is left of the process group led by `leader` (the
-/// browser's helpers); nothing left is fine.
-fn kill_group(leader: u32) {
-    let _ = Command::new("kill")
-        .args(["-KILL", "--", &format!("-{leader}")])
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .status();
-}
-
-/// Reads `pipe` to its end on a thread.
-fn drain(mut pipe: impl std::io::Read + Send + 'static) -> std::thread::JoinHandle<Vec<u8>> {
-    std::thread::spawn(move || {
-        let mut bytes = Vec::new();
-        let _ = pipe.read_to_end(&mut bytes);
-        bytes
-    })
 }
