@@ -6,7 +6,7 @@
 //! line wrong ends the same way, via [`crate::usage`]: `*** Usage error: ...`, the
 //! usage line, exit status 2 ([`usage_error_text`], [`clap_error_text`]).
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use clap::{Args, CommandFactory, Parser, Subcommand};
@@ -38,7 +38,7 @@ const MAX_TIMEOUT_SECS: f64 = 3600.0;
     name = "flags",
     version,
     args_conflicts_with_subcommands = true,
-    after_help = "Examples:\n  flags -a                      all 194 flags from the embedded LOCAL server\n  flags -s REMOTE               the book's 20 flags from its site, over https\n  flags -s DELAY -m 100 -a      the same, each response delayed 0.5 to 5 s\n  flags -s ERROR -v B C         BA..BZ and CA..CZ, a quarter of requests failing\n  flags --names br ci           flags3: save as Brazil.gif, Côte_d'Ivoire.gif\n  flags serve                   the flag server on port 8000, for a browser or the book's scripts\n  flags serve --book            the book's LOCAL, DELAY and ERROR servers on 8000, 8001, 8002"
+    after_help = "Examples:\n  flags -a                      all 194 flags from the embedded LOCAL server\n  flags -s REMOTE               the book's 20 flags from its site, over https\n  flags -s DELAY -m 100 -a      the same, each response delayed 0.5 to 5 s\n  flags -s ERROR -v B C         BA..BZ and CA..CZ, a quarter of requests failing\n  flags --names br ci           flags3: save as Brazil.gif, Côte_d'Ivoire.gif\n  flags --timeline run.html     a timeline of the download: every task, poll and wait\n  flags serve                   the flag server on port 8000, for a browser or the book's scripts\n  flags serve --book            the book's LOCAL, DELAY and ERROR servers on 8000, 8001, 8002"
 )]
 pub struct Cli {
     /// Run the flag server instead of downloading.
@@ -123,6 +123,10 @@ pub struct DownloadArgs {
     /// Embedded server only: seed for its delays and errors.
     #[arg(long, value_name = "N")]
     pub seed: Option<u64>,
+    /// Record a timeline of the download (every task, poll, wake and wait) to FILE:
+    /// a page for a browser (.html) or Chrome Trace JSON for Perfetto (.json).
+    #[arg(long, value_name = "FILE")]
+    pub timeline: Option<PathBuf>,
 }
 
 /// A validated command.
@@ -236,6 +240,9 @@ impl DownloadArgs {
                 .map(|limit| usize::try_from(limit).unwrap_or(usize::MAX)),
         };
         let codes = expand_cc_args(&request).map_err(|err| usage(err.to_string()))?;
+        if let Some(path) = &self.timeline {
+            check_timeline_path(path)?;
+        }
         let max_req = usize::try_from(max_req).unwrap_or(1);
         Ok(DownloadConfig {
             concurrency: self.mode.actual_req(max_req, codes.len()),
@@ -253,8 +260,32 @@ impl DownloadArgs {
             total_timeout,
             max_connections: Some(HTTPX_MAX_CONNECTIONS),
             cacert: self.cacert,
+            timeline: self.timeline,
         })
     }
+}
+
+/// Refuses a `--timeline` path that could not be written at the end of the run: one
+/// ending in neither `.html` nor `.json`, or in a directory that does not exist.
+/// Checked before the download, which may take minutes.
+fn check_timeline_path(path: &Path) -> Result<(), UsageError> {
+    if timeline::Format::from_path(path).is_err() {
+        return Err(UsageError::new(format!(
+            "--timeline FILE must end in .html (a page for a browser) or .json (for Perfetto): {}",
+            path.display()
+        )));
+    }
+    let dir = match path.parent() {
+        Some(dir) if !dir.as_os_str().is_empty() => dir,
+        _ => Path::new("."),
+    };
+    if !dir.is_dir() {
+        return Err(UsageError::new(format!(
+            "--timeline FILE: the directory {} does not exist",
+            dir.display()
+        )));
+    }
+    Ok(())
 }
 
 impl Mode {

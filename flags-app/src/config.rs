@@ -85,6 +85,9 @@ pub struct DownloadConfig {
     /// A PEM file of CA certificates to trust for an https site besides the system's
     /// (`--cacert`).
     pub cacert: Option<PathBuf>,
+    /// `--timeline`: record the download's event loops to this `.html` or `.json`
+    /// file (see `download/timeline.rs`); `None` leaves it to `RUNTIME_TIMELINE`.
+    pub timeline: Option<PathBuf>,
 }
 
 /// Everything a server run needs: one server, or the book's three (`--book`), in one
@@ -139,6 +142,7 @@ impl DownloadConfig {
             total_timeout: None,
             max_connections: Some(HTTPX_MAX_CONNECTIONS),
             cacert: None,
+            timeline: None,
         }
     }
 }

@@ -5,12 +5,9 @@
 mod util;
 
 use std::process::Command;
-use std::time::Duration;
 
-use util::{TempDir, require, start_serve, start_serve_logged, stdout_within};
-
-/// Longest Chromium may take to load the page and its 194 images.
-const BROWSER_LIMIT: Duration = Duration::from_secs(60);
+use headless_chromium::dump_dom;
+use util::{TempDir, require, start_serve, start_serve_logged};
 
 /// GETs `path` with curl; returns the status line, the Content-Type and the body.
 fn curl(addr: std::net::SocketAddr, path: &str) -> (String, String, String) {
@@ -57,25 +54,9 @@ fn the_index_lists_every_flag_with_its_links_and_nothing_from_elsewhere() {
 
 #[test]
 fn chromium_shows_the_index_and_loads_every_flag_from_this_server() {
-    require("chromium", "chromium");
     let (server, addr) = start_serve_logged(&[]);
-    let profile = TempDir::new("chromium-profile");
-    let dom = stdout_within(
-        Command::new("chromium")
-            .args([
-                "--headless",
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-                "--no-first-run",
-            ])
-            .arg(format!("--user-data-dir={}", profile.path.display()))
-            .arg("--dump-dom")
-            .arg(format!("http://{addr}/")),
-        BROWSER_LIMIT,
-    );
+    let scratch = TempDir::new("chromium-profile");
+    let dom = dump_dom(&format!("http://{addr}/"), &scratch.path);
     assert!(
         dom.contains("<title>Flags of 194 countries</title>"),
         "{dom:.300}"

@@ -44,9 +44,9 @@ use std::cell::RefCell;
 use std::rc::Rc;
 
 use http_client::Client;
-use runtime::JoinHandle;
 use runtime::future::as_completed;
 use runtime::sync::Semaphore;
+use runtime::{JoinHandle, Runtime};
 
 use super::Job;
 use super::fetch::{get_country, get_flag};
@@ -54,6 +54,7 @@ use super::interrupt::interrupted;
 use super::naming::save_flag;
 use super::outcome::{Outcome, Status};
 use super::progress::Progress;
+use super::timeline::{SAVING, WAITING_FOR_THE_SEMAPHORE, saving_job, task_name};
 use crate::config::Saving;
 
 /// What every download task of one run shares (through an `Rc`: one thread).
@@ -72,15 +73,16 @@ struct Shared {
     unawaited: RefCell<Vec<(String, JoinHandle<Outcome>)>>,
 }
 
-/// Downloads `codes` with at most `concurrency` requests in flight.
+/// Downloads `codes` on `event_loop` with at most `concurrency` requests in flight.
 pub fn download_many(
+    event_loop: &Runtime,
     codes: &[String],
     job: &Job,
     concurrency: usize,
     saving: Saving,
     progress: &mut Progress,
 ) {
-    runtime::run(async {
+    event_loop.block_on(async {
         let shared = Rc::new(Shared {
             client: job.client(concurrency),
             job: job.clone(),
@@ -90,7 +92,7 @@ pub fn download_many(
         });
         let tasks = codes.iter().map(|cc| {
             let task = runtime::task::Builder::new()
-                .name(format!("download_one {cc}"))
+                .name(task_name(cc))
                 .spawn(download_one(Rc::clone(&shared), cc.clone()));
             let cc = cc.clone();
             async move {
@@ -120,6 +122,7 @@ pub fn download_many(
 async fn download_one(shared: Rc<Shared>, cc: String) -> Outcome {
     let (client, base) = (&shared.client, shared.job.base.as_str());
     let image = {
+        runtime::timeline::phase(WAITING_FOR_THE_SEMAPHORE);
         let Ok(_permit) = shared.semaphore.acquire().await else {
             return Outcome::error(&cc, "interrupted", "the request semaphore was closed");
         };
@@ -133,6 +136,7 @@ async fn download_one(shared: Rc<Shared>, cc: String) -> Outcome {
         Err(err) => return Outcome::failed(&cc, &err),
     };
     let country = if shared.job.save_to.names {
+        runtime::timeline::phase(WAITING_FOR_THE_SEMAPHORE);
         let Ok(_permit) = shared.semaphore.acquire().await else {
             return Outcome::error(&cc, "interrupted", "the request semaphore was closed");
         };
@@ -144,23 +148,42 @@ async fn download_one(shared: Rc<Shared>, cc: String) -> Outcome {
         None
     };
     let save_to = shared.job.save_to.clone();
+    let code = cc.clone();
+    let save = move || save_flag(&save_to, &code, country.as_deref(), &image);
     match shared.saving {
-        Saving::OnLoop => save_flag(&save_to, &cc, country.as_deref(), &image),
+        Saving::OnLoop => {
+            runtime::timeline::phase(SAVING);
+            let saved = save();
+            runtime::timeline::end_phase();
+            saved
+        }
         Saving::Thread => {
-            let code = cc.clone();
-            runtime::spawn_blocking(move || save_flag(&save_to, &code, country.as_deref(), &image))
+            runtime::timeline::phase(SAVING);
+            let saved = runtime::spawn_blocking(marked_job(&cc, save))
                 .await
                 .unwrap_or_else(|err| {
                     Outcome::error(&cc, "cannot save the file", format!("saving failed: {err}"))
-                })
+                });
+            runtime::timeline::end_phase();
+            saved
         }
         Saving::Executor => {
-            let code = cc.clone();
-            let save = runtime::spawn_blocking(move || {
-                save_flag(&save_to, &code, country.as_deref(), &image)
-            });
+            let save = runtime::spawn_blocking(marked_job(&cc, save));
             shared.unawaited.borrow_mut().push((cc.clone(), save));
             Outcome::new(&cc, Status::Ok)
         }
+    }
+}
+
+/// `save` as a job for the blocking pool that marks its phase, `saving BR`, on
+/// the row of the thread that runs it.
+fn marked_job(
+    cc: &str,
+    save: impl FnOnce() -> Outcome + Send + 'static,
+) -> impl FnOnce() -> Outcome + Send + 'static {
+    let phase = saving_job(cc);
+    move || {
+        runtime::timeline::phase(phase);
+        save()
     }
 }

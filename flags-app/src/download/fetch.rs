@@ -20,6 +20,7 @@ use super::Job;
 use super::failure::{FetchError, MetadataError};
 use super::naming::{SaveTo, save_flag};
 use super::outcome::Outcome;
+use super::timeline::{SAVING, task_name};
 use crate::metadata::country_of;
 
 /// The first bytes of every GIF file ("GIF87a" or "GIF89a").
@@ -92,7 +93,23 @@ pub async fn download_one(client: &Client, base: &str, cc: &str, save_to: &SaveT
     } else {
         None
     };
-    save_flag(save_to, cc, country.as_deref(), &image)
+    runtime::timeline::phase(SAVING);
+    let saved = save_flag(save_to, cc, country.as_deref(), &image);
+    runtime::timeline::end_phase();
+    saved
+}
+
+/// [`download_one`] in a task of its own, named `download_one BR`, awaited: the
+/// sequential and threads strategies run each code this way, so that a timeline
+/// shows a row per code, as in async mode.
+pub async fn download_one_task(client: &Client, job: &Job, cc: &str) -> Outcome {
+    let (client, base, save_to) = (client.clone(), job.base.clone(), job.save_to.clone());
+    let code = cc.to_owned();
+    let task = runtime::task::Builder::new()
+        .name(task_name(cc))
+        .spawn(async move { download_one(&client, &base, &code, &save_to).await });
+    task.await
+        .unwrap_or_else(|err| Outcome::error(cc, "download task failed", err.to_string()))
 }
 
 /// A client for one runtime thread, with the job's timeouts and enough idle

@@ -12,7 +12,8 @@
 //!    `as_completed`). Each reports every code's [`Outcome`] to a [`Progress`]
 //!    exactly once.
 //! 4. Print the summary, errors by cause; the [`Summary`] says whether anything
-//!    failed.
+//!    failed. With `--timeline`, then say where the picture of the run went
+//!    ([`timeline`]).
 //!
 //! One code, in every strategy: `fetch.rs` (the GIF, then with `--names` its
 //! `metadata.json`), `naming.rs` (the file name and the save), `failure.rs` (why it
@@ -28,6 +29,7 @@ pub mod progress;
 pub mod report;
 pub mod sequential;
 pub mod threads;
+pub mod timeline;
 
 use std::fmt;
 use std::io::{self, Write};
@@ -37,12 +39,14 @@ use std::time::{Duration, Instant};
 use http_client::{Client, ClientBuilder};
 
 use crate::config::{DownloadConfig, Mode};
+use crate::output::stderr_line;
 use crate::save::{SaveError, ensure_dir, remove_stale_temp_files};
 use crate::serve::server::{EmbeddedServer, ServeError};
 use crate::site::{BadRemoteUrl, Site};
 use naming::SaveTo;
 use outcome::Tally;
 use progress::Progress;
+use timeline::TimelineOutcome;
 
 pub use outcome::{Outcome, Status};
 
@@ -62,6 +66,8 @@ pub struct Job {
     /// What every client of the run starts from: the trust roots `--cacert` adds. Each
     /// client (one per thread in threads mode) adds the timeouts and limits.
     pub client_base: ClientBuilder,
+    /// `--timeline`: the file that the event loops record to.
+    pub timeline: Option<PathBuf>,
 }
 
 impl Job {
@@ -79,13 +85,17 @@ pub struct Summary {
     pub tally: Tally,
     /// Wall-clock time of the downloads (server start-up excluded).
     pub elapsed: Duration,
+    /// With `--timeline`: what became of the file.
+    pub timeline: Option<TimelineOutcome>,
 }
 
 impl Summary {
     /// Whether every code was either downloaded or found missing, as flags2 judges
-    /// success: errors or an interruption make the run fail.
+    /// success: errors or an interruption make the run fail. So does a timeline
+    /// asked for and not written: the user asked for a file and has none.
     pub fn succeeded(&self) -> bool {
-        self.tally.errors == 0 && self.tally.skipped == 0
+        let timeline_written = self.timeline.as_ref().is_none_or(TimelineOutcome::written);
+        self.tally.errors == 0 && self.tally.skipped == 0 && timeline_written
     }
 }
 
@@ -107,6 +117,9 @@ pub enum RunError {
         /// Why.
         why: String,
     },
+    /// The downloader's event loop could not be created (the OS refused an
+    /// epoll instance or an eventfd: too many open files).
+    EventLoop(io::Error),
 }
 
 impl fmt::Display for RunError {
@@ -117,6 +130,7 @@ impl fmt::Display for RunError {
             RunError::Output(err) => write!(f, "cannot write the report: {err}"),
             RunError::RemoteUrl(err) => err.fmt(f),
             RunError::CaCert { path, why } => write!(f, "--cacert {}: {why}", path.display()),
+            RunError::EventLoop(err) => write!(f, "cannot create the event loop: {err}"),
         }
     }
 }
@@ -169,6 +183,9 @@ pub fn run(config: &DownloadConfig) -> Result<Summary, RunError> {
         summary.elapsed,
     )
     .map_err(RunError::Output)?;
+    if let Some(timeline) = &summary.timeline {
+        stderr_line(format_args!("{timeline}"));
+    }
     drop(server);
     Ok(summary)
 }
@@ -198,25 +215,39 @@ fn download_with(
         total_timeout: config.total_timeout,
         max_connections: config.max_connections,
         client_base,
+        timeline: config.timeline.clone(),
     };
+    let recording = job.timeline.as_deref();
     let started = Instant::now();
     let mut progress = Progress::new(config.codes.len(), config.verbose, config.show_progress);
     let codes = &config.codes;
-    match config.mode {
-        Mode::Sequential => sequential::download_many(codes, &job, &mut progress),
-        Mode::Threads => threads::download_many(codes, &job, config.concurrency, &mut progress),
-        Mode::Async => asyncio::download_many(
-            codes,
-            &job,
-            config.concurrency,
-            config.saving,
-            &mut progress,
-        ),
-    }
-    let tally = progress.finish();
+    // Each loop ends after the progress display, so that nothing the runtime
+    // says on stderr lands in the middle of a progress bar.
+    let (tally, elapsed, loop_ends) = if config.mode == Mode::Threads {
+        let ends = threads::download_many(codes, &job, config.concurrency, &mut progress);
+        (progress.finish(), started.elapsed(), ends)
+    } else {
+        let event_loop = timeline::event_loop(recording).map_err(RunError::EventLoop)?;
+        if config.mode == Mode::Sequential {
+            sequential::download_many(&event_loop, codes, &job, &mut progress);
+        } else {
+            asyncio::download_many(
+                &event_loop,
+                codes,
+                &job,
+                config.concurrency,
+                config.saving,
+                &mut progress,
+            );
+        }
+        let (tally, elapsed) = (progress.finish(), started.elapsed());
+        let end = timeline::end_event_loop(event_loop, recording);
+        (tally, elapsed, end.into_iter().collect())
+    };
     Ok(Summary {
         tally,
-        elapsed: started.elapsed(),
+        elapsed,
+        timeline: recording.map(|path| TimelineOutcome::from_loops(path, loop_ends)),
     })
 }
 

@@ -9,6 +9,10 @@
 //! Each worker runs its own [`Runtime`] with its own [`http_client::Client`]:
 //! our runtime and client are single-threaded (`Rc` inside), so they cannot be
 //! shared, but it is the same client code as the other modes, not a second stack.
+//! Each code is a task of its own on its worker's loop (`download_one BR`), so a
+//! timeline shows every worker's loop with its codes one after the other: blocks
+//! of as many codes at a time as there are threads. With `--timeline`, each worker
+//! ends its loop itself and hands back what became of the file.
 //!
 //! Every loop costs two descriptors (an epoll instance and an eventfd), so at a low
 //! `ulimit -n` some workers cannot make one. Such a worker takes no code and
@@ -27,16 +31,24 @@ use std::sync::{Arc, Mutex};
 use std::thread;
 
 use runtime::Runtime;
+use timeline::Written;
 
 use super::Job;
-use super::fetch::download_one;
+use super::fetch::download_one_task;
 use super::interrupt::interrupted;
 use super::outcome::{Outcome, Status};
 use super::progress::Progress;
+use super::timeline::{end_event_loop, event_loop};
 use crate::output::stderr_line;
 
 /// Downloads `codes` on `workers` threads, recording outcomes as they complete.
-pub fn download_many(codes: &[String], job: &Job, workers: usize, progress: &mut Progress) {
+/// Returns, with `--timeline`, what each worker's loop did with the file.
+pub fn download_many(
+    codes: &[String],
+    job: &Job,
+    workers: usize,
+    progress: &mut Progress,
+) -> Vec<io::Result<Written>> {
     let queue: Arc<Mutex<VecDeque<String>>> = Arc::new(Mutex::new(codes.iter().cloned().collect()));
     let (outcomes_tx, outcomes_rx) = mpsc::channel::<Outcome>();
     let mut handles = Vec::new();
@@ -56,10 +68,12 @@ pub fn download_many(codes: &[String], job: &Job, workers: usize, progress: &mut
         }
     }
     let mut no_loop = WorkerFailures::default();
+    let mut loop_ends = Vec::new();
     if handles.is_empty() {
         // No worker at all: do the work here rather than lose codes.
-        if let Err(err) = worker(&queue, job, &outcomes_tx) {
-            no_loop.add(err);
+        match worker(&queue, job, &outcomes_tx) {
+            Ok(end) => loop_ends.extend(end),
+            Err(err) => no_loop.add(err),
         }
     }
     drop(outcomes_tx);
@@ -71,7 +85,7 @@ pub fn download_many(codes: &[String], job: &Job, workers: usize, progress: &mut
     let started = handles.len();
     for handle in handles {
         match handle.join() {
-            Ok(Ok(())) => {}
+            Ok(Ok(end)) => loop_ends.extend(end),
             Ok(Err(err)) => no_loop.add(err),
             Err(_) => stderr_line(format_args!("*** a worker thread panicked")),
         }
@@ -104,6 +118,7 @@ pub fn download_many(codes: &[String], job: &Job, workers: usize, progress: &mut
             "worker thread died",
         ));
     }
+    loop_ends
 }
 
 /// Workers that ended without running because their event loop could not be made.
@@ -125,8 +140,9 @@ impl WorkerFailures {
 }
 
 /// One worker: its own runtime and client, taking codes until the queue is empty.
+/// Returns, with `--timeline`, what its loop did with the file.
 ///
-/// The runtime comes from [`Runtime::new`], not `runtime::run`, which panics when
+/// The runtime comes from a builder ([`event_loop`]), not `runtime::run`, which panics when
 /// the OS refuses the loop's descriptors (an epoll instance and an eventfd; with
 /// `ulimit -n 64` and `-m 500` most workers meet that). A worker without a loop
 /// takes no code and returns the error: the other workers download its share, and
@@ -135,8 +151,20 @@ fn worker(
     queue: &Mutex<VecDeque<String>>,
     job: &Job,
     outcomes: &mpsc::Sender<Outcome>,
-) -> io::Result<()> {
-    let runtime = Runtime::new()?;
+) -> io::Result<Option<io::Result<Written>>> {
+    let recording = job.timeline.as_deref();
+    let runtime = event_loop(recording)?;
+    download_queue(&runtime, queue, job, outcomes);
+    Ok(end_event_loop(runtime, recording))
+}
+
+/// A worker's loop: codes from the queue, each in its own task, until none is left.
+fn download_queue(
+    runtime: &Runtime,
+    queue: &Mutex<VecDeque<String>>,
+    job: &Job,
+    outcomes: &mpsc::Sender<Outcome>,
+) {
     runtime.block_on(async {
         let client = job.client(1);
         loop {
@@ -148,12 +176,11 @@ fn worker(
             let outcome = if interrupted() {
                 Outcome::new(&cc, Status::Skipped)
             } else {
-                download_one(&client, &job.base, &cc, &job.save_to).await
+                download_one_task(&client, job, &cc).await
             };
             if outcomes.send(outcome).is_err() {
                 break;
             }
         }
     });
-    Ok(())
 }

@@ -328,7 +328,13 @@ impl EmbeddedServer {
         let thread = thread::Builder::new()
             .name("flag-server".into())
             .spawn(move || {
-                let runtime = match Runtime::new() {
+                // The server is the download's scenery: its loop never records a
+                // timeline, even with RUNTIME_TIMELINE set, so that a recording of
+                // the download shows the downloader's loops only.
+                let runtime = match runtime::Builder::new()
+                    .timeline(None::<std::path::PathBuf>)
+                    .build()
+                {
                     Ok(runtime) => runtime,
                     Err(error) => {
                         let _ = ready_tx.send(Err(ServeError::Runtime(error)));

@@ -285,31 +285,6 @@ impl ServerLog {
     }
 }
 
-/// Runs `command` and returns its stdout, killing it after `limit`. Its output is
-/// read as it comes, so that a full pipe never stalls it.
-pub fn stdout_within(command: &mut Command, limit: Duration) -> String {
-    let mut child = command
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap_or_else(|err| panic!("cannot start {command:?}: {err}"));
-    let mut stdout = child.stdout.take().expect("piped stdout");
-    let reader = std::thread::spawn(move || {
-        let mut text = String::new();
-        let _ = std::io::Read::read_to_string(&mut stdout, &mut text);
-        text
-    });
-    let guard = ChildGuard { child };
-    let started = Instant::now();
-    let mut guard = guard;
-    while guard.child.try_wait().expect("wait").is_none() {
-        assert!(started.elapsed() < limit, "{command:?} ran over {limit:?}");
-        std::thread::sleep(Duration::from_millis(20));
-    }
-    reader.join().expect("reader thread")
-}
-
 /// Makes sure a peer program that a test drives (curl, python3, kill) is on
 /// the PATH. A missing one fails the test with a message that says how to get
 /// it, rather than letting the test pass without checking anything; `.ci/run`
