@@ -87,6 +87,12 @@ impl Core {
                 };
                 self.poll_ended(header, started, outcome);
                 if let Poll::Ready(output) = polled {
+                    if self.recording() {
+                        record_last_tick(
+                            scheduler.counters().ticks.get() + 1,
+                            self.tick_started.get(),
+                        );
+                    }
                     return output;
                 }
             }
@@ -293,6 +299,15 @@ impl Core {
         let counts = self.handles.blocking.counts();
         counts.busy() > 0 || counts.queued > 0
     }
+}
+
+/// Reports the tick in which `block_on` returns: it never parks, so `park`
+/// does not report it, and a run whose work fits in one tick (one long
+/// poll, as in the spinner's blocking demo) would show no tick at all.
+#[cold]
+#[inline(never)]
+fn record_last_tick(number: u64, start: f64) {
+    hooks::record(|rec| rec.tick(number, start, now_us()));
 }
 
 // The timeline's report of an abort, out of line and marked cold, so that
