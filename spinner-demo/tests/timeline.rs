@@ -134,6 +134,32 @@ fn blocking_mode_shows_one_three_second_poll_that_starves_every_other_task() {
         polls.iter().all(|p| p.task != "spin"),
         "the spinner never ran: {polls:?}"
     );
+    // The loop's row: one tick around the step, and no selector wait in it
+    // (the loop never got to sleep, nor to look at its timers and sockets).
+    let on_loop = |cat: &str| -> Vec<(f64, f64)> {
+        events
+            .iter()
+            .filter(|e| e["cat"] == cat && e["tid"] == 0)
+            .map(|e| {
+                let ts = e["ts"].as_f64().unwrap();
+                (ts, ts + e["dur"].as_f64().unwrap())
+            })
+            .collect()
+    };
+    let ticks = on_loop("tick");
+    assert!(
+        ticks
+            .iter()
+            .any(|&(start, end)| start <= blocked.start && end >= blocked.end),
+        "a tick holds the blocked step: {ticks:?}"
+    );
+    let selects = on_loop("park");
+    assert!(
+        selects
+            .iter()
+            .all(|&(start, end)| end <= blocked.start || start >= blocked.end),
+        "no selector wait during the step: {selects:?}"
+    );
     // Ready to run from its spawn, inside the step, to its cancellation.
     let spin_queued: Vec<Poll> = slices(&events, "queued")
         .into_iter()
