@@ -225,8 +225,8 @@ pub fn read_samples(dir: &Path, runs: &[String]) -> Result<Vec<Sample>, ReadErro
     Ok(samples)
 }
 
-/// The mean of one estimates.json.
-fn read_mean(path: &Path) -> Result<f64, ReadError> {
+/// The mean of one estimates.json, in ns.
+pub fn read_mean(path: &Path) -> Result<f64, ReadError> {
     let text = std::fs::read_to_string(path).map_err(|source| ReadError::Io {
         path: path.to_path_buf(),
         source,

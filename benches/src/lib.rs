@@ -24,6 +24,8 @@
 //! - [`load_generator`]: keep-alive clients on plain std threads, so that
 //!   no hyper server is loaded by its own runtime.
 //! - [`memory`]: the cases of `cargo run --release -p benches --bin memory`.
+//! - [`recording`]: the off/on table of `benches/timeline.rs` (what recording
+//!   a timeline costs; not a peer comparison).
 //! - [`estimates`], [`summary`], [`chart`], [`units`]: what
 //!   `cargo run -p benches --bin report` uses to read criterion's results
 //!   over several runs, print the table and draw the chart.
@@ -37,6 +39,7 @@ pub mod http_server;
 pub mod load_generator;
 pub mod memory;
 pub mod params;
+pub mod recording;
 pub mod rows;
 pub mod rt;
 pub mod side;

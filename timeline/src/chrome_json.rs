@@ -12,7 +12,7 @@
 //! ...
 //! ],
 //! "displayTimeUnit":"ms",
-//! "otherData":{"dropped_events":0,"runtimes":[...],"tracks":[...]}}
+//! "otherData":{"dropped_events":0,"runtimes_left_out":0,"runtimes":[...],"tracks":[...]}}
 //! ```
 //!
 //! ## Events written
@@ -32,8 +32,10 @@
 //!   `timeline full: N events dropped` at the moment it became full.
 //!
 //! `otherData` repeats what a program reading the file needs without
-//! parsing names: per runtime, its bound and drop count; per track, its
-//! kind, task id and spawn location. The HTML viewer reads it.
+//! parsing names: per runtime, its bound and drop count; how many runtimes
+//! recorded for this file but were not kept in it (a writer's memory
+//! bound, see `Timeline::leave_out`); per track, its kind, task id and
+//! spawn location. The HTML viewer reads it.
 //!
 //! ## Order
 //!
@@ -146,20 +148,23 @@ fn write_process(
     write_metadata(&context, index, events)?;
 
     // Give each wake its flow id, then write everything in time order.
-    let mut flow_ids = HashMap::new();
-    for (i, record) in process.records().iter().enumerate() {
-        if let Record::Wake(_) = record {
-            flow_ids.insert(i, *next_flow_id);
-            *next_flow_id += 1;
-        }
-    }
+    // (By record index; 0 for records that are not wakes.)
+    let flow_ids: Vec<u64> = process
+        .records()
+        .iter()
+        .map(|record| match record {
+            Record::Wake(_) => {
+                *next_flow_id += 1;
+                *next_flow_id - 1
+            }
+            _ => 0,
+        })
+        .collect();
     for (i, part) in time_order(process.records()) {
         let event = match (&process.records()[i], part) {
             (Record::Slice(slice), _) => slice_event(&context, slice),
             (Record::Mark(mark), _) => mark_event(&context, mark),
-            (Record::Wake(wake), part) => {
-                flow_event(&context, wake, flow_ids.get(&i).copied().unwrap_or(0), part)
-            }
+            (Record::Wake(wake), part) => flow_event(&context, wake, flow_ids[i], part),
         };
         events.push(event)?;
     }
@@ -355,6 +360,7 @@ fn other_data(timeline: &Timeline) -> String {
             "microseconds since the program's first timeline reading",
         )
         .int("dropped_events", dropped)
+        .int("runtimes_left_out", timeline.left_out())
         .raw("runtimes", &format!("[{}]", runtimes.join(",")))
         .raw("tracks", &format!("[\n{}\n]", tracks.join(",\n")))
         .finish()

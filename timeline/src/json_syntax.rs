@@ -34,21 +34,36 @@ use std::fmt::Write as _;
 /// Appends `text` to `out` as a quoted, escaped JSON string.
 pub(crate) fn push_string(out: &mut String, text: &str) {
     out.push('"');
-    for c in text.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            '\u{8}' => out.push_str("\\b"),
-            '\u{c}' => out.push_str("\\f"),
-            '<' | '>' | '&' | '\u{7f}' | '\u{2028}' | '\u{2029}' => push_unicode_escape(out, c),
-            c if c < ' ' => push_unicode_escape(out, c),
-            c => out.push(c),
+    // Most strings (keys, task names, outcomes) need no escape at all:
+    // one scan of the bytes, then one copy. `needs_escape` is true for
+    // every byte that starts a character the loop below escapes.
+    if !text.bytes().any(needs_escape) {
+        out.push_str(text);
+    } else {
+        for c in text.chars() {
+            match c {
+                '"' => out.push_str("\\\""),
+                '\\' => out.push_str("\\\\"),
+                '\n' => out.push_str("\\n"),
+                '\r' => out.push_str("\\r"),
+                '\t' => out.push_str("\\t"),
+                '\u{8}' => out.push_str("\\b"),
+                '\u{c}' => out.push_str("\\f"),
+                '<' | '>' | '&' | '\u{7f}' | '\u{2028}' | '\u{2029}' => push_unicode_escape(out, c),
+                c if c < ' ' => push_unicode_escape(out, c),
+                c => out.push(c),
+            }
         }
     }
     out.push('"');
+}
+
+/// Whether `byte` may start a character that [`push_string`] escapes: the
+/// ASCII ones, and 0xE2, the first byte of U+2028 and U+2029 in UTF-8 (and
+/// of other characters, which then take the slow path and come out as
+/// they are).
+fn needs_escape(byte: u8) -> bool {
+    matches!(byte, b'"' | b'\\' | b'<' | b'>' | b'&' | 0x7f | 0xe2) || byte < b' '
 }
 
 /// Appends `\uXXXX` for `c`, which is in the Basic Multilingual Plane.
@@ -59,21 +74,45 @@ fn push_unicode_escape(out: &mut String, c: char) {
 
 /// Appends `value` as a JSON number: at most three decimals, trailing zeros
 /// trimmed, `0` if it is not finite.
+///
+/// Timestamps are written by the million, so this avoids the float
+/// formatter: the value is rounded to thousandths as an integer, and the
+/// integer is written with its decimal point put back. (Rounding the
+/// product can differ from rounding the exact decimal expansion in the
+/// last digit, by a nanosecond, for values that sit on a half.) Values too
+/// large for that, far beyond any timestamp, use the formatter.
 pub(crate) fn push_number(out: &mut String, value: f64) {
+    /// Beyond this the thousandths no longer fit an `i64` exactly.
+    const LARGEST_EXACT: f64 = 9.0e12;
     if !value.is_finite() {
         out.push('0');
         return;
     }
-    let start = out.len();
-    let _ = write!(out, "{value:.3}");
-    let trimmed = out[start..]
-        .trim_end_matches('0')
-        .trim_end_matches('.')
-        .len();
-    out.truncate(start + trimmed);
-    if &out[start..] == "-0" {
-        out.truncate(start);
-        out.push('0');
+    if value.abs() >= LARGEST_EXACT {
+        let start = out.len();
+        let _ = write!(out, "{value:.3}");
+        let trimmed = out[start..]
+            .trim_end_matches('0')
+            .trim_end_matches('.')
+            .len();
+        out.truncate(start + trimmed);
+        return;
+    }
+    // In range: the cast is exact after rounding.
+    let thousandths = (value * 1000.0).round() as i64;
+    if thousandths < 0 {
+        out.push('-');
+    }
+    let magnitude = thousandths.unsigned_abs();
+    let (whole, mut fraction) = (magnitude / 1000, magnitude % 1000);
+    let _ = write!(out, "{whole}");
+    if fraction != 0 {
+        let mut digits = 3;
+        while fraction % 10 == 0 {
+            fraction /= 10;
+            digits -= 1;
+        }
+        let _ = write!(out, ".{fraction:0digits$}");
     }
 }
 
@@ -89,10 +128,11 @@ pub(crate) struct Object {
 impl Object {
     /// An empty object.
     pub(crate) fn new() -> Object {
-        Object {
-            text: String::from("{"),
-            empty: true,
-        }
+        // Room for a typical event (about 120 bytes), so that building
+        // one rarely reallocates.
+        let mut text = String::with_capacity(160);
+        text.push('{');
+        Object { text, empty: true }
     }
 
     /// Writes `"key":` with a comma before it if needed.
@@ -181,6 +221,11 @@ mod tests {
         assert_eq!(number(0.0004), "0");
         assert_eq!(number(-0.0), "0");
         assert_eq!(number(1234.56789), "1234.568");
+        assert_eq!(number(-2.05), "-2.05");
+        assert_eq!(number(-0.0004), "0");
+        assert_eq!(number(0.007), "0.007");
+        assert_eq!(number(3.1), "3.1");
+        assert_eq!(number(1.0e13), "10000000000000");
         assert_eq!(number(f64::NAN), "0");
         assert_eq!(number(f64::INFINITY), "0");
     }

@@ -22,6 +22,9 @@ use crate::{chrome_json, html};
 pub struct Timeline {
     /// One per runtime, in the order added (the viewers' order too).
     processes: Vec<Process>,
+    /// Runtimes whose recordings were meant for this timeline but were not
+    /// kept (a writer's memory bound); the file says how many.
+    left_out: u64,
 }
 
 impl Timeline {
@@ -34,12 +37,29 @@ impl Timeline {
     pub fn from_process(process: Process) -> Timeline {
         Timeline {
             processes: vec![process],
+            left_out: 0,
         }
     }
 
     /// Adds a runtime's recording.
     pub fn push(&mut self, process: Process) {
         self.processes.push(process);
+    }
+
+    /// Takes back the recording added last (a writer that adds a snapshot
+    /// for one write, without copying the others).
+    pub fn pop(&mut self) -> Option<Process> {
+        self.processes.pop()
+    }
+
+    /// Counts one runtime whose recording belongs here but is not kept.
+    pub fn leave_out(&mut self) {
+        self.left_out += 1;
+    }
+
+    /// How many runtimes' recordings were left out ([`Timeline::leave_out`]).
+    pub fn left_out(&self) -> u64 {
+        self.left_out
     }
 
     /// The runtimes' recordings.

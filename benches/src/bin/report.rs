@@ -12,12 +12,13 @@
 //! the workspace's `target/criterion`). The runs are every `run<N>` baseline
 //! found there, or `new` (the latest run) when there is none. Prints a
 //! markdown table (see `benches/src/summary.rs` for what the columns mean),
-//! the rows where we are slower than the best peer, and writes
+//! the rows where we are slower than the best peer, the cost of recording a
+//! timeline (`benches/src/recording.rs`), and writes
 //! `<target>/bench-report/ratios.svg`.
 
 use std::process::ExitCode;
 
-use benches::{chart, estimates, rows, summary};
+use benches::{chart, estimates, recording, rows, summary};
 
 /// `--help`.
 const USAGE: &str = "\
@@ -96,6 +97,17 @@ fn main() -> ExitCode {
                     peer.label()
                 );
             }
+        }
+    }
+
+    match recording::markdown_table(&dir, &runs) {
+        Ok(Some(table)) => {
+            print!("\nRecording a timeline (benches/timeline.rs; not a peer row):\n\n{table}")
+        }
+        Ok(None) => {}
+        Err(err) => {
+            eprintln!("report: {err}");
+            return ExitCode::FAILURE;
         }
     }
 
