@@ -72,12 +72,31 @@ fn polls(events: &[Value]) -> Vec<(u64, u64, f64, f64)> {
         .collect()
 }
 
+/// Awaits `future`, running `then` right after its first poll: a wait that
+/// is recorded whatever the timing, when `then` is what lets it finish.
+async fn after_first_poll<F: std::future::Future>(future: F, then: impl FnOnce()) -> F::Output {
+    let mut future = std::pin::pin!(future);
+    let mut then = Some(then);
+    std::future::poll_fn(|cx| {
+        let polled = future.as_mut().poll(cx);
+        if let Some(then) = then.take() {
+            then();
+        }
+        polled
+    })
+    .await
+}
+
 /// A program with each kind of wait: a join, a timer, a channel, a
 /// blocking job and a socket.
 async fn a_small_program() {
     let (tx, rx) = runtime::sync::oneshot::channel();
+    // The sleeper answers only once `rx.await` below has been polled (a
+    // wait on a channel), however long the steps before it take.
+    let (release, released) = runtime::sync::oneshot::channel::<()>();
     let sleeper = spawn(async move {
         runtime::time::sleep(Duration::from_millis(2)).await;
+        released.await.unwrap();
         tx.send(5).unwrap();
     });
     let yielder = runtime::task::Builder::new().name("yielder").spawn(async {
@@ -85,8 +104,13 @@ async fn a_small_program() {
             yield_now().await;
         }
     });
-    let job = runtime::spawn_blocking(|| {
+    // The job waits for `go`, which is sent only after the first poll of
+    // `job.await` below, so that poll always finds it running (a wait on a
+    // blocking job), however fast the pool is.
+    let (go, wait_for_go) = std::sync::mpsc::channel::<()>();
+    let job = runtime::spawn_blocking(move || {
         runtime::timeline::phase("computing");
+        wait_for_go.recv().unwrap();
         (1..=10u32).sum::<u32>()
     });
     let listener = runtime::net::TcpListener::bind("127.0.0.1:0".parse().unwrap()).unwrap();
@@ -104,9 +128,11 @@ async fn a_small_program() {
     runtime::timeline::phase("writing");
     client.write_all(b"ping").await.unwrap();
     runtime::timeline::end_phase();
-    assert_eq!(rx.await.unwrap(), 5);
+    let answer = after_first_poll(rx, || release.send(()).unwrap()).await;
+    assert_eq!(answer.unwrap(), 5);
     sleeper.await.unwrap();
-    assert_eq!(job.await.unwrap(), 55);
+    let sum = after_first_poll(job, || go.send(()).unwrap()).await;
+    assert_eq!(sum.unwrap(), 55);
     assert_eq!(&server.await.unwrap(), b"ping");
 }
 
