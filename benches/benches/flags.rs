@@ -1,6 +1,8 @@
 //! `flags_all`: the 194-flag download (Fluent Python's flags2_asyncio,
 //! `flags -a -m 100`) against the embedded flag server, done by the project's
-//! downloader and by the same download written with tokio + hyper.
+//! downloader and by the same download written with tokio + hyper; and
+//! `timeline_flags_all`, our download with the timeline off and on (see
+//! `benches::recording`).
 //!
 //! ```text
 //! cargo bench -p benches --bench flags
@@ -34,6 +36,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use benches::params::{FLAGS_MAX_REQ, FLAGS_TIMEOUT};
+use benches::recording::Files;
 use benches::rows::{FLAGS_ALL, FLAGS_ALL_BLOCK_ON, Row};
 use benches::rt::Tokio;
 use benches::side::Side;
@@ -197,6 +200,23 @@ fn flags_all(c: &mut Criterion) {
         });
         group.finish();
     }
+
+    // What recording a timeline costs (see `benches::recording`): not a
+    // peer row.
+    let mut files = Files::new("timeline-flags-all");
+    let mut recorded = config.clone();
+    let mut group = c.benchmark_group("timeline_flags_all");
+    group.sample_size(10);
+    group.bench_function("off", |b| b.iter(|| download_this(&config, &base)));
+    group.bench_function("on", |b| {
+        b.iter(|| {
+            let file = files.next_path();
+            recorded.timeline = Some(file.clone());
+            download_this(&recorded, &base);
+            files.check_and_remove(&file);
+        })
+    });
+    group.finish();
     let _ = std::fs::remove_dir_all(&this_dir);
     let _ = std::fs::remove_dir_all(&tokio_dir);
 }

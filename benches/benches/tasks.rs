@@ -1,6 +1,7 @@
 //! Spawning and scheduling: `spawn_many`, `spawn_many_remote`,
 //! `basic_scheduler_spawn`, `yield_many`, `chained_spawn`, and the blocking
-//! pool's `spawn_blocking_round_trip`.
+//! pool's `spawn_blocking_round_trip`; and `timeline_yield_many`, what
+//! recording a timeline costs on `yield_many` (see `benches::recording`).
 //!
 //! ```text
 //! cargo bench -p benches --bench tasks
@@ -24,12 +25,14 @@
 
 use std::future::Future;
 use std::hint::black_box;
+use std::path::Path;
 use std::pin::Pin;
 
 use async_executor::LocalExecutor;
 use benches::params::{
     BLOCKING_ROUND_TRIPS, CHAIN, SPAWN_MANY_TASKS, YIELD_TASKS, YIELDS_PER_TASK,
 };
+use benches::recording::Files;
 use benches::rows::{
     BASIC_SCHEDULER_SPAWN, CHAINED_SPAWN, SPAWN_BLOCKING_ROUND_TRIP, SPAWN_MANY, SPAWN_MANY_REMOTE,
     YIELD_MANY,
@@ -201,6 +204,52 @@ fn basic_scheduler_spawn(c: &mut Criterion) {
     group.finish();
 }
 
+/// `yield_many` on our runtime (also run by `timeline_yield_many`).
+async fn yield_many_this() {
+    let handles: Vec<_> = (0..YIELD_TASKS)
+        .map(|_| {
+            runtime::spawn(async {
+                for _ in 0..YIELDS_PER_TASK {
+                    runtime::yield_now().await;
+                }
+            })
+        })
+        .collect();
+    for handle in handles {
+        handle.await.expect("task finished");
+    }
+}
+
+/// `yield_many` on a runtime built with the timeline off (`None`) or
+/// recording to `timeline`, dropped (and so the file written) before this
+/// returns.
+#[inline(never)] // one call per iteration, for profilers (see benches::rt)
+fn yield_many_recorded(timeline: Option<&Path>) {
+    let rt = match runtime::Builder::new().timeline(timeline).build() {
+        Ok(rt) => rt,
+        Err(err) => panic!("cannot build our runtime: {err}"),
+    };
+    rt.block_on(yield_many_this());
+    drop(rt);
+}
+
+/// What recording a timeline costs on `yield_many` (see
+/// `benches::recording`): not a peer row.
+fn timeline_yield_many(c: &mut Criterion) {
+    let mut files = Files::new("timeline-yield-many");
+    let mut group = c.benchmark_group("timeline_yield_many");
+    group.sample_size(10);
+    group.bench_function("off", |b| b.iter(|| yield_many_recorded(None)));
+    group.bench_function("on", |b| {
+        b.iter(|| {
+            let file = files.next_path();
+            yield_many_recorded(Some(&file));
+            files.check_and_remove(&file);
+        })
+    });
+    group.finish();
+}
+
 /// `YIELD_TASKS` tasks each yield `YIELDS_PER_TASK` times: a run queue that
 /// stays `YIELD_TASKS` long for 200,000 polls.
 fn yield_many(c: &mut Criterion) {
@@ -208,22 +257,7 @@ fn yield_many(c: &mut Criterion) {
     let mut group = c.benchmark_group(row.name);
     let this = This::new();
     group.bench_function(Side::This.name(), |b| {
-        b.iter(|| {
-            this.run(row.shape, async {
-                let handles: Vec<_> = (0..YIELD_TASKS)
-                    .map(|_| {
-                        runtime::spawn(async {
-                            for _ in 0..YIELDS_PER_TASK {
-                                runtime::yield_now().await;
-                            }
-                        })
-                    })
-                    .collect();
-                for handle in handles {
-                    handle.await.expect("task finished");
-                }
-            })
-        })
+        b.iter(|| this.run(row.shape, yield_many_this()))
     });
     let tokio = Tokio::new(row.drivers);
     group.bench_function(Side::Tokio.name(), |b| {
@@ -423,6 +457,7 @@ criterion_group!(
     basic_scheduler_spawn,
     yield_many,
     chained_spawn,
-    spawn_blocking_round_trip
+    spawn_blocking_round_trip,
+    timeline_yield_many
 );
 criterion_main!(benches);

@@ -24,8 +24,8 @@
 //! - [`load_generator`]: keep-alive clients on plain std threads, so that
 //!   no hyper server is loaded by its own runtime.
 //! - [`memory`]: the cases of `cargo run --release -p benches --bin memory`.
-//! - [`recording`]: the off/on table of `benches/timeline.rs` (what recording
-//!   a timeline costs; not a peer comparison).
+//! - [`recording`]: what recording a timeline costs (the `timeline_*`
+//!   groups, off and on; not a peer comparison).
 //! - [`estimates`], [`summary`], [`chart`], [`units`]: what
 //!   `cargo run -p benches --bin report` uses to read criterion's results
 //!   over several runs, print the table and draw the chart.

@@ -102,7 +102,7 @@ fn main() -> ExitCode {
 
     match recording::markdown_table(&dir, &runs) {
         Ok(Some(table)) => {
-            print!("\nRecording a timeline (benches/timeline.rs; not a peer row):\n\n{table}")
+            print!("\nRecording a timeline (timeline_* groups; not peer rows):\n\n{table}")
         }
         Ok(None) => {}
         Err(err) => {
