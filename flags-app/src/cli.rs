@@ -82,6 +82,8 @@ pub struct DownloadArgs {
     /// Server: LOCAL, DELAY or ERROR (embedded server), REMOTE (the book's site,
     /// https://www.fluentpython.com/data/flags; $FLAGS_REMOTE_URL replaces it), or an
     /// http:// or https:// base URL.
+    // This text is also `--help`'s, where a rustdoc link's `<...>` would show.
+    #[allow(rustdoc::bare_urls)]
     #[arg(short = 's', long, value_name = "LABEL|URL", default_value = "LOCAL")]
     pub server: String,
     /// A CA certificate (PEM) to trust for an https:// site, besides the system's

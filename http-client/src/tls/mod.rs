@@ -7,7 +7,7 @@
 //!
 //! - [`Transport`] (`transport.rs`): the socket, or TLS over it; shared with the flag server.
 //! - [`TlsStream`] (`stream.rs`): drives rustls's state machine over a
-//!   [`TcpStream`](runtime::net::TcpStream); its doc says which read or write waits on which
+//!   [`TcpStream`]; its doc says which read or write waits on which
 //!   readiness during the handshake and after. The flag server uses it too, with a
 //!   [`rustls::ServerConnection`].
 //! - `roots.rs`: whom the client trusts (the system's roots, Mozilla's as a fallback, roots the
