@@ -77,6 +77,9 @@ pub struct DownloadConfig {
     pub timeout: Duration,
     /// Time allowed for each request as a whole; `None` (the default) for no limit.
     pub total_timeout: Option<Duration>,
+    /// `--stagger`: the least time between two request starts (async mode); zero
+    /// for none.
+    pub stagger: Duration,
     /// Most connections each client opens at once: [`HTTPX_MAX_CONNECTIONS`], as the
     /// book's `httpx.AsyncClient`, so that above `-m 100` requests wait for a
     /// connection as the book's do. `None` lifts the limit (the benchmarks measure 194
@@ -140,6 +143,7 @@ impl DownloadConfig {
             dest,
             timeout: DEFAULT_TIMEOUT,
             total_timeout: None,
+            stagger: Duration::ZERO,
             max_connections: Some(HTTPX_MAX_CONNECTIONS),
             cacert: None,
             timeline: None,

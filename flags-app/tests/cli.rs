@@ -37,6 +37,9 @@ fn bad_limits_and_request_counts_are_usage_errors() {
     assert!(usage_error(&["-m", "1001"]).contains("--max-req"));
     assert!(usage_error(&["--timeout", "0"]).contains("--timeout"));
     assert!(usage_error(&["--total-timeout", "0"]).contains("--total-timeout"));
+    assert!(usage_error(&["--stagger", "-1"]).contains("--stagger MS must be between 0"));
+    assert!(usage_error(&["--stagger", "10001"]).contains("--stagger MS must be between 0"));
+    assert!(usage_error(&["--stagger", "5", "--mode", "threads"]).contains("--mode async"));
 }
 
 #[test]

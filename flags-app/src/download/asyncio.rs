@@ -36,12 +36,21 @@
 //!   edition did. Every other task waits meanwhile; when a save takes longer than the
 //!   runtime's slow-poll threshold, its warning names the task, `download_one BR`.
 //!
+//! ## Pacing (`--stagger MS`)
+//!
+//! Off by default. With it, requests start at least `MS` apart: the book's Python
+//! client is slow enough to open its connections about 0.8 ms apart, while this one
+//! opens a hundred within a few milliseconds, which overflows the listen backlog of 5
+//! that Python's servers use (see flags-app/README.md). Pacing lets a reader repeat
+//! the book's experiment on those servers.
+//!
 //! What asyncio does differently: `asyncio.run` turns Ctrl-C into cancelling the tasks;
 //! here the tasks check the interrupt flag before their first request (see
 //! `interrupt.rs`).
 
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::rc::Rc;
+use std::time::Instant;
 
 use http_client::Client;
 use runtime::future::as_completed;
@@ -54,7 +63,9 @@ use super::interrupt::interrupted;
 use super::naming::save_flag;
 use super::outcome::{Outcome, Status};
 use super::progress::Progress;
-use super::timeline::{SAVING, WAITING_FOR_THE_SEMAPHORE, saving_job, task_name};
+use super::timeline::{
+    SAVING, WAITING_FOR_ITS_TURN, WAITING_FOR_THE_SEMAPHORE, saving_job, task_name,
+};
 use crate::config::Saving;
 
 /// What every download task of one run shares (through an `Rc`: one thread).
@@ -68,6 +79,9 @@ struct Shared {
     semaphore: Semaphore,
     /// Where files are saved.
     saving: Saving,
+    /// `--stagger`: when the next request may start, if one has started. Read and
+    /// set with no `.await` between (one thread: no other task runs meanwhile).
+    next_turn: Cell<Option<Instant>>,
     /// `--executor`: saves started and not awaited, with their codes; drained after the
     /// last download. Borrowed briefly, never across an `.await`.
     unawaited: RefCell<Vec<(String, JoinHandle<Outcome>)>>,
@@ -88,6 +102,7 @@ pub fn download_many(
             job: job.clone(),
             semaphore: Semaphore::new(concurrency.max(1)),
             saving,
+            next_turn: Cell::new(None),
             unawaited: RefCell::new(Vec::new()),
         });
         let tasks = codes.iter().map(|cc| {
@@ -129,6 +144,7 @@ async fn download_one(shared: Rc<Shared>, cc: String) -> Outcome {
         if interrupted() {
             return Outcome::new(&cc, Status::Skipped);
         }
+        wait_for_turn(&shared).await;
         get_flag(client, base, &cc).await
     };
     let image = match image {
@@ -140,6 +156,7 @@ async fn download_one(shared: Rc<Shared>, cc: String) -> Outcome {
         let Ok(_permit) = shared.semaphore.acquire().await else {
             return Outcome::error(&cc, "interrupted", "the request semaphore was closed");
         };
+        wait_for_turn(&shared).await;
         match get_country(client, base, &cc).await {
             Ok(country) => Some(country),
             Err(err) => return Outcome::failed(&cc, &err),
@@ -172,6 +189,24 @@ async fn download_one(shared: Rc<Shared>, cc: String) -> Outcome {
             shared.unawaited.borrow_mut().push((cc.clone(), save));
             Outcome::new(&cc, Status::Ok)
         }
+    }
+}
+
+/// `--stagger`: waits until this request may start, and moves the next turn one
+/// stagger later. Requests then start at most once per stagger, in the order their
+/// tasks got here (after the semaphore, so a permit is held while waiting, as the
+/// book's client holds it while it builds its request).
+async fn wait_for_turn(shared: &Shared) {
+    let stagger = shared.job.stagger;
+    if stagger.is_zero() {
+        return;
+    }
+    let now = runtime::time::now();
+    let turn = shared.next_turn.get().map_or(now, |next| next.max(now));
+    shared.next_turn.set(Some(turn + stagger));
+    if turn > now {
+        runtime::timeline::phase(WAITING_FOR_ITS_TURN);
+        runtime::time::sleep_until(turn).await;
     }
 }
 

@@ -61,6 +61,8 @@ pub struct Job {
     pub timeout: Duration,
     /// Each request as a whole, if limited.
     pub total_timeout: Option<Duration>,
+    /// The least time between two request starts (async mode; zero for none).
+    pub stagger: Duration,
     /// Most open connections per client, if limited.
     pub max_connections: Option<usize>,
     /// What every client of the run starts from: the trust roots `--cacert` adds. Each
@@ -213,6 +215,7 @@ fn download_with(
         },
         timeout: config.timeout,
         total_timeout: config.total_timeout,
+        stagger: config.stagger,
         max_connections: config.max_connections,
         client_base,
         timeline: config.timeline.clone(),

@@ -49,6 +49,9 @@ use timeline::{Format, Written};
 /// The phase of a task waiting for a permit of the request semaphore.
 pub const WAITING_FOR_THE_SEMAPHORE: &str = "waiting for the semaphore";
 
+/// The phase of a task waiting for its turn to start a request (`--stagger`).
+pub const WAITING_FOR_ITS_TURN: &str = "waiting for its turn (--stagger)";
+
 /// The phase of a task saving its file, or waiting for its save.
 pub const SAVING: &str = "saving";
 
