@@ -126,7 +126,12 @@ pub struct DownloadArgs {
     /// Start requests at least MS milliseconds apart (async mode), as a slower client
     /// does: the book's httpx opens about one connection per 0.8 ms, which a server
     /// with a listen backlog of 5 can take [default: 0, no pacing].
-    #[arg(long, value_name = "MS", default_value_t = 0.0, allow_negative_numbers = true)]
+    #[arg(
+        long,
+        value_name = "MS",
+        default_value_t = 0.0,
+        allow_negative_numbers = true
+    )]
     pub stagger: f64,
     /// Embedded server only: delay per request instead of the label's.
     #[arg(long, value_name = "MIN[..MAX]")]
