@@ -51,7 +51,10 @@
 //! file says how many events were dropped. Several runtimes recording to the
 //! same path (one per thread, in the flag downloader's threads mode) share
 //! one file: each runtime adds its recording when it is dropped, and the
-//! file is rewritten with all of them, on one time axis.
+//! file is rewritten with all of them, on one time axis. What the process
+//! keeps for those rewrites is bounded too (two runtimes' worth over all
+//! paths, `MAX_KEPT_RECORDS` in `writer.rs`): past it a recording is
+//! written once, with the others, and later files count it as left out.
 //!
 //! tokio's answer is `tokio-console`: a `tracing` subscriber in the program
 //! and a separate terminal program that draws what it streams. asyncio has
