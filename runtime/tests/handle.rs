@@ -127,6 +127,41 @@ fn a_spawn_the_runtime_never_ran_is_cancelled() {
 }
 
 #[test]
+fn a_task_left_waiting_when_the_runtime_drops_is_cancelled_after_its_future_is_dropped() {
+    let rt = Runtime::new().unwrap();
+    let dropped = Arc::new(AtomicBool::new(false));
+    let started = Arc::new(AtomicBool::new(false));
+    let task = rt
+        .handle()
+        .spawn({
+            let guard = DropFlag(dropped.clone());
+            let started = started.clone();
+            async move {
+                let _guard = guard;
+                started.store(true, Ordering::Release);
+                std::future::pending::<()>().await;
+            }
+        })
+        .unwrap();
+    // Run the loop until the task has started; it then waits forever.
+    rt.block_on(async {
+        while !started.load(Ordering::Acquire) {
+            runtime::yield_now().await;
+        }
+    });
+    assert!(!task.is_finished());
+    assert!(!dropped.load(Ordering::Acquire));
+    drop(rt);
+    let err = thread::spawn(move || task.join())
+        .join()
+        .unwrap()
+        .unwrap_err();
+    assert!(err.is_cancelled());
+    // The future was dropped before the handle said cancelled.
+    assert!(dropped.load(Ordering::Acquire));
+}
+
+#[test]
 fn current_is_an_error_outside_a_runtime_and_the_runtime_inside() {
     let err = Handle::try_current().unwrap_err();
     assert!(err.to_string().contains("no runtime"), "{err}");

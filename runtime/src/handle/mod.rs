@@ -12,7 +12,7 @@
 //!   other thread                                  the runtime's thread
 //!   handle.spawn(fut) ──> RemoteQueue ──eventfd──> loop drains it:
 //!     fut: Send                                     spawns a local task running
-//!     returns RemoteJoinHandle ─┐                   RemoteTask { fut, completion }
+//!     returns RemoteJoinHandle ─┐                   remote_task(fut, completion)
 //!                               │                        │ Ready / panic / cancel
 //!   .join() blocks, or .await ──┴── Completion (Mutex + Condvar) <──┘
 //! ```
@@ -38,8 +38,11 @@
 //! tokio's `Handle::spawn` pushes the task itself onto the scheduler's
 //! injection queue, made on the calling thread; ours sends a closure that
 //! makes the task on the loop's thread, so the task layout never has to be
-//! built away from its runtime. That costs one more allocation per remote
-//! spawn (the boxed closure), which only remote spawns pay.
+//! built away from its runtime. A remote spawn therefore allocates three
+//! times: the `Completion` (so that another thread can `join`), the boxed
+//! closure, and the task, whose one allocation holds the user's future
+//! inline. tokio allocates once (its `JoinHandle` is the task) and
+//! async-executor once too (an async-task); see benches/README.md.
 
 mod remote_task;
 
@@ -49,7 +52,7 @@ use std::panic::Location;
 use std::sync::Arc;
 
 pub use remote_task::RemoteJoinHandle;
-use remote_task::{Completion, RemoteTask};
+use remote_task::{Completion, remote_task};
 
 use crate::context;
 use crate::task::JoinHandle;
@@ -133,7 +136,7 @@ impl Handle {
     {
         let id = TaskId::next();
         let completion = Arc::new(Completion::new(id, self.remote.runtime_id));
-        let task = RemoteTask::new(future, Arc::clone(&completion));
+        let task = remote_task(future, Arc::clone(&completion));
         let spawned_at = Location::caller();
         let request: SpawnRequest = Box::new(move |scheduler| {
             // Detached: the task's output goes through the completion, so
@@ -144,7 +147,7 @@ impl Handle {
             drop(handle);
         });
         // A request given back was never queued: dropping it drops the
-        // `RemoteTask`, which completes the handle as cancelled.
+        // remote task, whose reporter completes the handle as cancelled.
         self.remote.spawn(request).map_err(|_| SpawnError(()))?;
         Ok(RemoteJoinHandle::new(completion))
     }

@@ -1,5 +1,5 @@
 //! A task spawned from another thread: the future the loop runs
-//! ([`RemoteTask`]), the handle the other thread keeps
+//! ([`remote_task`]), the handle the other thread keeps
 //! ([`RemoteJoinHandle`]), and what they share ([`Completion`]).
 //!
 //! ## The completion
@@ -22,14 +22,15 @@
 //!
 //! `abort` sets the flag and wakes the task; the task's next poll sees the
 //! flag, drops the future (on the runtime's thread, where it belongs) and
-//! completes as cancelled. A `RemoteTask` dropped before it completed (the
+//! completes as cancelled. A remote task dropped before it completed (the
 //! runtime shut down, or the spawn message was never run) completes as
-//! cancelled in its `Drop`, so a waiting `join` always returns.
+//! cancelled when its [`Reporter`] is dropped, so a waiting `join` always
+//! returns.
 
 use std::fmt;
-use std::future::Future;
+use std::future::{Future, poll_fn};
 use std::panic::{AssertUnwindSafe, catch_unwind};
-use std::pin::Pin;
+use std::pin::{Pin, pin};
 use std::sync::{Arc, Condvar, Mutex, MutexGuard, PoisonError};
 use std::task::{Context, Poll};
 
@@ -120,36 +121,55 @@ impl<T> Completion<T> {
     }
 }
 
-/// The future the loop runs for a remote spawn: the user's future, plus the
-/// completion it reports to.
-pub(super) struct RemoteTask<F: Future> {
-    /// The user's future, boxed so it is pinned without `unsafe` (only
-    /// remote spawns pay this allocation). `None` once it has ended.
-    future: Option<Pin<Box<F>>>,
-    /// Shared with the `RemoteJoinHandle`.
+/// The future the loop runs for a remote spawn: the user's future, then its
+/// result reported to `completion`.
+///
+/// An `async` block, so that the user's future is pinned in place inside the
+/// task's one allocation (no box of its own, no `unsafe`). Each poll first
+/// checks for `abort`; when set, the future is dropped (on the runtime's
+/// thread, where it belongs) before the completion says cancelled. The
+/// [`Reporter`] is declared before the future, so if the block is dropped
+/// unfinished (the runtime shut down) the future is dropped first too.
+pub(super) fn remote_task<F: Future>(
+    future: F,
     completion: Arc<Completion<F::Output>>,
-}
-
-impl<F: Future> RemoteTask<F> {
-    /// A remote task for `future`, reporting to `completion`.
-    pub(super) fn new(future: F, completion: Arc<Completion<F::Output>>) -> RemoteTask<F> {
-        RemoteTask {
-            future: Some(Box::pin(future)),
-            completion,
-        }
+) -> impl Future<Output = ()> {
+    let reporter = Reporter {
+        completion: Some(completion),
+    };
+    async move {
+        let reporter = reporter;
+        let result = {
+            let mut future = pin!(future);
+            poll_fn(|cx| reporter.poll_once(future.as_mut(), cx)).await
+        };
+        reporter.report(result);
     }
 }
 
-impl<F: Future> Future for RemoteTask<F> {
-    type Output = ();
+/// Reports a remote task's end to its completion exactly once: its result
+/// ([`Reporter::report`]), or cancelled when dropped before that (the
+/// runtime shut down, or the spawn message was never run), so a waiting
+/// `join` always returns.
+struct Reporter<T> {
+    /// Shared with the `RemoteJoinHandle`; `None` once reported.
+    completion: Option<Arc<Completion<T>>>,
+}
 
-    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
-        let this = &mut *self;
-        let Some(future) = this.future.as_mut() else {
-            return Poll::Ready(());
+impl<T> Reporter<T> {
+    /// Polls `future` once, unless `abort` was called: then (or when it
+    /// ends or panics) the result. Registers the task's waker, so that
+    /// `abort` from any thread can wake it.
+    fn poll_once<F: Future<Output = T>>(
+        &self,
+        future: Pin<&mut F>,
+        cx: &mut Context<'_>,
+    ) -> Poll<Result<T, JoinError>> {
+        let Some(completion) = &self.completion else {
+            return Poll::Pending; // never: reported only after the last poll
         };
         let aborted = {
-            let mut state = this.completion.lock();
+            let mut state = completion.lock();
             match &mut *state {
                 State::Pending { task, abort, .. } => {
                     if *abort {
@@ -165,32 +185,31 @@ impl<F: Future> Future for RemoteTask<F> {
             }
         };
         if aborted {
-            this.future = None; // dropped here, on the runtime's thread
-            this.completion
-                .complete(Err(JoinError::cancelled(this.completion.id)));
-            return Poll::Ready(());
+            return Poll::Ready(Err(JoinError::cancelled(completion.id)));
         }
         // A panic is the task's result, as for a local task; the local task
         // running this future then ends normally.
-        let result = match catch_unwind(AssertUnwindSafe(|| future.as_mut().poll(cx))) {
-            Ok(Poll::Pending) => return Poll::Pending,
-            Ok(Poll::Ready(value)) => Ok(value),
-            Err(payload) => Err(JoinError::panic(this.completion.id, payload)),
-        };
-        this.future = None;
-        this.completion.complete(result);
-        Poll::Ready(())
+        match catch_unwind(AssertUnwindSafe(|| future.poll(cx))) {
+            Ok(Poll::Pending) => Poll::Pending,
+            Ok(Poll::Ready(value)) => Poll::Ready(Ok(value)),
+            Err(payload) => Poll::Ready(Err(JoinError::panic(completion.id, payload))),
+        }
+    }
+
+    /// Reports `result`.
+    fn report(mut self, result: Result<T, JoinError>) {
+        if let Some(completion) = self.completion.take() {
+            completion.complete(result);
+        }
     }
 }
 
-impl<F: Future> Drop for RemoteTask<F> {
+impl<T> Drop for Reporter<T> {
     fn drop(&mut self) {
-        if self.future.take().is_some() {
-            // Dropped before it ended: the runtime is shutting down, or the
-            // spawn never reached it. (A panic of the future's own `Drop`
-            // unwinds from here into the task's drop, where it is caught.)
-            self.completion
-                .complete(Err(JoinError::cancelled(self.completion.id)));
+        if let Some(completion) = self.completion.take() {
+            // Dropped before it ended. (A panic of the future's own `Drop`
+            // unwinds from the task's drop, where it is caught.)
+            completion.complete(Err(JoinError::cancelled(completion.id)));
         }
     }
 }
