@@ -10,7 +10,7 @@
 // No library, no network: the page must work offline, from a file.
 //
 // The data, as readTimeline() returns it:
-//   timeline = { runtimes: [runtime], flows: [flow], start, end, eventCount }
+//   timeline = { runtimes: [runtime], flows: [flow], start, end, eventCount, leftOut }
 //   runtime  = { pid, name, rows: [row], fullAt, dropped }
 //   row      = { kind: "loop" | "task" | "blocking" | "other", name, pid, tid,
 //                location, lanes: { main, phases, select, wakes }, marks }
@@ -61,7 +61,8 @@ function readTimeline(trace) {
   const flows = pairFlows(flowEnds, tracks);
   const all = [...runtimes.values()];
   const [start, end] = timeRange(all);
-  return { runtimes: all, flows, start, end, eventCount };
+  const leftOut = other.runtimes_left_out || 0;
+  return { runtimes: all, flows, start, end, eventCount, leftOut };
 }
 
 /** The runtime for `pid`, made on first sight. */

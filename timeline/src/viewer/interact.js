@@ -327,10 +327,19 @@ function writeSummary(timeline) {
     "wheel over the chart: zoom · drag: pan · hover: details · click: select",
   ].join(" · ");
   const dropped = timeline.runtimes.reduce((sum, runtime) => sum + runtime.dropped, 0);
+  const warnings = [];
   if (dropped > 0) {
+    warnings.push("The recording stopped when the timeline was full: " +
+      dropped.toLocaleString("en") + " events dropped after the red line.");
+  }
+  if (timeline.leftOut > 0) {
+    warnings.push(timeline.leftOut.toLocaleString("en") +
+      (timeline.leftOut === 1 ? " runtime" : " runtimes") +
+      " recorded for this file but not kept in it (the program's bound on recordings kept).");
+  }
+  if (warnings.length > 0) {
     const warning = document.getElementById("warning");
-    warning.textContent = "The recording stopped when the timeline was full: " +
-      dropped.toLocaleString("en") + " events dropped after the red line.";
+    warning.textContent = warnings.join(" ");
     warning.hidden = false;
   }
 }
