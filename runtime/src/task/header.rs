@@ -265,36 +265,36 @@ impl Header {
     /// reference becomes the queue entry's; otherwise that reference has
     /// been given up here (never the last one: the queue holds another).
     pub(crate) fn schedule_by_val(&self) -> bool {
-        let mut current = self.state.load(Ordering::Relaxed);
-        loop {
-            let (next, push) = if current & SCHEDULED == 0 {
+        self.set_scheduled(|current| {
+            if current & SCHEDULED == 0 {
                 (current | SCHEDULED, true)
             } else {
                 (current - REF_ONE, false)
-            };
-            match self.state.compare_exchange_weak(
-                current,
-                next,
-                Ordering::Release,
-                Ordering::Relaxed,
-            ) {
-                Ok(_) => return push,
-                Err(actual) => current = actual,
             }
-        }
+        })
     }
 
     /// Rules W and R for a waker kept by the caller: sets `SCHEDULED`, or
     /// writes the word back unchanged if it is set. Returns true if the task
     /// must be pushed on a queue, with a new reference taken for the entry.
     pub(crate) fn schedule_by_ref(&self) -> bool {
-        let mut current = self.state.load(Ordering::Relaxed);
-        loop {
-            let (next, push) = if current & SCHEDULED == 0 {
+        self.set_scheduled(|current| {
+            if current & SCHEDULED == 0 {
                 ((current + REF_ONE) | SCHEDULED, true)
             } else {
                 (current, false)
-            };
+            }
+        })
+    }
+
+    /// Rule W's read-modify-write, shared by both wakes: replaces the state
+    /// word with `step(current)`'s new value by a `Release` compare-exchange,
+    /// retried until no other thread changed the word in between, and
+    /// returns `step`'s verdict (push the task or not) for the value that won.
+    fn set_scheduled(&self, step: impl Fn(usize) -> (usize, bool)) -> bool {
+        let mut current = self.state.load(Ordering::Relaxed);
+        loop {
+            let (next, push) = step(current);
             match self.state.compare_exchange_weak(
                 current,
                 next,
