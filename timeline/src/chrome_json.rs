@@ -54,8 +54,16 @@ use crate::record::{Mark, Record, Slice, SliceKind, Wake};
 use crate::timeline::Timeline;
 use crate::track::{Track, TrackId, TrackKind};
 
+impl Timeline {
+    /// Writes the Chrome Trace Event JSON (see `chrome_json.rs`) to `out`.
+    /// Wrap a file in a `BufWriter`: the writer makes many small writes.
+    pub fn write_json(&self, out: &mut dyn Write) -> io::Result<()> {
+        write(self, out)
+    }
+}
+
 /// Writes `timeline` to `out` as a Chrome Trace Event JSON object.
-pub(crate) fn write(timeline: &Timeline, out: &mut dyn Write) -> io::Result<()> {
+fn write(timeline: &Timeline, out: &mut dyn Write) -> io::Result<()> {
     out.write_all(b"{\"traceEvents\":[")?;
     let mut events = EventList { out, first: true };
     let mut next_flow_id = 1;

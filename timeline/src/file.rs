@@ -156,9 +156,18 @@ impl Drop for TempFile {
     }
 }
 
+impl Timeline {
+    /// Writes the timeline to `path`, as JSON if it ends in `.json` and as
+    /// HTML if it ends in `.html` (any other name is an error), atomically:
+    /// the file appears complete or not at all.
+    pub fn write_to_path(&self, path: &Path) -> Result<Written, WriteError> {
+        write_atomically(self, path)
+    }
+}
+
 /// Writes `timeline` to `path` in the format its extension names, through a
 /// temporary file in the same directory (see the module doc).
-pub(crate) fn write_atomically(timeline: &Timeline, path: &Path) -> Result<Written, WriteError> {
+fn write_atomically(timeline: &Timeline, path: &Path) -> Result<Written, WriteError> {
     let format = Format::from_path(path)?;
     let (temp, file) = create_temp_beside(path)?;
     let io_error = |step, source| WriteError::Io {

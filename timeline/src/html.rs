@@ -75,8 +75,16 @@ const BODY: &str = r#"</style>
 <script type="application/json" id="timeline-data">
 "#;
 
+impl Timeline {
+    /// Writes the self-contained HTML page (the JSON and the viewer, see
+    /// `html.rs`) to `out`.
+    pub fn write_html(&self, out: &mut dyn Write) -> io::Result<()> {
+        write(self, out)
+    }
+}
+
 /// Writes the page for `timeline` to `out`.
-pub(crate) fn write(timeline: &Timeline, out: &mut dyn Write) -> io::Result<()> {
+fn write(timeline: &Timeline, out: &mut dyn Write) -> io::Result<()> {
     out.write_all(HEAD.as_bytes())?;
     out.write_all(VIEWER_CSS.as_bytes())?;
     out.write_all(BODY.as_bytes())?;

@@ -8,14 +8,11 @@
 //! It is written three ways: to any `io::Write` as Chrome Trace Event JSON
 //! ([`Timeline::write_json`]) or as a self-contained HTML page
 //! ([`Timeline::write_html`]), or to a file chosen by its extension,
-//! atomically ([`Timeline::write_to_path`]).
+//! atomically ([`Timeline::write_to_path`]). Each of those methods lives
+//! with its writer (`chrome_json.rs`, `html.rs`, `file.rs`): the writers
+//! are built on the model, and the model knows nothing of them.
 
-use std::io::{self, Write};
-use std::path::Path;
-
-use crate::file::{self, WriteError, Written};
 use crate::process::Process;
-use crate::{chrome_json, html};
 
 /// Recorded runtimes, ready to be written.
 #[derive(Debug, Clone, Default)]
@@ -65,24 +62,5 @@ impl Timeline {
     /// The runtimes' recordings.
     pub fn processes(&self) -> &[Process] {
         &self.processes
-    }
-
-    /// Writes the Chrome Trace Event JSON (see `chrome_json.rs`) to `out`.
-    /// Wrap a file in a `BufWriter`: the writer makes many small writes.
-    pub fn write_json(&self, out: &mut dyn Write) -> io::Result<()> {
-        chrome_json::write(self, out)
-    }
-
-    /// Writes the self-contained HTML page (the JSON and the viewer, see
-    /// `html.rs`) to `out`.
-    pub fn write_html(&self, out: &mut dyn Write) -> io::Result<()> {
-        html::write(self, out)
-    }
-
-    /// Writes the timeline to `path`, as JSON if it ends in `.json` and as
-    /// HTML if it ends in `.html` (any other name is an error), atomically:
-    /// the file appears complete or not at all.
-    pub fn write_to_path(&self, path: &Path) -> Result<Written, WriteError> {
-        file::write_atomically(self, path)
     }
 }

@@ -68,6 +68,7 @@
 
 mod open_slice;
 mod task;
+mod task_state;
 
 use std::borrow::Cow;
 use std::collections::HashMap;
@@ -79,7 +80,7 @@ use crate::track::{TrackId, TrackKind};
 use crate::wait::WakeCause;
 
 use open_slice::close_open;
-use task::TaskState;
+use task_state::TaskState;
 
 /// Records one runtime: call its methods from the loop's thread as things
 /// happen, then [`finish`](Recorder::finish) it into a [`Process`].

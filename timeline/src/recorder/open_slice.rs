@@ -4,7 +4,7 @@
 
 use std::collections::HashMap;
 
-use super::task::{Now, TaskState};
+use super::task_state::{Now, TaskState};
 use crate::process::Process;
 use crate::record::{PollOutcome, Record, Slice, SliceKind};
 use crate::track::{TrackId, TrackKind};

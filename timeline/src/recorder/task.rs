@@ -1,79 +1,15 @@
-//! A task's states, and the recorder's methods that move a task between
-//! them (the diagram is in `recorder/mod.rs`). Each method first
-//! reserves room for every record it will write, then writes them.
+//! The recorder's methods that move a task between its states (the states
+//! are in `task_state.rs`, the diagram in `recorder/mod.rs`). Each method
+//! first reserves room for every record it will write, then writes them.
 
 use std::borrow::Cow;
 use std::panic::Location;
 
 use super::Recorder;
-use crate::record::{Mark, MarkKind, PollOutcome, Record, Slice, SliceKind, Wake};
-use crate::track::{TrackId, TrackKind};
+use super::task_state::{Now, OpenPhase, PendingWake, TaskState};
+use crate::record::{Mark, MarkKind, PollOutcome, Record, Slice, SliceKind};
+use crate::track::TrackKind;
 use crate::wait::{Wait, WakeCause};
-
-/// What the recorder keeps about one live task.
-#[derive(Debug)]
-pub(super) struct TaskState {
-    /// The task's track.
-    pub(super) track: TrackId,
-    /// The task's phase track, made at its first phase.
-    pub(super) phase_track: Option<TrackId>,
-    /// What the task is doing now, and since when.
-    pub(super) now: Now,
-    /// The wake that will cause the next poll, until that poll begins.
-    pub(super) wake: Option<PendingWake>,
-    /// The phase the task is in, if any.
-    pub(super) phase: Option<OpenPhase>,
-}
-
-/// A task's state (see the module doc's diagram), with when it began.
-#[derive(Debug)]
-pub(super) enum Now {
-    /// Ready, not yet polled.
-    Queued {
-        /// Since when.
-        since: f64,
-        /// The wake that queued it (`None`: its spawn).
-        after: Option<WakeCause>,
-    },
-    /// Being polled.
-    Polling {
-        /// When the poll began.
-        since: f64,
-        /// What the task said it waits on during this poll (first two).
-        waits: [Option<Wait>; 2],
-        /// The wake that caused this poll, for its arrow.
-        caused_by: Option<PendingWake>,
-    },
-    /// Returned `Pending`, not yet woken.
-    Waiting {
-        /// When the poll returned.
-        since: f64,
-        /// The first thing it waits on.
-        on: Wait,
-        /// The second, if any.
-        also: Option<Wait>,
-    },
-}
-
-/// A wake whose poll has not happened yet.
-#[derive(Debug, Clone, Copy)]
-pub(super) struct PendingWake {
-    /// What woke the task.
-    pub(super) cause: WakeCause,
-    /// The track the arrow starts on.
-    pub(super) from: TrackId,
-    /// When.
-    pub(super) at: f64,
-}
-
-/// The phase a task is in.
-#[derive(Debug)]
-pub(super) struct OpenPhase {
-    /// The program's words.
-    pub(super) name: Cow<'static, str>,
-    /// Since when.
-    pub(super) since: f64,
-}
 
 impl Recorder {
     /// A task was spawned: its track opens, and it is queued.
@@ -347,18 +283,5 @@ impl Recorder {
             .from(phase.since)
             .until(track, at);
         self.process.push_unchecked(slice);
-    }
-}
-
-impl PendingWake {
-    /// The record of this wake, now that its poll is known.
-    pub(super) fn arrow_to(self, to: TrackId, to_at: f64) -> Record {
-        Record::Wake(Wake {
-            cause: self.cause,
-            from: self.from,
-            from_at: self.at,
-            to,
-            to_at,
-        })
     }
 }
