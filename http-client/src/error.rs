@@ -18,7 +18,7 @@
 use std::fmt;
 use std::io;
 
-use crate::tls::TlsFailure;
+use crate::tls::failure::TlsFailure;
 
 /// Which timeout ran out, for [`Error::Timeout`]: one of the four phases (httpx's `connect`,
 /// `write`, `read`, `pool`), or the optional bound on the whole request.

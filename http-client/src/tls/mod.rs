@@ -28,16 +28,14 @@
 //!
 //! # The crypto provider: ring
 //!
-//! rustls needs a provider of the primitives. Its default, aws-lc-rs, does build cleanly on a
-//! machine with only a Rust toolchain and the C compiler that links Rust programs (aws-lc-sys
-//! 0.47 compiled here without cmake), but a fresh build of rustls with it took 2 min 12 s on
-//! this project's 2-core machine (shared, load about 6), against 42 s with ring, and CI builds
-//! it in two profiles (tests, benches). ring covers what HTTPS sites use (TLS 1.3 and 1.2,
-//! ECDHE with X25519 and P-256/P-384, AES-GCM and ChaCha20-Poly1305, RSA and ECDSA
-//! certificates). What we give up: aws-lc-rs's post-quantum key exchange (X25519MLKEM768,
+//! rustls needs a provider of the primitives. Its default, aws-lc-rs, compiles a large C
+//! library (aws-lc) with every fresh build, and CI builds rustls in two profiles (tests,
+//! benches); ring's build is a fraction of that, so a clean CI run stays within its time.
+//! ring covers what HTTPS sites use (TLS 1.3 and 1.2, ECDHE with X25519 and P-256/P-384,
+//! AES-GCM and ChaCha20-Poly1305, RSA and ECDSA certificates). What we give up: aws-lc-rs's post-quantum key exchange (X25519MLKEM768,
 //! which rustls prefers when it has it) and its FIPS mode.
 
-mod failure;
+pub(crate) mod failure;
 mod roots;
 mod stream;
 mod transport;
