@@ -18,9 +18,9 @@
 //!
 //! ## Rules
 //!
-//! 1. Only `block_on` (and a runtime's own `Drop`, while it cancels tasks)
-//!    fills the slot, through [`enter`], and the returned guard empties it
-//!    again, even when the future panics.
+//! 1. Only a runtime fills the slot, through [`enter`]: `block_on`, and its
+//!    shutdown (`Drop` and `finish_timeline`) while it cancels tasks. The
+//!    returned guard empties it again, even when the future panics.
 //! 2. Entering while the slot is full panics: a nested `block_on` would have
 //!    to run the outer loop's tasks from inside one of them, which can only
 //!    deadlock or re-enter a `RefCell`. asyncio raises `RuntimeError:
@@ -37,11 +37,12 @@ use std::cell::RefCell;
 use std::rc::Rc;
 
 use crate::blocking::pool::BlockingPool;
+use crate::observe::Observer;
 use crate::reactor::driver::Reactor;
 use crate::stats::Stats;
 use crate::task::schedule::Scheduler;
 use crate::time::driver::TimerDriver;
-use crate::timeline::hooks::{self, SharedRecorder};
+use crate::timeline::hooks;
 
 /// The drivers of one runtime's subsystems, as the running loop lends them
 /// to the code it runs. Cloning it clones an `Rc` each.
@@ -55,15 +56,16 @@ pub(crate) struct LoopHandles {
     pub(crate) timers: Rc<TimerDriver>,
     /// The threads behind `spawn_blocking`.
     pub(crate) blocking: Rc<BlockingPool>,
-    /// The timeline's recorder, if this runtime records one; lent to the
-    /// recording hooks (`timeline/hooks.rs`) while the loop runs.
-    pub(crate) recorder: Option<SharedRecorder>,
+    /// Where the loop and the scheduler report what they do
+    /// (`observe.rs`); its timeline recorder, if any, is lent to the hooks
+    /// (`timeline/hooks.rs`) while the loop runs.
+    pub(crate) observer: Rc<Observer>,
 }
 
 impl LoopHandles {
     /// A snapshot of every subsystem's counters (see `stats.rs`).
     pub(crate) fn stats(&self) -> Stats {
-        let tasks = self.scheduler.counters();
+        let tasks = self.observer.counters();
         let timers = self.timers.counters();
         let blocking = self.blocking.counts();
         Stats {
@@ -108,7 +110,8 @@ pub(crate) struct EnterGuard {
 ///
 /// If a runtime is already current on this thread (rule 2).
 pub(crate) fn enter(handles: LoopHandles) -> EnterGuard {
-    let recorder = handles.recorder.clone();
+    let recorder = handles.observer.recorder().cloned();
+    let track_causes = handles.observer.tracks_wake_causes();
     CURRENT.with(|current| {
         let mut slot = current.borrow_mut();
         if slot.is_some() {
@@ -117,7 +120,7 @@ pub(crate) fn enter(handles: LoopHandles) -> EnterGuard {
         }
         *slot = Some(handles);
     });
-    hooks::set_current(recorder);
+    hooks::set_current(recorder, track_causes);
     EnterGuard { _private: () }
 }
 
@@ -125,7 +128,7 @@ impl Drop for EnterGuard {
     fn drop(&mut self) {
         // Take the handles out first and drop them after the borrow ends,
         // so that whatever the drop does cannot meet a borrowed slot.
-        hooks::set_current(None);
+        hooks::set_current(None, false);
         let old = CURRENT.with(|current| current.borrow_mut().take());
         drop(old);
     }

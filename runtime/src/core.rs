@@ -7,7 +7,7 @@
 //! thread-local context (`context.rs`). Nothing outside the loop reads a
 //! `Core` field: they are private to this file and `event_loop.rs`.
 
-use std::cell::{Cell, RefCell};
+use std::cell::RefCell;
 use std::io::{self, Write};
 use std::rc::Rc;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -16,13 +16,14 @@ use std::time::Duration;
 use crate::blocking::pool::{BlockingPool, default_max_threads};
 use crate::context::{self, EnterGuard, LoopHandles};
 use crate::handle::Handle;
+use crate::observe::Observer;
 use crate::reactor::driver::Reactor;
 use crate::slow_poll;
 use crate::stats::Stats;
 use crate::task::schedule::Scheduler;
 use crate::time::driver::TimerDriver;
-use crate::timeline::{Destination, WriteError, Written, hooks, write};
-use crate::trace::{self, Tracer};
+use crate::timeline::{Destination, WriteError, Written, write};
+use crate::trace;
 
 /// A runtime's settings, resolved: what [`Builder`](crate::Builder) was told,
 /// else the environment, else the defaults.
@@ -79,26 +80,15 @@ pub(crate) struct Core {
     /// Unique per runtime in the process (the scheduler's remote queue
     /// carries it too, so a waker can tell its runtime's thread).
     pub(super) id: u64,
-    /// The subsystems: scheduler, reactor, timers, blocking pool. The
-    /// context gets a clone of these while `block_on` runs.
+    /// The subsystems: scheduler, reactor, timers, blocking pool, and the
+    /// observer they and the loop report to. The context gets a clone of
+    /// these while `block_on` runs.
     pub(super) handles: LoopHandles,
-    /// The tick trace (`trace.rs`), shared with the scheduler and reactor.
-    pub(super) tracer: Rc<Tracer>,
-    /// Polls longer than this print a warning (`slow_poll.rs`); `None` is
-    /// off. Fixed at build time.
-    pub(super) slow_poll: Option<Duration>,
     /// Where the timeline goes, if this runtime records one and has not
     /// written it for good yet (taken by [`finish_timeline`](Self::finish_timeline));
-    /// the recorder itself is in `handles` (the context lends it to the
-    /// hooks). Loop thread only, borrowed briefly.
+    /// the recorder itself is the observer's. Loop thread only, borrowed
+    /// briefly.
     timeline: RefCell<Option<Destination>>,
-    /// When the current tick began, on the timeline's clock (kept only
-    /// while recording).
-    pub(super) tick_started: Cell<f64>,
-    /// True if anything watches the polls: the trace, the slow-poll
-    /// warning or the timeline. Fixed at build time; the loop checks this
-    /// one flag per poll edge instead of each of the three.
-    pub(super) observed: bool,
 }
 
 impl Core {
@@ -107,32 +97,25 @@ impl Core {
     /// wheel, and a blocking pool with no thread yet.
     pub(crate) fn build(settings: &Settings) -> io::Result<Core> {
         let id = next_runtime_id();
-        let tracer = Rc::new(Tracer::new(settings.trace));
-        let reactor = Reactor::new(Rc::clone(&tracer))?;
-        let scheduler = Scheduler::new(id, reactor.remote_waker()?, Rc::clone(&tracer));
-        let recorder = settings.timeline.as_ref().map(|_| {
-            let name = ::timeline::runtime_name(id);
-            Rc::new(RefCell::new(::timeline::Recorder::new(
-                id,
-                name,
-                hooks::MAX_RECORDS,
-            )))
-        });
+        let observer = Rc::new(Observer::new(
+            id,
+            settings.trace,
+            settings.slow_poll,
+            settings.timeline.is_some(),
+        ));
+        let reactor = Reactor::new()?;
+        let scheduler = Scheduler::new(id, reactor.remote_waker()?, Rc::clone(&observer));
         let handles = LoopHandles {
             scheduler: Rc::new(scheduler),
             reactor: Rc::new(reactor),
             timers: Rc::new(TimerDriver::new(settings.start_paused)),
             blocking: Rc::new(BlockingPool::new(settings.max_blocking_threads, id)),
-            recorder,
+            observer,
         };
         Ok(Core {
             id,
             handles,
-            tracer,
-            slow_poll: settings.slow_poll,
             timeline: RefCell::new(settings.timeline.clone()),
-            tick_started: Cell::new(0.0),
-            observed: settings.trace || settings.slow_poll.is_some() || settings.timeline.is_some(),
         })
     }
 
@@ -174,7 +157,7 @@ impl Core {
     /// is recorded after. Returns where it went and what became of it.
     pub(crate) fn finish_timeline(&self) -> Option<(Destination, Result<Written, WriteError>)> {
         let destination = self.timeline.borrow_mut().take()?;
-        let recorder = self.handles.recorder.as_ref()?;
+        let recorder = self.handles.observer.recorder()?;
         let at = ::timeline::now_us();
         let process = std::mem::replace(
             &mut *recorder.borrow_mut(),
@@ -188,7 +171,8 @@ impl Core {
     /// Writes the timeline recorded so far (`Runtime::write_timeline`).
     pub(crate) fn write_timeline(&self) -> Result<Written, io::Error> {
         let timeline = self.timeline.borrow();
-        let (Some(destination), Some(recorder)) = (timeline.as_ref(), &self.handles.recorder)
+        let (Some(destination), Some(recorder)) =
+            (timeline.as_ref(), self.handles.observer.recorder())
         else {
             return Err(io::Error::other(
                 "this runtime records no timeline, or has finished it (see Builder::timeline and RUNTIME_TIMELINE)",

@@ -41,7 +41,8 @@
 //! - `core.rs`: the loop's own state: its subsystems' handles, its settings.
 //! - `context.rs`: the thread-local "running loop": one handle per subsystem.
 //! - `task/`: tasks, wakers, `JoinHandle`, and the scheduler (run queue,
-//!   remote queue, the wake rule).
+//!   remote queue, the wake rule); its module doc lists the task core's
+//!   files, one concept each.
 //! - `reactor/`: mio, readiness, and the wakers of tasks waiting on sockets.
 //! - `net/`: `TcpListener` and `TcpStream`, and `lookup_host`.
 //! - `sync/`: `Semaphore`, `oneshot`, `mpsc`.
@@ -50,8 +51,10 @@
 //! - `time/`: the timer wheel, `sleep`, `timeout`, `interval`, the paused clock.
 //! - `waker_slot.rs`: where a waiting future leaves its waker (one rule,
 //!   used by every leaf future).
-//! - `stats.rs`, `trace.rs`, `slow_poll.rs`, `timeline/`: seeing the loop
-//!   work (counters, a line per event, a warning, a picture).
+//! - `observe.rs`: the one seam where the loop reports what it does; behind
+//!   it, `stats.rs`, `trace.rs`, `slow_poll.rs` and `timeline/` (counters, a
+//!   line per event, a warning, a picture).
+//! - `slab.rs`: values at stable indexes, for the task set and the reactor.
 //!
 //! ## Example
 //!
@@ -75,8 +78,10 @@ mod event_loop;
 pub mod future;
 mod handle;
 pub mod net;
+mod observe;
 mod reactor;
 mod runtime;
+mod slab;
 mod slow_poll;
 mod stats;
 pub mod sync;

@@ -25,9 +25,8 @@
 //! - [`Builder::slow_poll_threshold`](crate::Builder::slow_poll_threshold)
 //!   overrides both.
 
+use std::panic::Location;
 use std::time::Duration;
-
-use crate::task::header::{Header, MAIN_SLOT};
 
 /// asyncio's default `loop.slow_callback_duration`.
 pub(crate) const DEFAULT_THRESHOLD: Duration = Duration::from_millis(100);
@@ -58,18 +57,19 @@ fn default_threshold() -> Option<Duration> {
     cfg!(debug_assertions).then_some(DEFAULT_THRESHOLD)
 }
 
-/// Prints the warning for a poll of `task` that took `took`.
-pub(crate) fn warn(task: &Header, took: Duration) {
-    let place = if task.slot == MAIN_SLOT {
+/// Prints the warning for a poll that took `took`, of the task `task`
+/// (as traces name it) spawned at `at`, or of the `block_on` future called
+/// at `at`.
+pub(crate) fn warn(task: &str, is_block_on: bool, at: &Location<'_>, took: Duration) {
+    let place = if is_block_on {
         "called at"
     } else {
         "spawned at"
     };
     eprintln!(
-        "warning: {} ({place} {}:{}) blocked the event loop for {:.2}s",
-        task.describe(),
-        task.spawned_at.file(),
-        task.spawned_at.line(),
+        "warning: {task} ({place} {}:{}) blocked the event loop for {:.2}s",
+        at.file(),
+        at.line(),
         took.as_secs_f64()
     );
 }

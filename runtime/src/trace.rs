@@ -18,53 +18,17 @@
 //! never changes, and the `format_args!` is never evaluated when it is false.
 //! tokio reaches the same end through the `tracing` crate, whose macros check
 //! a cached "is anyone interested" flag before building an event.
-
 //!
-//! ## Who knows which task is running
+//! ## Where the lines come from
 //!
-//! A line such as `io: token 5 readable -> wake task 7` names the task that
-//! stored the waker, which the reactor cannot know by itself: a waker is
-//! opaque. The [`Tracer`] keeps it instead. The loop records the task it is
-//! about to poll, and the reactor, which holds the same `Rc<Tracer>`, reads
-//! it when a future registers for readiness. Nothing else reaches into the
-//! loop for it.
-
-use std::cell::Cell;
-
-use crate::task::TaskId;
-
-/// The trace switch and what the trace needs to know about the loop. One per
-/// runtime, shared (`Rc`) by the loop, the scheduler and the reactor.
-/// Runtime thread only.
-#[derive(Debug, Default)]
-pub(crate) struct Tracer {
-    /// True if the trace is on. Fixed when the runtime is built.
-    pub(crate) enabled: bool,
-    /// The task being polled, recorded only while the trace is on.
-    polling: Cell<Option<TaskId>>,
-}
-
-impl Tracer {
-    /// A tracer, on or off.
-    pub(crate) fn new(enabled: bool) -> Tracer {
-        Tracer {
-            enabled,
-            polling: Cell::new(None),
-        }
-    }
-
-    /// Records the task the loop is about to poll (a no-op when off).
-    pub(crate) fn polling(&self, task: TaskId) {
-        if self.enabled {
-            self.polling.set(Some(task));
-        }
-    }
-
-    /// The task being polled, if the trace is on and a task is.
-    pub(crate) fn current_task(&self) -> Option<TaskId> {
-        self.polling.get()
-    }
-}
+//! Every line is written by the runtime's observer (`observe.rs`), the one
+//! place the loop reports to. A line such as `io: token 5 readable -> wake
+//! task 7` joins two things no single part knows: the reactor knows the
+//! socket but not the task behind an opaque waker, and the scheduler knows
+//! the task but not why it was woken. The reactor leaves the socket as the
+//! wake's cause in a thread-local (`timeline/hooks.rs`) before it wakes, and
+//! the observer reads it when the wake reaches the run queue. A wake that
+//! finds its task already queued changes nothing, and prints nothing.
 
 /// The environment variable that turns the trace on (`1`, `true` or `yes`).
 pub(crate) const TRACE_ENV: &str = "RUNTIME_TRACE";

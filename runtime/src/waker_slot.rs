@@ -5,13 +5,14 @@
 //! result) stores its task's waker somewhere, for whoever will make it ready
 //! to call. Two rules apply to that store, everywhere:
 //!
-//! 1. **Replace only when it would wake someone else** (STYLE rule 6). A
+//! 1. **Replace only when it would wake someone else** (CONTRIBUTING.md). A
 //!    task's waker stays the same from poll to poll, so `will_wake` nearly
 //!    always says "same task" and the store is a comparison, not a clone (a
 //!    clone of one of our wakers is an atomic increment; of another
 //!    executor's, who knows). The waker does change when a future moves to
 //!    another task, or is polled through a combinator's per-child waker.
-//! 2. **Drop the old waker after the borrow ends** (STYLE rule 5). Dropping a
+//! 2. **Drop the old waker after the borrow ends** ("wake after the
+//!    borrow", CONTRIBUTING.md). Dropping a
 //!    waker can run code (the last reference to a task goes, and the task's
 //!    memory with it; another executor's waker can do anything), and that
 //!    code may reach back into the very `RefCell` or mutex that holds the

@@ -1,5 +1,5 @@
 //! How many heap allocations a spawn costs, counted by a global allocator
-//! that counts. One task is one allocation (`runtime/src/task/raw.rs`): the
+//! that counts. One task is one allocation (`runtime/src/task/layout.rs`): the
 //! header, the future and its output in one block. A named task adds one
 //! for its name.
 //!

@@ -1,12 +1,14 @@
-//! The shape of the crate: which source files import which, and the one
-//! cycle allowed.
+//! The shape of every crate of the workspace: which source files import
+//! which, and the one cycle allowed.
 //!
-//! Each subsystem (reactor, timers, blocking pool, sync, net) imports the
-//! context and its own driver, never the loop's `Core`, and nothing in the
-//! loop's subsystems imports back the files that use them. The only files
-//! that may import each other in a circle are the task core, where a waker
-//! needs the run queue and the run queue holds tasks. This test reads
-//! `runtime/src`, builds the file-level import graph and checks that.
+//! Files import the parts they are built on, never the files built on them
+//! (see CONTRIBUTING.md). In the runtime, each subsystem (reactor, timers,
+//! blocking pool, sync, net) imports the context and its own driver, never
+//! the loop's `Core`, and nothing in the loop's subsystems imports back the
+//! files that use them. The only files in the whole workspace that may
+//! import each other in a circle are the runtime's task core, where a waker
+//! needs the run queue and the run queue holds tasks. This test reads each
+//! crate's `src`, builds its file-level import graph and checks that.
 //!
 //! An edge `a.rs -> b.rs` is any path in `a.rs`'s code (a `use` line or a
 //! path written inline, such as `crate::context::enter`) that names an item
@@ -18,26 +20,63 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
 use std::path::{Path, PathBuf};
 
-/// The files allowed to form one strongly connected component: the task
-/// core. A task's waker (`raw.rs`) reaches the run queue (`schedule.rs`)
-/// through the context; the context holds the scheduler; the scheduler's
-/// queues hold tasks, whose headers (`header.rs`) hold the way back to the
-/// remote queue.
+/// The files of the runtime allowed to form one strongly connected
+/// component: the task core. A task's waker (`waker.rs`) reaches the run
+/// queue (`schedule.rs`) through the context; the context holds the
+/// scheduler; the scheduler's queues and task set (`set.rs`) hold tasks
+/// (`raw.rs`), whose headers (`header.rs`) hold the way back to the remote
+/// queue and the vtable of the harness (`harness.rs`), which polls the
+/// future in its block (`layout.rs`) with the task's waker. The state word
+/// (`state.rs`), the lifecycle byte (`lifecycle.rs`) and the id are leaves
+/// outside the circle.
 const TASK_CORE: &[&str] = &[
     "context.rs",
+    "task/harness.rs",
     "task/header.rs",
+    "task/layout.rs",
     "task/raw.rs",
     "task/schedule.rs",
+    "task/set.rs",
+    "task/waker.rs",
 ];
 
 /// The largest cycle allowed, in files.
-const MAX_CYCLE: usize = 4;
+const MAX_CYCLE: usize = TASK_CORE.len();
+
+/// Every crate of the workspace, by directory (the `members` of the root
+/// `Cargo.toml`; a test below checks that none is missing).
+const CRATES: &[&str] = &[
+    "runtime",
+    "timeline",
+    "flags-app",
+    "http-client",
+    "hyper-compat",
+    "spinner-demo",
+    "benches",
+    "test-pki",
+    "headless-chromium",
+];
+
+/// The crate whose task core may be a cycle.
+const RUNTIME: &str = "runtime";
+
+/// The one known cycle outside the runtime, to be taken apart: the flag
+/// program's `serve` arguments (`cli/serve.rs`) borrow the timeout limit
+/// and parser of its parent (`cli.rs`), which builds them. The cure is to
+/// move those two items to a file both import; that file is being changed
+/// for `serve --workers` at the same time, so the move waits. The test
+/// fails if this cycle grows or disappears, so the exception cannot
+/// outlive it unnoticed.
+const KNOWN_CYCLE: (&str, &[&str]) = ("flags-app", &["cli.rs", "cli/serve.rs"]);
 
 /// A module path such as `["task", "header"]`, and the file defining it.
 type Modules = BTreeMap<Vec<String>, String>;
 
-/// Every module of the crate, found from the file tree under `src`.
+/// Every module of the crate, found from the file tree under `src`. A
+/// binary's `main.rs` is the crate root when there is no `lib.rs`;
+/// otherwise it is a crate of its own, which no library file can import.
 fn modules(src: &Path) -> Modules {
+    let has_lib = src.join("lib.rs").exists();
     let mut out = Modules::new();
     let mut stack = vec![src.to_path_buf()];
     while let Some(dir) = stack.pop() {
@@ -56,7 +95,10 @@ fn modules(src: &Path) -> Modules {
                 .iter()
                 .map(|p| p.to_string_lossy().into_owned())
                 .collect();
-            if parts.last().is_some_and(|p| p == "mod" || p == "lib") {
+            if parts
+                .last()
+                .is_some_and(|p| p == "mod" || p == "lib" || (p == "main" && !has_lib))
+            {
                 parts.pop();
             }
             out.insert(parts, rel.to_string_lossy().into_owned());
@@ -66,16 +108,18 @@ fn modules(src: &Path) -> Modules {
 }
 
 /// The module path of a file (`task/mod.rs` and `task.rs` are `task`).
-fn module_of(file: &str) -> Vec<String> {
-    let mut parts: Vec<String> = PathBuf::from(file)
-        .with_extension("")
+fn module_of(file: &str, modules: &Modules) -> Vec<String> {
+    modules
         .iter()
-        .map(|p| p.to_string_lossy().into_owned())
-        .collect();
-    if parts.last().is_some_and(|p| p == "mod" || p == "lib") {
-        parts.pop();
-    }
-    parts
+        .find(|(_, f)| f.as_str() == file)
+        .map(|(module, _)| module.clone())
+        .unwrap_or_else(|| {
+            PathBuf::from(file)
+                .with_extension("")
+                .iter()
+                .map(|p| p.to_string_lossy().into_owned())
+                .collect()
+        })
 }
 
 /// Items a module re-exports (`pub use x::Item` or `pub(crate) use`): the
@@ -147,7 +191,7 @@ fn code(text: &str) -> String {
 /// segments relative to the crate root. Braced groups in `use` lines are
 /// expanded (`use crate::a::{b, c::D}` names `a::b` and `a::c::D`).
 fn paths_named(file: &str, text: &str, modules: &Modules) -> Vec<Vec<String>> {
-    let here = module_of(file);
+    let here = module_of(file, modules);
     let code = code(text);
     let mut out = Vec::new();
     // `use` items, with their groups expanded.
@@ -286,9 +330,22 @@ fn absolute(here: &[String], segments: Vec<String>, modules: &Modules) -> Option
     Some(base)
 }
 
-/// The import graph: file -> files it names.
+/// The workspace's root directory.
+fn workspace() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("the runtime is a member of the workspace")
+        .to_path_buf()
+}
+
+/// The runtime's import graph: file -> files it names.
 fn graph() -> BTreeMap<String, BTreeSet<String>> {
-    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    graph_of(RUNTIME)
+}
+
+/// The import graph of the crate in directory `krate`.
+fn graph_of(krate: &str) -> BTreeMap<String, BTreeSet<String>> {
+    let src = workspace().join(krate).join("src");
     let modules = modules(&src);
     let reexports = reexports(&src, &modules);
     let mut edges = BTreeMap::new();
@@ -378,6 +435,49 @@ fn the_only_import_cycle_is_the_task_core() {
 }
 
 #[test]
+fn no_other_crate_has_an_import_cycle() {
+    let mut found = Vec::new();
+    for krate in CRATES.iter().filter(|&&krate| krate != RUNTIME) {
+        let edges = graph_of(krate);
+        assert!(!edges.is_empty(), "{krate}: no source files found");
+        found.extend(cycles(&edges).into_iter().map(|cycle| (*krate, cycle)));
+    }
+    let known = (
+        KNOWN_CYCLE.0,
+        KNOWN_CYCLE
+            .1
+            .iter()
+            .map(|f| f.to_string())
+            .collect::<BTreeSet<_>>(),
+    );
+    assert!(
+        found.contains(&known),
+        "the known cycle {known:?} is gone: remove KNOWN_CYCLE"
+    );
+    found.retain(|cycle| *cycle != known);
+    assert!(found.is_empty(), "import cycles: {found:?}");
+}
+
+#[test]
+fn every_workspace_member_is_checked() {
+    let manifest = fs::read_to_string(workspace().join("Cargo.toml")).expect("the root manifest");
+    let members = manifest
+        .lines()
+        .find_map(|line| line.trim().strip_prefix("members = "))
+        .expect("a one-line members list");
+    let mut listed: Vec<&str> = members
+        .trim_matches(|c| c == '[' || c == ']')
+        .split(',')
+        .map(|m| m.trim().trim_matches('"'))
+        .filter(|m| !m.is_empty())
+        .collect();
+    let mut checked = CRATES.to_vec();
+    listed.sort_unstable();
+    checked.sort_unstable();
+    assert_eq!(listed, checked, "CRATES must name every workspace member");
+}
+
+#[test]
 fn subsystems_never_import_the_loop_core() {
     let edges = graph();
     for (file, targets) in &edges {
@@ -412,16 +512,20 @@ fn the_checker_sees_edges_and_cycles() {
         cycles(&edges),
         [BTreeSet::from(["a.rs".to_owned(), "b.rs".to_owned()])]
     );
-    // And on the real crate, a known edge is found.
+    // And on the real crates, known edges are found.
     assert!(graph()["time/sleep.rs"].contains("context.rs"));
+    assert!(graph_of("http-client")["url/mod.rs"].contains("error.rs"));
+    assert!(graph_of("timeline")["chrome_json.rs"].contains("timeline.rs"));
 }
 
 #[test]
 #[ignore = "prints the graph; run with --ignored --nocapture"]
 fn print_the_graph() {
-    let edges = graph();
-    for (file, targets) in &edges {
-        println!("{file} -> {targets:?}");
+    for krate in CRATES {
+        let edges = graph_of(krate);
+        for (file, targets) in &edges {
+            println!("{krate}/src/{file} -> {targets:?}");
+        }
+        println!("{krate}: cycles: {:?}", cycles(&edges));
     }
-    println!("cycles: {:?}", cycles(&edges));
 }

@@ -1,4 +1,4 @@
-//! The corners of the one-allocation task (`runtime/src/task/raw.rs`): a
+//! The corners of the one-allocation task (rules in `runtime/src/task/mod.rs`): a
 //! task that reaches its own `JoinHandle` while it runs (rule 4), outputs
 //! and destructors that panic (rule 7), and handles and wakers that outlive
 //! their runtime (rule 5). Miri runs this file (see the README), which is

@@ -48,8 +48,10 @@
 //!
 //! tokio's `spawn_blocking` stores the job *as* a task (the task's future is
 //! the closure), so no second, local task is needed; that saves an
-//! allocation and a hop through the run queue. The local task here keeps
-//! the task module untouched.
+//! allocation and a hop through the run queue. Here the job's result is
+//! awaited by an ordinary spawned task, so the pool is built like any leaf
+//! future (a queue, a waker, a slot) and needs nothing from the task core's
+//! `unsafe` code: a reader can follow it without knowing the task layout.
 
 pub(crate) mod pool;
 mod slot;

@@ -9,7 +9,8 @@
 //!
 //! The slot is the one piece of state the two threads share, so it is an
 //! `Arc<Mutex<..>>`. The worker stores the result, takes the waker out, lets
-//! go of the lock and only then wakes (STYLE rule 5). The waker is the
+//! go of the lock and only then wakes ("wake after the borrow",
+//! CONTRIBUTING.md). The waker is the
 //! awaiting task's header, and since the worker is not the runtime thread,
 //! the wake takes the remote path: the crossbeam queue plus the eventfd that
 //! interrupts `epoll_wait`.
@@ -17,8 +18,8 @@
 //! The mutex is all the synchronisation the result needs: the worker stores
 //! it before unlocking, and the poll that finds `Done` locked after, so it
 //! sees the whole value. The wake needs none of its own: it sets the task's
-//! `scheduled` flag with Release after the unlock (rule W in
-//! `task/header.rs`), and even a poll that it does not cause locks the
+//! `SCHEDULED` flag with Release after the unlock (rule W in
+//! `task/state.rs`), and even a poll that it does not cause locks the
 //! mutex anyway. `runtime/tests/wake_race.rs` runs jobs under Miri.
 //!
 //! A job that is dropped without running (runtime shutdown, or no thread

@@ -18,7 +18,7 @@
 //!
 //! `queued` is cleared *before* the child is polled, so a wake during that
 //! poll lists the child again: no wake is lost. The orderings are a task's
-//! `scheduled` flag's (rules W, C and R in `task/header.rs`): a wake sets the
+//! `SCHEDULED` flag's (rules W, C and R in `task/state.rs`): a wake sets the
 //! flag with `swap(true, Release)`, the parent clears it with
 //! `swap(false, Acquire)` just before it polls the child, so a child woken
 //! from another thread is polled with everything its waker wrote visible,

@@ -15,8 +15,9 @@
 //!
 //! The mutex is the synchronisation: the loop writes the result before it
 //! unlocks, and a `join` or poll that finds `Done` locked after, so it sees
-//! the whole value. Every waker is woken after the lock is released (STYLE
-//! rule 5), and stored with [`WakerSlot`] (rule 6).
+//! the whole value. Every waker is woken after the lock is released ("wake
+//! after the borrow", CONTRIBUTING.md), and stored with [`WakerSlot`],
+//! which replaces it only when it would wake someone else.
 //!
 //! ## Cancellation
 //!

@@ -4,16 +4,14 @@
 
 use std::cell::{Cell, RefCell};
 use std::io;
-use std::rc::Rc;
 use std::task::Waker;
 use std::time::Duration;
 
 use mio::{Events, Interest, Poll, Token};
 
+use crate::slab::Slab;
 use crate::stats::add;
-use crate::task::TaskId;
 use crate::timeline::hooks;
-use crate::trace::{Tracer, trace};
 use crate::waker_slot::WakerSlot;
 use ::timeline::{Readiness, Wait, WakeCause};
 
@@ -55,10 +53,6 @@ pub(crate) struct IoSlot {
     reader: WakerSlot,
     /// The task waiting to write (or to finish connecting), if any.
     writer: WakerSlot,
-    /// The id of the task behind `reader`, recorded only for the trace.
-    reader_task: Option<TaskId>,
-    /// The id of the task behind `writer`, recorded only for the trace.
-    writer_task: Option<TaskId>,
 }
 
 /// The event loop's I/O half. Runtime thread only.
@@ -67,30 +61,24 @@ pub(crate) struct Reactor {
     poll: RefCell<Poll>,
     /// Reused buffer for the events of one `epoll_wait`.
     events: RefCell<Events>,
-    /// Per-socket state, indexed by token; `None` is a free slot.
-    slots: RefCell<Vec<Option<IoSlot>>>,
-    /// Free indexes in `slots`.
-    free: RefCell<Vec<usize>>,
+    /// Per-socket state, indexed by token (`slab.rs`).
+    slots: RefCell<Slab<IoSlot>>,
     /// Reused buffer of wakers collected from one batch of events, each with
     /// the token and direction that woke it (for the timeline).
     to_wake: RefCell<Vec<(Waker, usize, Direction)>>,
     /// Socket events delivered so far, for `Stats::io_events`.
     events_delivered: Cell<u64>,
-    /// The tick trace; it also knows which task is being polled.
-    tracer: Rc<Tracer>,
 }
 
 impl Reactor {
     /// A reactor with its own `epoll` instance.
-    pub(crate) fn new(tracer: Rc<Tracer>) -> io::Result<Reactor> {
+    pub(crate) fn new() -> io::Result<Reactor> {
         Ok(Reactor {
             poll: RefCell::new(Poll::new()?),
             events: RefCell::new(Events::with_capacity(EVENTS_CAPACITY)),
-            slots: RefCell::new(Vec::new()),
-            free: RefCell::new(Vec::new()),
+            slots: RefCell::new(Slab::default()),
             to_wake: RefCell::new(Vec::new()),
             events_delivered: Cell::new(0),
-            tracer,
         })
     }
 
@@ -104,34 +92,22 @@ impl Reactor {
         mio::Waker::new(self.poll.borrow().registry(), WAKE_TOKEN)
     }
 
-    /// Registers `source` for both directions and returns its token.
+    /// Registers `source` for both directions and returns its token: the
+    /// slab's next vacant key, taken only once epoll accepted the socket.
     pub(crate) fn register(&self, source: &mut impl mio::event::Source) -> io::Result<Token> {
-        let index = {
-            let mut slots = self.slots.borrow_mut();
-            match self.free.borrow_mut().pop() {
-                Some(index) => index,
-                None => {
-                    slots.push(None);
-                    slots.len() - 1
-                }
-            }
-        };
-        let token = Token(index);
-        let result = self.poll.borrow().registry().register(
+        let token = Token(self.slots.borrow().vacant_key());
+        self.poll.borrow().registry().register(
             source,
             token,
             Interest::READABLE | Interest::WRITABLE,
-        );
-        if let Err(err) = result {
-            self.free.borrow_mut().push(index);
-            return Err(err);
-        }
+        )?;
         // Optimistic: try the operation first, wait only after WouldBlock.
-        self.slots.borrow_mut()[index] = Some(IoSlot {
+        let slot = IoSlot {
             readable: true,
             writable: true,
             ..IoSlot::default()
-        });
+        };
+        self.slots.borrow_mut().insert(token.0, slot);
         Ok(token)
     }
 
@@ -141,24 +117,13 @@ impl Reactor {
         // Closing the socket would remove it from epoll anyway; an error
         // here changes nothing for the caller.
         let _ = self.poll.borrow().registry().deregister(source);
-        let old = self
-            .slots
-            .borrow_mut()
-            .get_mut(token.0)
-            .and_then(Option::take);
-        if old.is_some() {
-            self.free.borrow_mut().push(token.0);
-        }
+        let old = self.slots.borrow_mut().remove(token.0);
         drop(old);
     }
 
     /// How many sockets are registered now.
     pub(crate) fn registered(&self) -> usize {
-        self.slots
-            .borrow()
-            .iter()
-            .filter(|slot| slot.is_some())
-            .count()
+        self.slots.borrow().len()
     }
 
     /// If the socket is ready in `direction`, returns true; otherwise stores
@@ -166,28 +131,17 @@ impl Reactor {
     /// returns false.
     pub(crate) fn poll_ready(&self, token: Token, direction: Direction, waker: &Waker) -> bool {
         let mut slots = self.slots.borrow_mut();
-        let Some(Some(slot)) = slots.get_mut(token.0) else {
+        let Some(slot) = slots.get_mut(token.0) else {
             // Not registered any more: report ready so the caller's I/O call
             // runs and returns the socket's real error.
             return true;
         };
-        let (ready, stored, task) = match direction {
-            Direction::Read => (
-                slot.readable || slot.read_closed,
-                &mut slot.reader,
-                &mut slot.reader_task,
-            ),
-            Direction::Write => (
-                slot.writable || slot.write_closed,
-                &mut slot.writer,
-                &mut slot.writer_task,
-            ),
+        let (ready, stored) = match direction {
+            Direction::Read => (slot.readable || slot.read_closed, &mut slot.reader),
+            Direction::Write => (slot.writable || slot.write_closed, &mut slot.writer),
         };
         if ready {
             return true;
-        }
-        if self.tracer.enabled {
-            *task = self.tracer.current_task();
         }
         hooks::record(|rec| {
             rec.waits_on(Wait::Io {
@@ -206,7 +160,7 @@ impl Reactor {
 
     /// Clears readiness in `direction` after the kernel said `WouldBlock`.
     pub(crate) fn clear_ready(&self, token: Token, direction: Direction) {
-        if let Some(Some(slot)) = self.slots.borrow_mut().get_mut(token.0) {
+        if let Some(slot) = self.slots.borrow_mut().get_mut(token.0) {
             match direction {
                 Direction::Read => slot.readable = false,
                 Direction::Write => slot.writable = false,
@@ -239,7 +193,7 @@ impl Reactor {
                     continue;
                 }
                 io_events += 1;
-                let Some(Some(slot)) = slots.get_mut(event.token().0) else {
+                let Some(slot) = slots.get_mut(event.token().0) else {
                     continue;
                 };
                 // Errors and hang-ups count as readiness (`is_read_closed`
@@ -255,20 +209,20 @@ impl Reactor {
                 if event.is_readable() || event.is_read_closed() || event.is_error() {
                     slot.readable = true;
                     if let Some(waker) = slot.reader.take() {
-                        trace_wake(self.tracer.enabled, token, "readable", slot.reader_task);
                         to_wake.push((waker, token, Direction::Read));
                     }
                 }
                 if event.is_writable() || event.is_write_closed() || event.is_error() {
                     slot.writable = true;
                     if let Some(waker) = slot.writer.take() {
-                        trace_wake(self.tracer.enabled, token, "writable", slot.writer_task);
                         to_wake.push((waker, token, Direction::Write));
                     }
                 }
             }
         }
         drop(events);
+        // Each wake is made with its socket as the cause, for the timeline
+        // and the trace (`observe.rs`); the reactor knows nothing of tasks.
         for (waker, token, direction) in to_wake.drain(..) {
             hooks::set_cause(WakeCause::Io {
                 token,
@@ -283,13 +237,5 @@ impl Reactor {
         *self.to_wake.borrow_mut() = to_wake;
         add(&self.events_delivered, io_events as u64);
         Ok(io_events)
-    }
-}
-
-/// Traces one I/O wake-up: `io: token 5 readable -> wake task 7`.
-fn trace_wake(enabled: bool, token: usize, readiness: &str, task: Option<TaskId>) {
-    match task {
-        Some(id) => trace!(enabled, "io: token {token} {readiness} -> wake task {id}"),
-        None => trace!(enabled, "io: token {token} {readiness} -> wake"),
     }
 }

@@ -15,7 +15,8 @@
 //!    `epoll_wait` until an event, a remote wake or the next timer.
 //! 4. An event for the socket's token arrives: the flag is set again and the
 //!    stored waker is taken. Wakers are collected and woken only after the
-//!    slab borrow ends (STYLE rule 5). Waking queues the task.
+//!    slab borrow ends ("wake after the borrow", CONTRIBUTING.md). Waking
+//!    queues the task.
 //! 5. The task is polled again, tries `read(2)`, and gets the bytes.
 //!
 //! ## Edge-triggered readiness
@@ -41,7 +42,8 @@
 //! ## Parts
 //!
 //! - `driver.rs`: the [`Reactor`](driver::Reactor) itself: the `mio::Poll`,
-//!   the slab of per-socket slots, and the `epoll_wait` that wakes tasks.
+//!   the slab of per-socket slots (`slab.rs`), and the `epoll_wait` that
+//!   wakes tasks.
 //! - `registration.rs`: a socket's link to the reactor, and the retry loop
 //!   (try, `WouldBlock`, wait) that every I/O call goes through.
 //!

@@ -1,7 +1,7 @@
 //! Spawning: [`spawn`] [asyncio.create_task] and [`Builder`] for a named task.
 //!
 //! Spawning asks the running loop's scheduler (`schedule.rs`) to make the
-//! task: one allocation holding the header and the future (`raw.rs`), put
+//! task: one allocation holding the header and the future (`layout.rs`), put
 //! in the task set and queued; it hands back a [`JoinHandle`]. The new task does not run until the spawner yields to the
 //! loop, as in asyncio, where `create_task` only schedules the coroutine.
 

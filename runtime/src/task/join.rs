@@ -36,7 +36,7 @@ pub struct JoinHandle<T> {
     /// A reference to the task, which keeps its output alive until taken.
     task: RawTask,
     /// The output type, and `!Send`: the handle reads the task's output,
-    /// which only the runtime's thread may touch (rule 3 in `raw.rs`).
+    /// which only the runtime's thread may touch (rule 3 in `task/mod.rs`).
     _output: PhantomData<(T, *const ())>,
 }
 
@@ -53,11 +53,11 @@ impl<T> JoinHandle<T> {
     /// it would next be polled, and awaiting this handle then gives a
     /// `JoinError` with `is_cancelled()`. Does nothing to a finished task.
     pub fn abort(&self) {
-        let header = self.task.header();
-        if header.is_done() {
+        let lifecycle = &self.task.header().lifecycle;
+        if lifecycle.is_done() {
             return;
         }
-        header.request_abort();
+        lifecycle.request_abort();
         // Queue the task so the loop sees the request promptly, even if the
         // task was idle waiting for a socket or a timer.
         self.task.schedule();
@@ -66,7 +66,7 @@ impl<T> JoinHandle<T> {
     /// True once the task has finished, panicked or been cancelled
     /// [Task.done()].
     pub fn is_finished(&self) -> bool {
-        self.task.header().is_done()
+        self.task.header().lifecycle.is_done()
     }
 
     /// The task's id, unique within the process.

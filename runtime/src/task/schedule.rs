@@ -2,7 +2,7 @@
 //! that puts a task on one of two queues.
 //!
 //! ```text
-//!   waker.wake()  ──> Header::schedule_by_val / _by_ref   (header.rs, rules W and R)
+//!   waker.wake()  ──> State::schedule_by_val / _by_ref    (state.rs, rules W and R)
 //!                      1. set SCHEDULED             already queued? stop
 //!                      2. on the runtime's thread?  ──yes──> run_queue.push_back   (no lock)
 //!                                                   ──no───> RemoteQueue::push     (channel + eventfd)
@@ -12,7 +12,7 @@
 //! This file holds the wake rule's two queues: [`push`], which picks the
 //! local run queue or the [`RemoteQueue`], side by side with both. Setting
 //! the flag (step 1) is on the header, with the memory-ordering argument
-//! (rules W, C and R in `header.rs`); the remote queue's own flag has its
+//! (rules W, C and R in `state.rs`); the remote queue's own flag has its
 //! argument on [`RemoteQueue`] below.
 //!
 //! ## Who touches what
@@ -21,6 +21,10 @@
 //! short `RefCell` borrows that never span a poll of user code. The one part
 //! other threads reach is the [`RemoteQueue`], through the `Arc` in every
 //! task header.
+//!
+//! Spawns, wakes and ends are reported to the runtime's observer
+//! (`observe.rs`), which counts them and, when something watches, traces
+//! and records them.
 //!
 //! ## When remote wakes are taken
 //!
@@ -46,10 +50,8 @@ use super::id::TaskId;
 use super::raw::RawTask;
 use super::set::TaskSet;
 use crate::context;
-use crate::stats::{Counters, bump};
-use crate::timeline::hooks::{self, SharedRecorder};
-use crate::trace::{Tracer, trace};
-use ::timeline::{WakeCause, now_us};
+use crate::observe::Observer;
+use crate::timeline::hooks;
 
 /// The way into a runtime's run queue from other threads.
 ///
@@ -154,10 +156,7 @@ pub(crate) fn push(task: RawTask) {
         if scheduler.runtime_id == runtime_id
             && let Some(task) = task.take()
         {
-            bump(&scheduler.counters.local_wakes);
-            if let Some(recorder) = &handles.recorder {
-                record_local_wake(recorder, &task);
-            }
+            handles.observer.task_woken(task.header());
             scheduler.run_queue.borrow_mut().push_back(task);
         }
     });
@@ -165,17 +164,6 @@ pub(crate) fn push(task: RawTask) {
         let remote = Arc::clone(&task.header().remote);
         remote.push(task);
     }
-}
-
-/// Reports a wake on the runtime's own thread, with the cause the loop set.
-/// Out of line and cold: the wake path only pays the check before the call.
-#[cold]
-#[inline(never)]
-fn record_local_wake(recorder: &SharedRecorder, task: &RawTask) {
-    let at = now_us();
-    recorder
-        .borrow_mut()
-        .task_woken(task.header().id.0, at, hooks::cause());
 }
 
 /// One runtime's tasks and queues. See the module doc.
@@ -186,22 +174,25 @@ pub(crate) struct Scheduler {
     /// reference. Local wakes push here with no lock.
     run_queue: RefCell<VecDeque<RawTask>>,
     /// Every live task (one reference each), so that shutdown finds all.
-    tasks: RefCell<TaskSet<RawTask>>,
+    tasks: RefCell<TaskSet>,
     /// Shared with every task header, for wakes from other threads.
     remote: Arc<RemoteQueue>,
     /// Where remote wakes and spawns arrive; see "When remote wakes are
     /// taken".
     remote_inbox: Receiver<Remote>,
-    /// Spawns, polls, wakes and loop turns so far; see `stats.rs`.
-    counters: Counters,
-    /// The tick trace, shared with the loop and the reactor.
-    tracer: Rc<Tracer>,
+    /// Where spawns, wakes and ends are reported (`observe.rs`), shared
+    /// with the loop.
+    observer: Rc<Observer>,
 }
 
 impl Scheduler {
     /// A scheduler with empty queues. `remote_waker` interrupts the loop's
     /// `epoll_wait` (the reactor makes it).
-    pub(crate) fn new(runtime_id: u64, remote_waker: mio::Waker, tracer: Rc<Tracer>) -> Scheduler {
+    pub(crate) fn new(
+        runtime_id: u64,
+        remote_waker: mio::Waker,
+        observer: Rc<Observer>,
+    ) -> Scheduler {
         let (sender, remote_inbox) = crossbeam_channel::unbounded();
         Scheduler {
             runtime_id,
@@ -214,12 +205,11 @@ impl Scheduler {
                 notified: AtomicBool::new(false),
             }),
             remote_inbox,
-            counters: Counters::default(),
-            tracer,
+            observer,
         }
     }
 
-    /// Makes a task of `future` (one allocation, `raw.rs`), puts it in the
+    /// Makes a task of `future` (one allocation, `layout.rs`), puts it in the
     /// task set and on the run queue, and returns the `JoinHandle`'s
     /// reference. The one place where tasks are made.
     pub(crate) fn spawn<F>(
@@ -235,26 +225,22 @@ impl Scheduler {
     {
         let mut tasks = self.tasks.borrow_mut();
         let slot = tasks.vacant_slot();
-        hooks::record(|rec| rec.task_spawned(id.0, name.as_deref(), spawned_at, now_us()));
+        self.observer.task_spawned(id, name.as_deref(), spawned_at);
         let [for_set, for_queue, for_handle] =
             RawTask::new(future, Arc::clone(&self.remote), id, slot, name, spawned_at);
         tasks.insert(slot, for_set);
         drop(tasks);
-        bump(&self.counters.spawned);
-        // The task starts `SCHEDULED` (`RawTask::new`), so this is the first
-        // wake's push, counted as one.
-        bump(&self.counters.local_wakes);
+        // The task starts `SCHEDULED` (`RawTask::new`): this is its first
+        // wake's push.
         self.run_queue.borrow_mut().push_back(for_queue);
         for_handle
     }
 
     /// The block of a `block_on` future, queued for its first poll: not in
     /// the task set, polled in place by the loop, but woken like any task.
+    /// The loop reports it to the observer (`Observer::loop_started`).
     pub(crate) fn main_task(&self, called_at: &'static Location<'static>) -> RawTask {
         let [for_block_on, for_queue] = RawTask::new_main(Arc::clone(&self.remote), called_at);
-        let id = for_block_on.header().id.0;
-        hooks::record(|rec| rec.task_spawned(id, Some("block_on"), called_at, now_us()));
-        bump(&self.counters.local_wakes); // its first schedule, as a spawn's
         self.run_queue.borrow_mut().push_back(for_queue);
         for_block_on
     }
@@ -317,24 +303,16 @@ impl Scheduler {
         self.runtime_id
     }
 
-    /// Counts (and traces, and records) a wake that came from another
-    /// thread; `from` is the blocking thread that sent it, if known.
+    /// Reports a wake that came from another thread; `from` is the
+    /// blocking thread that sent it, if known.
     fn count_remote_wake(&self, task: &RawTask, from: Option<u32>) {
-        bump(&self.counters.remote_wakes);
-        let cause = WakeCause::Remote {
-            blocking_thread: from,
-        };
-        hooks::record(|rec| rec.task_woken(task.header().id.0, now_us(), cause));
-        trace!(
-            self.tracer.enabled,
-            "remote wake: {}",
-            task.header().describe()
-        );
+        self.observer.task_woken_remotely(task.header(), from);
     }
 
-    /// Takes a task that has ended out of the set, and counts it.
-    pub(crate) fn remove_finished(&self, task: &RawTask) {
-        bump(&self.counters.finished);
+    /// Takes a task that has ended (finished, panicked, or `cancelled`) out
+    /// of the set, and reports it.
+    pub(crate) fn remove_ended(&self, task: &RawTask, cancelled: bool) {
+        self.observer.task_ended(task.header(), cancelled);
         let removed = self.tasks.borrow_mut().remove(task.header().slot);
         drop(removed); // after the borrow: it may free the task
     }
@@ -342,11 +320,6 @@ impl Scheduler {
     /// How many spawned tasks are alive.
     pub(crate) fn alive(&self) -> usize {
         self.tasks.borrow().len()
-    }
-
-    /// The task counters, for the loop to bump and for `Stats`.
-    pub(crate) fn counters(&self) -> &Counters {
-        &self.counters
     }
 
     /// Drops every queued wake and every live task (runtime shutdown).
@@ -365,7 +338,7 @@ impl Scheduler {
                 // SAFETY: the runtime's thread (the scheduler is `!Send`),
                 // and no task is being polled during shutdown.
                 unsafe { task.cancel() };
-                hooks::record(|rec| rec.task_cancelled(task.header().id.0, now_us()));
+                self.observer.task_ended(task.header(), true);
             }
             drop(tasks);
         }

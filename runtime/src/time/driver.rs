@@ -10,8 +10,10 @@
 //!    millisecond has begun.
 //! 2. [`TimerDriver::fire`] after it: advance the wheel to the current
 //!    millisecond, collect the wakers of every timer that came due, release
-//!    the wheel's borrow, then wake them (STYLE rule 5: a wake may run code
-//!    that registers a new timer).
+//!    the wheel's borrow, then wake them ("wake after the borrow",
+//!    CONTRIBUTING.md: a wake may run code that registers a new timer).
+//!    Each wake is made with the timers as its cause, for the timeline
+//!    (`observe.rs`).
 //!
 //! ## Auto-advance of the paused clock
 //!
@@ -29,7 +31,7 @@
 use std::cell::{Cell, RefCell};
 use std::fmt;
 use std::mem;
-use std::task::Waker;
+use std::task::{Poll, Waker};
 use std::time::{Duration, Instant};
 
 use super::clock::{self, Clock};
@@ -37,7 +39,7 @@ use super::wheel::{TimerKey, Wheel};
 use crate::stats::{add, bump};
 use crate::timeline::hooks;
 use crate::waker_slot;
-use ::timeline::Wait;
+use ::timeline::{Wait, WakeCause};
 
 /// The wheel, its clock and a reused buffer. Runtime thread only; every
 /// `RefCell` borrow is released before any waker is woken or dropped.
@@ -46,14 +48,14 @@ pub(crate) struct TimerDriver {
     pub(crate) clock: Clock,
     /// Registered timers, each holding the waker of the task that waits.
     wheel: RefCell<Wheel<Waker>>,
-    /// The timers fired by the last `fire`, kept to reuse its allocation.
-    /// Always empty between calls.
-    fired: RefCell<Vec<(TimerKey, Waker)>>,
-    /// Timers armed so far (registered, or moved by a reset).
+    /// A buffer for the timers that come due in one `fire`, kept to reuse
+    /// its allocation. Always empty between calls.
+    due: RefCell<Vec<(TimerKey, Waker)>>,
+    /// How many timers were armed so far (registered, or moved by a reset).
     armed: Cell<u64>,
-    /// Timers fired so far.
-    fired_count: Cell<u64>,
-    /// Timers removed before they fired.
+    /// How many timers fired so far.
+    fired: Cell<u64>,
+    /// How many timers were removed before they fired.
     cancelled: Cell<u64>,
 }
 
@@ -74,9 +76,9 @@ impl TimerDriver {
         TimerDriver {
             clock: Clock::new(paused),
             wheel: RefCell::new(Wheel::new()),
-            fired: RefCell::new(Vec::new()),
+            due: RefCell::new(Vec::new()),
             armed: Cell::new(0),
-            fired_count: Cell::new(0),
+            fired: Cell::new(0),
             cancelled: Cell::new(0),
         }
     }
@@ -113,6 +115,33 @@ impl TimerDriver {
         true
     }
 
+    /// One poll of a sleep until `deadline` whose wheel entry, if it has
+    /// one, is `entry`: the algorithm of both [`Sleep`](super::Sleep) and
+    /// [`SendSleep`](super::SendSleep).
+    /// Once the deadline has passed on this driver's clock the sleep is
+    /// ready and its entry, if still live, is removed. Before, the entry
+    /// holds `waker`: registered at the first poll, updated only when
+    /// `!will_wake`, and registered again if it fired before a `reset` moved
+    /// the deadline later (the loop's clock was ahead of the old deadline).
+    pub(crate) fn poll_sleep(
+        &self,
+        deadline: Instant,
+        entry: &mut Option<TimerKey>,
+        waker: &Waker,
+    ) -> Poll<()> {
+        if self.clock.now() >= deadline {
+            if let Some(key) = entry.take() {
+                self.cancel(key);
+            }
+            return Poll::Ready(());
+        }
+        match *entry {
+            Some(key) if self.update_waker(key, deadline, waker) => {}
+            _ => *entry = Some(self.register(deadline, waker.clone())),
+        }
+        Poll::Pending
+    }
+
     /// Moves a live timer. Returns false if it already fired.
     pub(crate) fn reset(&self, key: TimerKey, deadline: Instant) -> bool {
         let ms = self.clock.deadline_ms(deadline);
@@ -136,7 +165,7 @@ impl TimerDriver {
     pub(crate) fn counters(&self) -> TimerCounts {
         TimerCounts {
             armed: self.armed.get(),
-            fired: self.fired_count.get(),
+            fired: self.fired.get(),
             cancelled: self.cancelled.get(),
         }
     }
@@ -177,15 +206,17 @@ impl TimerDriver {
             }
         }
         let now = self.clock.now_ms();
-        let mut fired = mem::take(&mut *self.fired.borrow_mut());
-        self.wheel.borrow_mut().advance(now, &mut fired);
-        let count = fired.len();
-        add(&self.fired_count, count as u64);
+        let mut due = mem::take(&mut *self.due.borrow_mut());
+        self.wheel.borrow_mut().advance(now, &mut due);
+        let count = due.len();
+        add(&self.fired, count as u64);
         // No borrow is held while the tasks are woken.
-        for (_, waker) in fired.drain(..) {
+        hooks::set_cause(WakeCause::Timer);
+        for (_, waker) in due.drain(..) {
             waker.wake();
         }
-        *self.fired.borrow_mut() = fired;
+        hooks::set_cause(WakeCause::Loop);
+        *self.due.borrow_mut() = due;
         count
     }
 }

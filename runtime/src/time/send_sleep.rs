@@ -37,9 +37,10 @@
 //!  poll sees now >= t → Ready (and cancels the entry if still live)
 //! ```
 //!
-//! Polls replace the stored waker only when `!will_wake` (STYLE rule 6), as
+//! Polls replace the stored waker only when `!will_wake`, as
 //! [`Sleep`](super::Sleep) does; the driver's methods drop any replaced
-//! waker after releasing the wheel (rule 5).
+//! waker after releasing the wheel ("wake after the borrow",
+//! CONTRIBUTING.md).
 //!
 //! ## Dropping, resetting or polling somewhere else
 //!
@@ -191,30 +192,19 @@ impl Future for SendSleep {
     fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
         let this = &mut *self;
         let (timers, id) = context::with("runtime::time::SendSleep::poll", timers_and_id);
-        if timers.clock.now() >= this.deadline {
-            if let Some(entry) = this.entry.take()
-                && entry.runtime_id == id
-            {
-                timers.cancel(entry.key);
-            }
-            return Poll::Ready(());
-        }
-        match this.entry {
-            Some(entry)
-                if entry.runtime_id == id
-                    && timers.update_waker(entry.key, this.deadline, cx.waker()) => {}
-            // Not registered yet; fired before a `reset` moved the deadline
-            // later; or registered with another runtime, whose entry is left
-            // to fire there.
-            _ => {
-                let key = timers.register(this.deadline, cx.waker().clone());
-                this.entry = Some(Entry {
-                    runtime_id: id,
-                    key,
-                });
-            }
-        }
-        Poll::Pending
+        // The algorithm is `Sleep`'s (`TimerDriver::poll_sleep`), on this
+        // runtime's wheel. An entry in another runtime's wheel is left to
+        // fire there, and a new one is made here.
+        let mut key = this
+            .entry
+            .filter(|entry| entry.runtime_id == id)
+            .map(|entry| entry.key);
+        let poll = timers.poll_sleep(this.deadline, &mut key, cx.waker());
+        this.entry = key.map(|key| Entry {
+            runtime_id: id,
+            key,
+        });
+        poll
     }
 }
 

@@ -13,7 +13,8 @@
 //! ```
 //!
 //! A poll that finds the deadline passed returns `Ready` whatever the entry's
-//! state, and removes the entry if it is still there. Later polls replace the
+//! state, and removes the entry if it is still there. The poll is
+//! [`TimerDriver::poll_sleep`], which `SendSleep` shares. Later polls replace the
 //! stored waker only when `!will_wake` (a task's waker stays the same between
 //! polls, so this is normally a comparison, not a clone). `Drop` removes the
 //! entry, so a dropped sleep (a lost `select`, a cancelled task) costs nothing
@@ -126,19 +127,8 @@ impl Future for Sleep {
 
     fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
         let this = &mut *self;
-        if this.driver.clock.now() >= this.deadline {
-            if let Some(key) = this.entry.take() {
-                this.driver.cancel(key);
-            }
-            return Poll::Ready(());
-        }
-        match this.entry {
-            Some(key) if this.driver.update_waker(key, this.deadline, cx.waker()) => {}
-            // Not registered yet, or fired by a loop whose clock was ahead
-            // of the deadline before a `reset` moved it later.
-            _ => this.entry = Some(this.driver.register(this.deadline, cx.waker().clone())),
-        }
-        Poll::Pending
+        this.driver
+            .poll_sleep(this.deadline, &mut this.entry, cx.waker())
     }
 }
 

@@ -195,12 +195,6 @@ impl<T> Wheel<T> {
         }
     }
 
-    /// The wheel's current time: the largest `now` given to `advance`.
-    #[cfg_attr(not(test), allow(dead_code))] // the driver does not need it; the tests do
-    pub(crate) fn elapsed(&self) -> u64 {
-        self.elapsed
-    }
-
     /// Number of live timers.
     pub(crate) fn len(&self) -> usize {
         self.len
@@ -211,7 +205,7 @@ impl<T> Wheel<T> {
         self.len == 0
     }
 
-    /// Adds a timer. A deadline at or before `elapsed()` fires on the next
+    /// Adds a timer. A deadline at or before `elapsed` fires on the next
     /// `advance`. O(1), allocation-free unless the slab must grow.
     pub(crate) fn insert(&mut self, deadline: u64, value: T) -> TimerKey {
         let index = if self.free_head != NIL {
@@ -264,13 +258,6 @@ impl<T> Wheel<T> {
         true
     }
 
-    /// The deadline of a live timer.
-    #[cfg_attr(not(test), allow(dead_code))] // the driver does not need it; the tests do
-    pub(crate) fn deadline(&self, key: TimerKey) -> Option<u64> {
-        self.live(key)
-            .map(|index| self.entries[index as usize].deadline)
-    }
-
     /// The value of a live timer, to update it in place (the driver swaps
     /// in a new waker).
     pub(crate) fn get_mut(&mut self, key: TimerKey) -> Option<&mut T> {
@@ -291,7 +278,7 @@ impl<T> Wheel<T> {
 
     /// Fires every timer with `deadline <= now`, appending `(key, value)` to
     /// `out` in deadline order; the keys are stale from then on. Time never
-    /// goes backwards: a `now` before `elapsed()` only fires pending timers.
+    /// goes backwards: a `now` before `elapsed` only fires pending timers.
     pub(crate) fn advance(&mut self, now: u64, out: &mut Vec<(TimerKey, T)>) {
         self.fire_pending(out);
         while let Some((list, time)) = self.next_slot()
@@ -447,6 +434,22 @@ impl<T> Wheel<T> {
         self.free_head = index;
         self.len -= 1;
         value
+    }
+}
+
+/// What the model tests (`wheel_proptest.rs`) compare with their model; the
+/// driver has no use for either.
+#[cfg(test)]
+impl<T> Wheel<T> {
+    /// The wheel's current time: the largest `now` given to `advance`.
+    pub(crate) fn elapsed(&self) -> u64 {
+        self.elapsed
+    }
+
+    /// The deadline of a live timer.
+    pub(crate) fn deadline(&self, key: TimerKey) -> Option<u64> {
+        self.live(key)
+            .map(|index| self.entries[index as usize].deadline)
     }
 }
 

@@ -1,10 +1,14 @@
-//! Where the runtime reports to its timeline recorder.
+//! Where the runtime reports to its timeline recorder, and the thread-local
+//! state the reports need.
 //!
 //! Every report goes through [`record`], which looks at one thread-local
 //! flag and, only if it is set, lends the running loop's `Recorder` to a
 //! closure. Off, that is one load and one branch at each site; the
 //! closure, and whatever it would compute (a clock read, a deadline in
-//! microseconds), is not run.
+//! microseconds), is not run. The loop's own reports come through its
+//! observer (`observe.rs`), which owns the recorder; the context
+//! (`context.rs`) lends it here while the loop runs. This is the one way a
+//! report reaches it.
 //!
 //! ## Thread-locals
 //!
@@ -12,9 +16,13 @@
 //!   submitted. Set and cleared with the runtime's context (`context.rs`)
 //!   and around recorded jobs (`blocking/`).
 //! - `CURRENT`: that runtime's recorder.
-//! - `CAUSE`: what a wake on this thread is caused by right now. The loop
-//!   sets it while it polls a task (that task), hands out socket events (the
-//!   socket) and fires timers (the timers); otherwise it is the loop.
+//! - `CAUSES`: this thread's runtime wants to know what causes each wake
+//!   (it records a timeline, or traces: the trace names the socket behind a
+//!   wake).
+//! - `CAUSE`: what a wake on this thread is caused by right now. The
+//!   observer sets it while the loop polls a task (that task), the reactor
+//!   while it hands out socket events (the socket), the timer driver while
+//!   it fires timers (the timers); otherwise it is the loop.
 //! - `JOB`: on a blocking thread, the phases of the recorded job it runs,
 //!   handed back to the loop with the job's result.
 //! - `BLOCKING_THREAD`: a blocking thread's number, so a wake it sends says
@@ -37,6 +45,8 @@ pub(crate) type SharedRecorder = Rc<RefCell<Recorder>>;
 thread_local! {
     /// True while this thread runs a recording runtime or a recorded job.
     static ON: Cell<bool> = const { Cell::new(false) };
+    /// True while this thread runs a runtime that tracks wake causes.
+    static CAUSES: Cell<bool> = const { Cell::new(false) };
     /// The recorder of the runtime running on this thread.
     static CURRENT: RefCell<Option<SharedRecorder>> = const { RefCell::new(None) };
     /// The cause of a wake made on this thread now.
@@ -68,17 +78,19 @@ pub(crate) fn record(report: impl FnOnce(&mut Recorder)) {
 
 /// Makes `recorder` this thread's (entering a runtime); `None` stops
 /// recording (leaving it, or entering one that does not record).
-pub(crate) fn set_current(recorder: Option<SharedRecorder>) {
+/// `track_causes` turns [`set_cause`] on or off.
+pub(crate) fn set_current(recorder: Option<SharedRecorder>, track_causes: bool) {
     ON.with(|on| on.set(recorder.is_some()));
+    CAUSES.with(|causes| causes.set(track_causes));
     let old = CURRENT.with(|current| current.replace(recorder));
     drop(old);
-    set_cause(WakeCause::Loop);
+    CAUSE.with(|c| c.set(WakeCause::Loop));
 }
 
 /// Sets what the wakes made on this thread from now on are caused by.
 #[inline]
 pub(crate) fn set_cause(cause: WakeCause) {
-    if on() {
+    if CAUSES.with(Cell::get) {
         CAUSE.with(|c| c.set(cause));
     }
 }

@@ -35,10 +35,10 @@
 //!
 //! | what                                    | where it is reported                      |
 //! |-----------------------------------------|-------------------------------------------|
-//! | a task spawned, polled, cancelled       | `task/schedule.rs`, `event_loop.rs`       |
+//! | a task spawned, polled, cancelled       | `observe.rs`, which the loop and the scheduler call |
 //! | what a pending task waits on            | where a waker is stored: the reactor, the timer driver, the semaphore, the channels, the blocking pool's slot, a `JoinHandle` |
-//! | a wake, with its cause                  | `task/schedule.rs` (local push, remote drain), with the cause the loop sets: the task being polled, the socket event being handed out, the timers firing |
-//! | ticks and parks (`select`)              | `event_loop.rs`                           |
+//! | a wake, with its cause                  | `observe.rs`, told by `task/schedule.rs` (local push, remote drain), with the cause set by the observer (the task being polled), the reactor (the socket event being handed out) and the timer driver (the timers firing) |
+//! | ticks and parks (`select`)              | `observe.rs`, told by `event_loop.rs`     |
 //! | blocking jobs and their phases          | measured on the pool thread, handed back with the job's result (`blocking/`) |
 //!
 //! ## Cost
