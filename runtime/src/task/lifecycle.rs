@@ -82,6 +82,7 @@ pub(crate) enum TaskStatus {
 
 impl TaskStatus {
     /// The word asyncio's repr uses for this status.
+    #[inline]
     pub(crate) fn as_str(self) -> &'static str {
         match self {
             TaskStatus::Pending => "pending",
@@ -101,6 +102,7 @@ pub(crate) struct Lifecycle {
 impl Lifecycle {
     /// A spawned task's: pending, with a `JoinHandle` and its future in the
     /// stage.
+    #[inline]
     pub(crate) fn new() -> Lifecycle {
         Lifecycle {
             bits: AtomicU8::new(JOIN_INTEREST | STAGE_FUTURE),
@@ -108,26 +110,31 @@ impl Lifecycle {
     }
 
     /// Reads the bits.
+    #[inline]
     fn get(&self) -> u8 {
         self.bits.load(Ordering::Relaxed)
     }
 
     /// Sets `bits`.
+    #[inline]
     fn set(&self, bits: u8) {
         self.bits.store(self.get() | bits, Ordering::Relaxed);
     }
 
     /// Clears `bits`.
+    #[inline]
     fn clear(&self, bits: u8) {
         self.bits.store(self.get() & !bits, Ordering::Relaxed);
     }
 
     /// True while the future is being polled or dropped.
+    #[inline]
     pub(crate) fn is_running(&self) -> bool {
         self.get() & RUNNING != 0
     }
 
     /// Marks the future as being polled or dropped (or no longer).
+    #[inline]
     pub(crate) fn set_running(&self, running: bool) {
         if running {
             self.set(RUNNING);
@@ -137,36 +144,43 @@ impl Lifecycle {
     }
 
     /// Records how the task ended: finished (or panicked), or cancelled.
+    #[inline]
     pub(crate) fn set_done(&self, cancelled: bool) {
         self.set(if cancelled { CANCELLED } else { FINISHED });
     }
 
     /// True once the task finished, panicked or was cancelled.
+    #[inline]
     pub(crate) fn is_done(&self) -> bool {
         self.get() & (FINISHED | CANCELLED) != 0
     }
 
     /// Asks the loop to drop the future instead of polling it again.
+    #[inline]
     pub(crate) fn request_abort(&self) {
         self.set(ABORT_REQUESTED);
     }
 
     /// True once [`request_abort`](Self::request_abort) was called.
+    #[inline]
     pub(crate) fn abort_requested(&self) -> bool {
         self.get() & ABORT_REQUESTED != 0
     }
 
     /// True while the `JoinHandle` is alive.
+    #[inline]
     pub(crate) fn join_interest(&self) -> bool {
         self.get() & JOIN_INTEREST != 0
     }
 
     /// The `JoinHandle` is gone: the output need not be kept.
+    #[inline]
     pub(crate) fn drop_join_interest(&self) {
         self.clear(JOIN_INTEREST);
     }
 
     /// What the stage holds (rule 8 of `task/mod.rs`).
+    #[inline]
     pub(crate) fn stage(&self) -> StageKind {
         let bits = self.get();
         if bits & STAGE_FUTURE != 0 {
@@ -179,6 +193,7 @@ impl Lifecycle {
     }
 
     /// Records what the stage now holds (rule 8 of `task/mod.rs`).
+    #[inline]
     pub(crate) fn set_stage(&self, kind: StageKind) {
         self.clear(STAGE_FUTURE | STAGE_OUTPUT);
         match kind {
@@ -189,6 +204,7 @@ impl Lifecycle {
     }
 
     /// The status a task's repr shows.
+    #[inline]
     pub(crate) fn status(&self) -> TaskStatus {
         let bits = self.get();
         if bits & CANCELLED != 0 {

@@ -110,6 +110,7 @@ pub(crate) struct State {
 impl State {
     /// The word of a new task: `refs` references, already `SCHEDULED` (its
     /// first queue entry is one of the references).
+    #[inline]
     pub(crate) fn new(refs: usize) -> State {
         State {
             word: AtomicUsize::new((refs * REF_ONE) | SCHEDULED),
@@ -119,6 +120,7 @@ impl State {
     // ----- the reference count (any thread) -----
 
     /// Counts one more reference (a waker clone, a queue entry).
+    #[inline]
     pub(crate) fn ref_inc(&self) {
         // Relaxed: the caller already holds a reference, so the task cannot
         // be freed meanwhile, and the count publishes nothing (as `Arc`).
@@ -132,6 +134,7 @@ impl State {
 
     /// Gives up one reference. Returns true if it was the last one: the
     /// caller must then free the task.
+    #[inline]
     pub(crate) fn ref_dec(&self) -> bool {
         // Release: this holder's uses of the task happen before the free.
         let old = self.word.fetch_sub(REF_ONE, Ordering::Release);
@@ -149,6 +152,7 @@ impl State {
     /// if the task must be pushed on a queue, in which case the waker's
     /// reference becomes the queue entry's; otherwise that reference has
     /// been given up here (never the last one: the queue holds another).
+    #[inline]
     pub(crate) fn schedule_by_val(&self) -> bool {
         self.set_scheduled(|current| {
             if current & SCHEDULED == 0 {
@@ -162,6 +166,7 @@ impl State {
     /// Rules W and R for a waker kept by the caller: sets `SCHEDULED`, or
     /// writes the word back unchanged if it is set. Returns true if the task
     /// must be pushed on a queue, with a new reference taken for the entry.
+    #[inline]
     pub(crate) fn schedule_by_ref(&self) -> bool {
         self.set_scheduled(|current| {
             if current & SCHEDULED == 0 {
@@ -176,6 +181,7 @@ impl State {
     /// with `step(current)`'s new value by a `Release` compare-exchange,
     /// retried until no other thread changed the word in between, and
     /// returns `step`'s verdict (push the task or not) for the value that won.
+    #[inline]
     fn set_scheduled(&self, step: impl Fn(usize) -> (usize, bool)) -> bool {
         let mut current = self.word.load(Ordering::Relaxed);
         loop {
@@ -194,6 +200,7 @@ impl State {
 
     /// Rule C: clears `SCHEDULED` just before the loop polls the task.
     /// Runtime thread only.
+    #[inline]
     pub(crate) fn clear_scheduled(&self) {
         // Acquire synchronises with the Release of every wake whose set flag
         // this read-modify-write overwrites, so the poll sees what those

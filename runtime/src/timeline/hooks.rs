@@ -12,13 +12,14 @@
 //!
 //! ## Thread-locals
 //!
-//! - `ON`: this thread runs a recording runtime, or a blocking job that one
-//!   submitted. Set and cleared with the runtime's context (`context.rs`)
-//!   and around recorded jobs (`blocking/`).
+//! - `WATCH`: two bits. `RECORDING`: this thread runs a recording runtime,
+//!   or a blocking job that one submitted. `CAUSES`: this thread's runtime
+//!   wants to know what causes each wake (it records a timeline, or traces:
+//!   the trace names the socket behind a wake). Set and cleared with the
+//!   runtime's context (`context.rs`) and around recorded jobs
+//!   (`blocking/`); one thread-local, so that entering and leaving a loop
+//!   that nobody watches costs one write.
 //! - `CURRENT`: that runtime's recorder.
-//! - `CAUSES`: this thread's runtime wants to know what causes each wake
-//!   (it records a timeline, or traces: the trace names the socket behind a
-//!   wake).
 //! - `CAUSE`: what a wake on this thread is caused by right now. The
 //!   observer sets it while the loop polls a task (that task), the reactor
 //!   while it hands out socket events (the socket), the timer driver while
@@ -43,10 +44,9 @@ pub(crate) const MAX_RECORDS: usize = 500_000;
 pub(crate) type SharedRecorder = Rc<RefCell<Recorder>>;
 
 thread_local! {
-    /// True while this thread runs a recording runtime or a recorded job.
-    static ON: Cell<bool> = const { Cell::new(false) };
-    /// True while this thread runs a runtime that tracks wake causes.
-    static CAUSES: Cell<bool> = const { Cell::new(false) };
+    /// `RECORDING` and `CAUSES`: what this thread's runtime (or recorded
+    /// job) watches.
+    static WATCH: Cell<u8> = const { Cell::new(0) };
     /// The recorder of the runtime running on this thread.
     static CURRENT: RefCell<Option<SharedRecorder>> = const { RefCell::new(None) };
     /// The cause of a wake made on this thread now.
@@ -57,10 +57,15 @@ thread_local! {
     static BLOCKING_THREAD: Cell<Option<u32>> = const { Cell::new(None) };
 }
 
+/// `WATCH` bit: this thread records.
+const RECORDING: u8 = 1;
+/// `WATCH` bit: this thread keeps track of wake causes.
+const CAUSES: u8 = 2;
+
 /// True if this thread records.
 #[inline]
 pub(crate) fn on() -> bool {
-    ON.with(Cell::get)
+    WATCH.with(Cell::get) & RECORDING != 0
 }
 
 /// Runs `report` with the running loop's recorder, if it records. The one
@@ -80,17 +85,20 @@ pub(crate) fn record(report: impl FnOnce(&mut Recorder)) {
 /// recording (leaving it, or entering one that does not record).
 /// `track_causes` turns [`set_cause`] on or off.
 pub(crate) fn set_current(recorder: Option<SharedRecorder>, track_causes: bool) {
-    ON.with(|on| on.set(recorder.is_some()));
-    CAUSES.with(|causes| causes.set(track_causes));
+    let recording = if recorder.is_some() { RECORDING } else { 0 };
+    let causes = if track_causes { CAUSES } else { 0 };
+    WATCH.with(|watch| watch.set(recording | causes));
     let old = CURRENT.with(|current| current.replace(recorder));
     drop(old);
-    CAUSE.with(|c| c.set(WakeCause::Loop));
+    if track_causes {
+        CAUSE.with(|c| c.set(WakeCause::Loop));
+    }
 }
 
 /// Sets what the wakes made on this thread from now on are caused by.
 #[inline]
 pub(crate) fn set_cause(cause: WakeCause) {
-    if CAUSES.with(Cell::get) {
+    if WATCH.with(Cell::get) & CAUSES != 0 {
         CAUSE.with(|c| c.set(cause));
     }
 }
@@ -196,7 +204,7 @@ impl RecordedJob {
     /// submitted by a recording runtime.
     pub(crate) fn start() -> RecordedJob {
         JOB.with(|job| *job.borrow_mut() = Some(JobPhases::default()));
-        ON.with(|on| on.set(true));
+        WATCH.with(|watch| watch.set(RECORDING));
         RecordedJob {
             thread: BLOCKING_THREAD.with(Cell::get).unwrap_or(0),
             start: now_us(),
@@ -220,7 +228,7 @@ impl RecordedJob {
 impl Drop for RecordedJob {
     /// The thread stops recording, even if the job unwound.
     fn drop(&mut self) {
-        ON.with(|on| on.set(false));
+        WATCH.with(|watch| watch.set(0));
         JOB.with(|job| job.borrow_mut().take());
     }
 }
