@@ -19,7 +19,7 @@
 //! - `lifecycle.rs`: the lifecycle byte, written only by the runtime's
 //!   thread: running, finished, cancelled, abort requested, join interest,
 //!   and what the stage holds.
-//! - `header.rs`: the [`Header`](header::Header) that holds both, with the
+//! - `header.rs`: the `Header` that holds both, with the
 //!   task's id, name and spawn location.
 //! - `layout.rs`: the one allocation (`TaskCell`: header, stage, join
 //!   waker), its union stage, and its allocation and free.
