@@ -6,10 +6,10 @@
 //!
 //! ```text
 //! tick 12: poll task 3 'spin' -> Pending
-//! tick 12: park 100 ms (next timer slot) -> slept 100.1 ms, 0 events
+//! tick 12: park 100 ms (next timer slot) -> slept 100.1 ms, 0 socket events
 //! timer: 2 fired
 //! tick 13: poll task 3 'spin' -> Pending
-//! tick 13: park forever (nothing queued, no timer) -> slept 3.2 ms, 1 event
+//! tick 13: park forever (nothing queued, no timer) -> slept 3.2 ms, 1 socket event
 //! io: token 5 readable -> wake task 7
 //! remote wake: task 9
 //! ```
@@ -21,7 +21,9 @@
 //! time to the next timer's wheel slot (not to its deadline: a far timer
 //! is reached slot by slot, see `time/wheel.rs`), or `forever` when there
 //! is nothing to do until a socket event or a wake from another thread.
-//! Then how long it really slept and how many socket events came back.
+//! Then how long it really slept and how many socket events came back (a
+//! wake from another thread rings the loop's own `mio::Waker`, which ends
+//! the park but is not a socket event: its task shows as a `remote wake`).
 //!
 //! ## Cost when off
 //!
@@ -84,7 +86,7 @@ pub(crate) fn park_line(
     };
     let plural = if events == 1 { "" } else { "s" };
     format!(
-        "tick {tick}: park {timeout} ({reason}) -> slept {:.1} ms, {events} event{plural}",
+        "tick {tick}: park {timeout} ({reason}) -> slept {:.1} ms, {events} socket event{plural}",
         slept_us / 1000.0
     )
 }
