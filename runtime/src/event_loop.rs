@@ -42,6 +42,7 @@ use crate::observe::Observer;
 use crate::task::Polled;
 use crate::task::header::Header;
 use crate::task::raw::RawTask;
+use crate::trace::ParkReason;
 
 /// Task polls between two looks at the reactor. tokio's default
 /// `event_interval` is 61: a prime, so the check does not fall into step
@@ -138,10 +139,13 @@ impl Core {
     fn park(&self) {
         let scheduler = &self.handles.scheduler;
         let busy = scheduler.has_ready_work();
-        let timeout = if busy {
-            Some(Duration::ZERO)
+        let (timeout, reason) = if busy {
+            (Some(Duration::ZERO), ParkReason::QueuedWork)
         } else {
-            self.idle_timeout()
+            match self.idle_timeout() {
+                Some(timeout) => (Some(timeout), ParkReason::NextTimer),
+                None => (None, ParkReason::NothingToDo),
+            }
         };
         let parked = self.observer().park_started();
         let events = match self.handles.reactor.poll(timeout) {
@@ -150,7 +154,7 @@ impl Core {
             // the loop cannot go on, and block_on has no error channel.
             Err(err) => panic!("event loop: polling the reactor failed: {err}"),
         };
-        self.observer().park_ended(parked, timeout, events);
+        self.observer().park_ended(parked, timeout, reason, events);
         // Step 3. Idle (nothing was runnable, the poll woke nothing, and no
         // blocking job can still wake a task) lets a paused clock jump to the
         // next timer; see `time/driver.rs`. The pool's counts are read

@@ -52,7 +52,7 @@ use crate::slow_poll;
 use crate::stats::{Counters, bump};
 use crate::task::TaskId;
 use crate::timeline::hooks::{self, MAX_RECORDS, SharedRecorder};
-use crate::trace::trace;
+use crate::trace::{ParkReason, park_line, trace};
 use ::timeline::{PollOutcome, Readiness, WakeCause, now_us};
 
 /// What the observer needs to know of a task.
@@ -215,7 +215,7 @@ impl Observer {
         trace!(
             self.trace,
             "tick {}: poll {} -> {}",
-            self.counters.ticks.get(),
+            self.tick_in_progress(),
             task.describe(),
             if outcome == PollOutcome::Pending {
                 "Pending"
@@ -236,33 +236,43 @@ impl Observer {
         }
     }
 
-    /// The loop is about to wait in `epoll_wait` (a new tick). Returns when,
-    /// on the timeline's clock, if it records.
+    /// The number of the tick whose polls are running: the ticks counter
+    /// counts parks, and a tick's park ends it, so before it parks tick `N`
+    /// has seen `N - 1` parks. The trace, the stats and the timeline all
+    /// number ticks this way, from 1.
+    fn tick_in_progress(&self) -> u64 {
+        self.counters.ticks.get() + 1
+    }
+
+    /// The loop is about to wait in `epoll_wait`, ending its tick. Returns
+    /// when, on the timeline's clock, if the park is watched.
     #[inline]
     pub(crate) fn park_started(&self) -> Option<f64> {
         bump(&self.counters.ticks);
-        self.recording().then(now_us)
+        (self.recording() || self.trace).then(now_us)
     }
 
     /// `epoll_wait` returned `events` socket events after waiting at most
-    /// `timeout`; `started` is what [`park_started`](Self::park_started)
-    /// returned. The timeline gets the wait and the tick it ends.
+    /// `timeout`, chosen for `reason`; `started` is what
+    /// [`park_started`](Self::park_started) returned. The timeline gets the
+    /// wait and the tick it ends; the trace, a line for the park.
     #[inline]
     pub(crate) fn park_ended(
         &self,
         started: Option<f64>,
         timeout: Option<Duration>,
+        reason: ParkReason,
         events: usize,
     ) {
         if let Some(start) = started {
-            self.record_park(start, timeout, events);
+            self.watch_park(start, timeout, reason, events);
         }
     }
 
-    /// The timeline's half of [`park_ended`](Self::park_ended).
+    /// The watched half of [`park_ended`](Self::park_ended).
     #[cold]
     #[inline(never)]
-    fn record_park(&self, start: f64, timeout: Option<Duration>, events: usize) {
+    fn watch_park(&self, start: f64, timeout: Option<Duration>, reason: ParkReason, events: usize) {
         let end = now_us();
         let tick = self.counters.ticks.get();
         let tick_start = self.tick_started.replace(end);
@@ -271,6 +281,11 @@ impl Observer {
             rec.select(start, end, timeout, events);
             rec.tick(tick, tick_start, end);
         });
+        trace!(
+            self.trace,
+            "{}",
+            park_line(tick, timeout, reason, end - start, events)
+        );
     }
 
     /// The timer driver fired `fired` timers (their wakes are reported one
@@ -317,7 +332,7 @@ impl Observer {
         trace!(
             self.trace,
             "tick {}: cancel {}",
-            self.counters.ticks.get(),
+            self.tick_in_progress(),
             task.describe()
         );
         hooks::record(|rec| rec.task_cancelled(task.id().0, now_us()));

@@ -135,14 +135,23 @@ fn child_trace() {
         });
         assert_eq!(job.await.unwrap(), 7);
     });
+    eprintln!("stats ticks: {}", rt.stats().ticks);
 }
 
-/// Strips `tick N: ` so the sequence can be compared without tick numbers.
+/// Strips `tick N: ` so the sequence can be compared without tick numbers,
+/// and a park line's measured part (` -> slept 0.2 ms, 0 events`), which
+/// depends on the machine.
 fn without_tick(line: &str) -> &str {
-    match line.split_once(": ") {
+    let line = match line.split_once(": ") {
         Some((head, rest)) if head.starts_with("tick ") => rest,
         _ => line,
-    }
+    };
+    line.split(" -> slept ").next().unwrap_or(line)
+}
+
+/// The tick number of a `tick N: ...` line.
+fn tick_of(line: &str) -> Option<u64> {
+    line.strip_prefix("tick ")?.split(':').next()?.parse().ok()
 }
 
 #[test]
@@ -168,22 +177,45 @@ fn the_trace_of_a_tiny_program_has_the_expected_lines_in_order() {
     let expected = [
         format!("poll task {main} 'block_on' -> Pending"),
         format!("poll task {spin} 'spin' -> Pending"),
+        // The paused clock: the timeout is zero and the clock jumps.
+        "park 0 ms (next timer slot)".to_string(),
         "timer: 1 fired".to_string(),
         format!("poll task {spin} 'spin' -> Ready"),
         format!("poll task {main} 'block_on' -> Pending"),
         format!("poll task {blocking_waiter} 'spawn_blocking' -> Pending"),
+        // A paused clock waits for the blocking job: no timeout at all.
+        "park forever (nothing queued, no timer)".to_string(),
         format!("remote wake: task {blocking_waiter} 'spawn_blocking'"),
         format!("poll task {blocking_waiter} 'spawn_blocking' -> Ready"),
         format!("poll task {main} 'block_on' -> Ready"),
     ];
     let got: Vec<&str> = lines.iter().map(|l| without_tick(l)).collect();
     assert_eq!(got, expected, "full stderr:\n{stderr}");
-    // Tick numbers never go down.
-    let ticks: Vec<u64> = lines
+    // Ticks are numbered from 1; a park ends its tick, so the polls before
+    // it carry its number and the next poll the number after it.
+    let numbered: Vec<&str> = lines
         .iter()
-        .filter_map(|l| l.strip_prefix("tick ")?.split(':').next()?.parse().ok())
+        .copied()
+        .filter(|l| l.starts_with("tick "))
         .collect();
-    assert!(ticks.windows(2).all(|w| w[0] <= w[1]), "{ticks:?}");
+    assert_eq!(tick_of(numbered[0]), Some(1), "{stderr}");
+    for pair in numbered.windows(2) {
+        let (a, b) = (tick_of(pair[0]).unwrap(), tick_of(pair[1]).unwrap());
+        let step = u64::from(pair[0].contains(": park "));
+        assert_eq!(b, a + step, "{pair:?} in\n{stderr}");
+    }
+    // The stats count the same parks the trace numbers.
+    let last_park = numbered
+        .iter()
+        .rev()
+        .find(|l| l.contains(": park "))
+        .unwrap();
+    let stats_ticks = stderr.lines().find_map(|l| l.strip_prefix("stats ticks: "));
+    assert_eq!(
+        stats_ticks,
+        Some(tick_of(last_park).unwrap().to_string().as_str()),
+        "{stderr}"
+    );
 }
 
 #[test]

@@ -76,9 +76,12 @@ pub enum SliceKind {
     },
     /// The task waited, from a `Pending` poll to its wake.
     Await {
-        /// What it waited on (the first thing reported during the poll).
+        /// What it waited on: the first thing reported during the poll,
+        /// unless the second is what ended the wait (a read under a
+        /// `timeout` that timed out is a wait for the timer). The page
+        /// colours the slice by this.
         on: Wait,
-        /// A second thing reported in the same poll: a `timeout` waits on
+        /// The other thing reported in the same poll: a `timeout` waits on
         /// its inner future and on a timer. A third is not kept.
         also: Option<Wait>,
     },

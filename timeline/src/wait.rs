@@ -140,6 +140,24 @@ pub enum WakeCause {
 }
 
 impl WakeCause {
+    /// True if a wake with this cause is what a wait on `wait` waits for:
+    /// a timer for a timer, an event on the same socket, the end of the
+    /// awaited task, a blocking-pool thread for a job.
+    pub fn ends(self, wait: Wait) -> bool {
+        match (self, wait) {
+            (WakeCause::Timer, Wait::Timer { .. }) => true,
+            (WakeCause::Io { token, .. }, Wait::Io { token: waited, .. }) => token == waited,
+            (WakeCause::Task(task), Wait::Join { task: awaited }) => task == awaited,
+            (
+                WakeCause::Remote {
+                    blocking_thread: Some(_),
+                },
+                Wait::Blocking,
+            ) => true,
+            _ => false,
+        }
+    }
+
     /// The cause in words, e.g. `io: token 5 readable`, `timer`,
     /// `task 4 'fetch'`, `remote`; `task_name` names a task by id.
     pub(crate) fn label(&self, task_name: &dyn Fn(u64) -> String) -> String {

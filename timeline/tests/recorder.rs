@@ -167,6 +167,72 @@ fn only_the_first_wake_of_a_queued_task_gets_the_arrow() {
     assert_eq!(process.tracks().len(), 2);
 }
 
+/// A task polled to wait on `first` and `second`, then woken by `cause`:
+/// the await slice it leaves.
+fn await_ended_by(first: Wait, second: Wait, cause: WakeCause) -> SliceKind {
+    let (mut rec, task) = with_task();
+    rec.poll_started(7, 1.0);
+    rec.waits_on(first);
+    rec.waits_on(second);
+    rec.poll_ended(7, 2.0, PollOutcome::Pending);
+    rec.task_woken(7, 3.0, cause);
+    let process = rec.finish(4.0);
+    slices_on(&process, task)
+        .into_iter()
+        .map(|(kind, ..)| kind)
+        .find(|kind| matches!(kind, SliceKind::Await { .. }))
+        .expect("an await slice")
+}
+
+#[test]
+fn a_wait_is_named_by_what_ended_it_when_that_was_its_second_wait() {
+    let io = Wait::Io {
+        token: 3,
+        interest: Readiness::READABLE,
+    };
+    let timer = Wait::Timer { deadline: 9.0 };
+    // A read under a timeout that timed out: a wait for the timer.
+    assert_eq!(
+        await_ended_by(io, timer, WakeCause::Timer),
+        SliceKind::Await {
+            on: timer,
+            also: Some(io)
+        }
+    );
+    // The same wait ended by the socket keeps its order.
+    let readable = WakeCause::Io {
+        token: 3,
+        readiness: Readiness::READABLE,
+    };
+    assert_eq!(
+        await_ended_by(io, timer, readable),
+        SliceKind::Await {
+            on: io,
+            also: Some(timer)
+        }
+    );
+    // An event on another socket ends neither: the order stays.
+    let other = WakeCause::Io {
+        token: 4,
+        readiness: Readiness::READABLE,
+    };
+    assert_eq!(
+        await_ended_by(io, timer, other),
+        SliceKind::Await {
+            on: io,
+            also: Some(timer)
+        }
+    );
+    // A join under a timeout, ended by the awaited task.
+    assert_eq!(
+        await_ended_by(timer, Wait::Join { task: 5 }, WakeCause::Task(5)),
+        SliceKind::Await {
+            on: Wait::Join { task: 5 },
+            also: Some(timer)
+        }
+    );
+}
+
 #[test]
 fn no_reported_wait_is_other_and_a_third_is_not_kept() {
     let (mut rec, task) = with_task();

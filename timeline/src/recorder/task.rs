@@ -180,6 +180,7 @@ impl Recorder {
         };
         let wake = PendingWake { cause, from, at };
         if let Now::Waiting { since, on, also } = task.now {
+            let (on, also) = named_by_its_end(on, also, cause);
             let wait = SliceKind::Await { on, also }
                 .from(since)
                 .until(task.track, at);
@@ -283,5 +284,16 @@ impl Recorder {
             .from(phase.since)
             .until(track, at);
         self.process.push_unchecked(slice);
+    }
+}
+
+/// The two things a wait was on, first the one that ended it: a wait that
+/// began on a socket and on a timer (a `timeout`) and was ended by the
+/// timer is drawn, and named, as a wait for the timer, with the socket as
+/// its `also`. Otherwise the order in which the poll reported them stays.
+fn named_by_its_end(on: Wait, also: Option<Wait>, cause: WakeCause) -> (Wait, Option<Wait>) {
+    match also {
+        Some(other) if cause.ends(other) && !cause.ends(on) => (other, Some(on)),
+        _ => (on, also),
     }
 }
