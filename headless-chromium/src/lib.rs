@@ -16,6 +16,7 @@
 
 pub mod dom;
 pub mod image;
+mod process_group;
 mod run;
 
 pub use image::Screenshot;

@@ -7,15 +7,16 @@
 //! page from disk or from a server on 127.0.0.1, nothing else. Chromium
 //! starts helper processes (zygote, renderer, GPU); the browser is made the
 //! leader of a new process group, so that all of them are killed together
-//! when it ends or overruns [`BROWSER_LIMIT`].
+//! when it ends or overruns [`BROWSER_LIMIT`] (`process_group.rs`; on
+//! Windows, the browser alone).
 
-use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::{Duration, Instant};
 
 use crate::image::Screenshot;
+use crate::process_group::{kill_group, lead_a_new_group};
 
 /// Longest one Chromium run may take before the test gives up on it.
 /// Generous: the machine is shared and Chromium starts slowly.
@@ -59,7 +60,9 @@ pub fn run(url: &str, extra: &[String], scratch: &Path) -> Output {
         PROFILES.fetch_add(1, Ordering::Relaxed)
     ));
     let sized = extra.iter().any(|arg| arg.starts_with("--window-size="));
-    let mut child = Command::new(chromium())
+    let mut command = Command::new(chromium());
+    lead_a_new_group(&mut command);
+    let mut child = command
         .args([
             "--headless",
             "--no-sandbox",
@@ -76,7 +79,6 @@ pub fn run(url: &str, extra: &[String], scratch: &Path) -> Output {
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
-        .process_group(0)
         .spawn()
         .expect("start chromium");
     let started = Instant::now();
@@ -86,7 +88,7 @@ pub fn run(url: &str, extra: &[String], scratch: &Path) -> Output {
     let stderr = drain(child.stderr.take().expect("piped stderr"));
     loop {
         if let Some(status) = child.try_wait().expect("wait for chromium") {
-            kill_group(child.id());
+            kill_group(&mut child);
             let stdout = stdout.join().expect("stdout reader");
             let stderr = stderr.join().expect("stderr reader");
             return Output {
@@ -96,7 +98,7 @@ pub fn run(url: &str, extra: &[String], scratch: &Path) -> Output {
             };
         }
         if started.elapsed() > BROWSER_LIMIT {
-            kill_group(child.id());
+            kill_group(&mut child);
             let _ = child.wait();
             panic!("chromium ran over {BROWSER_LIMIT:?} on {url}");
         }
@@ -138,16 +140,6 @@ pub fn screenshot(
         String::from_utf8_lossy(&output.stderr)
     );
     Screenshot::decode(png)
-}
-
-/// Kills whatever is left of the process group led by `leader` (the
-/// browser's helpers); nothing left is fine.
-fn kill_group(leader: u32) {
-    let _ = Command::new("kill")
-        .args(["-KILL", "--", &format!("-{leader}")])
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .status();
 }
 
 /// Reads `pipe` to its end on a thread.

@@ -1,5 +1,7 @@
 //! A hyper server on our runtime, served to real clients: curl and
-//! Python's `urllib` / `http.client`, over loopback.
+//! Python's `urllib` / `http.client`, over loopback. Built with
+//! `--cfg skip_peer_tests`, these tests are ignored (the README's
+//! "Platforms").
 
 mod util;
 
@@ -13,6 +15,10 @@ fn hello(path: &str) -> Vec<u8> {
 }
 
 #[test]
+#[cfg_attr(
+    skip_peer_tests,
+    ignore = "needs curl, a peer program; built with --cfg skip_peer_tests"
+)]
 fn curl_reuses_one_connection_for_several_requests() {
     require("curl", "curl");
     let server = HyperServer::start(None);
@@ -42,6 +48,10 @@ fn curl_reuses_one_connection_for_several_requests() {
 }
 
 #[test]
+#[cfg_attr(
+    skip_peer_tests,
+    ignore = "needs curl, a peer program; built with --cfg skip_peer_tests"
+)]
 fn hyper_drops_its_header_timer_before_each_request_is_answered() {
     // hyper arms a header-read sleep (30 s by default) whenever it waits for
     // a head, and drops it once the head is in, on the connection's task.
@@ -68,6 +78,10 @@ fn hyper_drops_its_header_timer_before_each_request_is_answered() {
 }
 
 #[test]
+#[cfg_attr(
+    skip_peer_tests,
+    ignore = "needs curl, a peer program; built with --cfg skip_peer_tests"
+)]
 fn curl_posts_a_body_and_gets_it_back() {
     require("curl", "curl");
     let server = HyperServer::start(None);
@@ -90,6 +104,10 @@ fn curl_posts_a_body_and_gets_it_back() {
 }
 
 #[test]
+#[cfg_attr(
+    skip_peer_tests,
+    ignore = "needs python3, a peer program; built with --cfg skip_peer_tests"
+)]
 fn python_urllib_gets_a_body() {
     require("python3", "python3");
     let server = HyperServer::start(None);
@@ -110,6 +128,10 @@ fn python_urllib_gets_a_body() {
 }
 
 #[test]
+#[cfg_attr(
+    skip_peer_tests,
+    ignore = "needs python3, a peer program; built with --cfg skip_peer_tests"
+)]
 fn python_http_client_keeps_the_connection_alive() {
     // urllib closes after each request; the `http.client` module under it
     // keeps the connection open when the server allows it.

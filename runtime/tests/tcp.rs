@@ -112,6 +112,10 @@ fn a_large_write_waits_for_the_reader_and_arrives_whole() {
 }
 
 #[test]
+#[cfg_attr(
+    windows,
+    ignore = "counts descriptors in /proc/self/fd or /dev/fd, which Windows lacks"
+)]
 fn opening_and_closing_ten_thousand_connections_leaks_no_descriptor() {
     const CONNECTIONS: usize = 10_000;
     let before = util::open_fds();
@@ -231,6 +235,10 @@ fn listen_backlog(port: u16) -> u32 {
 }
 
 #[test]
+#[cfg_attr(
+    not(target_os = "linux"),
+    ignore = "reads the backlog back with `ss` (iproute2) and /proc: Linux only"
+)]
 fn listeners_queue_tokios_1024_connections_or_what_bind_with_backlog_asks() {
     let somaxconn: u32 = std::fs::read_to_string("/proc/sys/net/core/somaxconn")
         .ok()

@@ -4,7 +4,8 @@
 //! states' colours.
 //!
 //! Needs Chromium (`apt-get install -y chromium`); the tests fail saying so
-//! if it is missing. Each run has a fresh profile, no network, a time limit,
+//! if it is missing, and are ignored when built with `--cfg skip_peer_tests`
+//! (the README's "Platforms"). Each run has a fresh profile, no network, a time limit,
 //! and is killed (with its helper processes) when it ends.
 
 mod util;
@@ -26,6 +27,10 @@ fn write_page(dir: &TempDir) -> std::path::PathBuf {
 }
 
 #[test]
+#[cfg_attr(
+    skip_peer_tests,
+    ignore = "needs Chromium, a peer program; built with --cfg skip_peer_tests"
+)]
 fn the_rendered_page_has_a_row_per_task_and_per_loop_and_shows_phases() {
     let dir = TempDir::new("dom");
     let page = write_page(&dir);
@@ -89,6 +94,10 @@ fn the_rendered_page_has_a_row_per_task_and_per_loop_and_shows_phases() {
 }
 
 #[test]
+#[cfg_attr(
+    skip_peer_tests,
+    ignore = "needs Chromium, a peer program; built with --cfg skip_peer_tests"
+)]
 fn a_screenshot_of_the_page_shows_the_states_colours() {
     let dir = TempDir::new("screenshot");
     let page = write_page(&dir);

@@ -30,11 +30,11 @@
 use std::fmt;
 use std::io;
 use std::net::{Ipv4Addr, SocketAddr};
-use std::os::fd::AsFd;
 use std::time::Duration;
 
-use rustix::process::{Resource, Rlimit, getrlimit, setrlimit};
 use socket2::{Domain, SockRef, Socket, Type};
+
+use platform::{AsSocketHandle, DescriptorLimit};
 
 /// Connections per listener: under the default `somaxconn` (4096), which
 /// caps a listener's queue, and well below half of Linux's default
@@ -103,7 +103,7 @@ fn descriptors_for(connections: usize) -> u64 {
 /// The most connections that fit under this process's hard descriptor
 /// limit (`None`: no limit).
 pub fn max_connections() -> Option<usize> {
-    let hard = getrlimit(Resource::Nofile).maximum?;
+    let hard = DescriptorLimit::read().hard?;
     let mut n = usize::try_from(hard.saturating_sub(SPARE_DESCRIPTORS)).unwrap_or(usize::MAX);
     while n > 0 && descriptors_for(n) > hard {
         n -= n.div_ceil(PER_LISTENER).max(1);
@@ -113,29 +113,21 @@ pub fn max_connections() -> Option<usize> {
 
 /// Sets `SO_LINGER` 0 on a connected socket: closing it resets the
 /// connection instead of leaving it in TIME_WAIT.
-pub fn abort_on_close(socket: &impl AsFd) -> io::Result<()> {
+pub fn abort_on_close(socket: &impl AsSocketHandle) -> io::Result<()> {
     SockRef::from(socket).set_linger(Some(Duration::ZERO))
 }
 
 /// Raises `RLIMIT_NOFILE` to at least `need`.
 fn ensure_descriptors(need: u64) -> Result<(), SocketError> {
-    let limit = getrlimit(Resource::Nofile);
-    let current = limit.current.unwrap_or(u64::MAX);
+    let limit = DescriptorLimit::read();
+    let current = limit.soft.unwrap_or(u64::MAX);
     if current >= need {
         return Ok(());
     }
-    let maximum = limit.maximum.map(|max| max.max(need));
-    setrlimit(
-        Resource::Nofile,
-        Rlimit {
-            current: Some(need),
-            maximum,
-        },
-    )
-    .map_err(|err| SocketError::Limit {
+    limit.raise_soft(need).map_err(|source| SocketError::Limit {
         need,
         current,
-        source: err.into(),
+        source,
     })
 }
 
@@ -182,6 +174,65 @@ impl std::error::Error for SocketError {
             SocketError::Limit { source, .. }
             | SocketError::Bind(source)
             | SocketError::Connect(source) => Some(source),
+        }
+    }
+}
+
+/// The two things that differ between operating systems here: the handle
+/// `socket2::SockRef::from` takes, and the descriptor limit.
+///
+/// Unix has `RLIMIT_NOFILE` (read and raised through `rustix`). Windows has
+/// no per-process limit on sockets (only memory bounds them), so there the
+/// limit reads as none and nothing is raised.
+mod platform {
+    #[cfg(unix)]
+    pub use std::os::fd::AsFd as AsSocketHandle;
+    #[cfg(windows)]
+    pub use std::os::windows::io::AsSocket as AsSocketHandle;
+
+    /// The process's descriptor limit; `None` is no limit.
+    pub struct DescriptorLimit {
+        /// The soft limit, which `open` and `accept` check.
+        pub soft: Option<u64>,
+        /// The hard limit, the most the soft one may be raised to unprivileged.
+        pub hard: Option<u64>,
+    }
+
+    #[cfg(unix)]
+    impl DescriptorLimit {
+        /// This process's `RLIMIT_NOFILE`.
+        pub fn read() -> DescriptorLimit {
+            let limit = rustix::process::getrlimit(rustix::process::Resource::Nofile);
+            DescriptorLimit {
+                soft: limit.current,
+                hard: limit.maximum,
+            }
+        }
+
+        /// Raises the soft limit to `need`, and the hard one with it if
+        /// `need` is above it (which needs `CAP_SYS_RESOURCE`).
+        pub fn raise_soft(&self, need: u64) -> std::io::Result<()> {
+            let limit = rustix::process::Rlimit {
+                current: Some(need),
+                maximum: self.hard.map(|max| max.max(need)),
+            };
+            rustix::process::setrlimit(rustix::process::Resource::Nofile, limit).map_err(Into::into)
+        }
+    }
+
+    #[cfg(windows)]
+    impl DescriptorLimit {
+        /// No limit: Windows has no `RLIMIT_NOFILE`.
+        pub fn read() -> DescriptorLimit {
+            DescriptorLimit {
+                soft: None,
+                hard: None,
+            }
+        }
+
+        /// Nothing to raise.
+        pub fn raise_soft(&self, _need: u64) -> std::io::Result<()> {
+            Ok(())
         }
     }
 }

@@ -48,7 +48,8 @@ pub struct ServeArgs {
     #[arg(long, value_enum, value_delimiter = ',', value_name = "KINDS")]
     pub error_kinds: Vec<Fault>,
     /// Listen backlog: connections the kernel queues before they are accepted
-    /// [python3 -m http.server has 5, which drops SYNs of a burst of connects].
+    /// [python3 -m http.server has 5, which drops SYNs of a burst of connects;
+    /// Windows keeps 128 whatever is asked].
     #[arg(long, value_name = "N", default_value_t = DEFAULT_BACKLOG)]
     pub backlog: u32,
     /// Seed for delays and errors (default: from the clock).

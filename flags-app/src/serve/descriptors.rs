@@ -19,16 +19,16 @@
 //! until a connection closes; the kernel keeps new connections waiting in the
 //! listen backlog meanwhile (see `server.rs`).
 //!
-//! The soft limit is read from `/proc/self/limits`, a text file, so no `libc` call
-//! is needed; where that file does not exist (not Linux) the limit is taken to be
-//! [`FALLBACK_OPEN_FILES`].
+//! The soft limit is read with `getrlimit(RLIMIT_NOFILE)` (through `rustix`) on
+//! every Unix, Linux and macOS alike, so the code macOS runs is the code the
+//! tests run here. Windows has no per-process descriptor limit: a socket is a
+//! kernel handle, bounded only by memory (about 16 million per process), so there
+//! the limit reads as unlimited and the server holds up to [`MAX_CONNECTIONS`].
 //!
 //! What production servers do differently: nginx has a fixed `worker_connections`
 //! (512 by default) and warns at start-up when it exceeds the descriptor limit;
 //! tokio leaves the limit to the application (a `Semaphore` around `accept`, as
 //! here, is the usual answer).
-
-use std::fs;
 
 /// Descriptors kept out of the connection limit: stdin, stdout and stderr, the
 /// event loop's epoll instance and its eventfd, the listener, and ten spare for the
@@ -41,35 +41,21 @@ pub const RESERVED_DESCRIPTORS: u64 = 16;
 /// task with its buffers per connection is not free.
 pub const MAX_CONNECTIONS: usize = 10_000;
 
-/// The soft limit assumed when `/proc/self/limits` cannot be read: 1024, the usual
-/// default soft `RLIMIT_NOFILE` on Linux and above macOS's 256.
-pub const FALLBACK_OPEN_FILES: u64 = 1024;
-
 /// Fewest connections allowed, even when the descriptor limit leaves less: one, so
 /// that the server always makes progress.
 const MIN_CONNECTIONS: usize = 1;
 
-/// The process's soft `RLIMIT_NOFILE`, or [`FALLBACK_OPEN_FILES`] if it cannot be
-/// read; `u64::MAX` when unlimited.
+/// The process's soft `RLIMIT_NOFILE`; `u64::MAX` when unlimited.
+#[cfg(unix)]
 pub fn open_files_limit() -> u64 {
-    fs::read_to_string("/proc/self/limits")
-        .ok()
-        .and_then(|limits| parse_open_files(&limits))
-        .unwrap_or(FALLBACK_OPEN_FILES)
+    let limit = rustix::process::getrlimit(rustix::process::Resource::Nofile);
+    limit.current.unwrap_or(u64::MAX)
 }
 
-/// The soft limit on the `Max open files` line of `/proc/self/limits`, whose
-/// columns are the name, the soft limit, the hard limit and the unit.
-fn parse_open_files(limits: &str) -> Option<u64> {
-    let line = limits.lines().find(|l| l.starts_with("Max open files"))?;
-    let soft = line
-        .trim_start_matches("Max open files")
-        .split_whitespace()
-        .next()?;
-    if soft == "unlimited" {
-        return Some(u64::MAX);
-    }
-    soft.parse().ok()
+/// `u64::MAX`: no `RLIMIT_NOFILE` here (see the module doc).
+#[cfg(not(unix))]
+pub fn open_files_limit() -> u64 {
+    u64::MAX
 }
 
 /// How many connections a server may hold with `open_files` descriptors when each
@@ -85,19 +71,28 @@ pub fn connection_limit(open_files: u64, per_connection: u64) -> usize {
 mod tests {
     use super::*;
 
-    const LIMITS: &str = "Limit                     Soft Limit           Hard Limit           Units     \n\
-        Max processes             127966               127966               processes \n\
-        Max open files            1024                 524288               files     \n\
-        Max locked memory         8388608              8388608              bytes     \n";
-
+    /// The shell's `ulimit -n`, which it reads with the same `getrlimit`.
+    #[cfg(unix)]
     #[test]
-    fn the_soft_limit_is_read_from_proc_self_limits() {
-        assert_eq!(parse_open_files(LIMITS), Some(1024));
-        let unlimited = LIMITS.replace("1024   ", "unlimited");
-        assert_eq!(parse_open_files(&unlimited), Some(u64::MAX));
-        assert_eq!(parse_open_files("Max processes 5 5 processes\n"), None);
-        // This process has some limit (the test runner's).
-        assert!(open_files_limit() > 0);
+    fn the_soft_limit_is_the_one_the_shell_reports() {
+        let output = std::process::Command::new("sh")
+            .args(["-c", "ulimit -n"])
+            .output()
+            .expect("sh runs");
+        let shell = String::from_utf8_lossy(&output.stdout).trim().to_owned();
+        let expected = if shell == "unlimited" {
+            u64::MAX
+        } else {
+            shell.parse().expect("ulimit -n prints a number")
+        };
+        assert_eq!(open_files_limit(), expected);
+    }
+
+    #[cfg(not(unix))]
+    #[test]
+    fn without_rlimit_nofile_the_server_holds_the_cap() {
+        assert_eq!(open_files_limit(), u64::MAX);
+        assert_eq!(connection_limit(open_files_limit(), 2), MAX_CONNECTIONS);
     }
 
     #[test]

@@ -11,11 +11,15 @@
 //! `TcpStream` also implements the runtime-neutral `futures_io::AsyncRead`
 //! and `AsyncWrite` (`io_traits.rs`), over the same `poll_*` methods.
 //!
+//! The little that differs between Unix and Windows (lending the socket's
+//! handle, the listen backlog) is in `platform.rs`.
+//!
 //! Sockets must be created inside a runtime, and must be used on its thread.
 //! Dropping one deregisters it from the reactor and closes it.
 
 mod io_traits;
 mod lookup;
+mod platform;
 mod tcp_listener;
 mod tcp_stream;
 

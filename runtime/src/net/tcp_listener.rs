@@ -1,13 +1,12 @@
 //! [`TcpListener`] [asyncio.start_server's listening socket].
 
-use std::ffi::c_int;
 use std::fmt;
 use std::future::poll_fn;
 use std::io;
 use std::net::SocketAddr;
-use std::os::fd::{AsFd, AsRawFd, BorrowedFd, RawFd};
 
 use super::TcpStream;
+use super::platform::{lend_handle, set_backlog};
 use crate::reactor::{Direction, Registration};
 
 /// A listening TCP socket on the current runtime.
@@ -38,7 +37,8 @@ impl TcpListener {
 
     /// Binds and listens on `addr`, letting the kernel queue up to `backlog`
     /// connections that have not been accepted yet (capped by the kernel's
-    /// `net.core.somaxconn`).
+    /// `net.core.somaxconn`). On Windows the backlog stays at mio's 128
+    /// (`net/platform.rs` says why).
     ///
     /// The backlog matters for bursts: when 194 flag downloads connect at
     /// once and the queue holds fewer, the kernel drops the extra SYNs and
@@ -70,41 +70,10 @@ impl TcpListener {
 /// mio's `bind`, like std's, asks for 128.
 pub const DEFAULT_BACKLOG: u32 = 1024;
 
-/// Calls `listen(2)` again on a listening socket, which on Linux and the
-/// BSDs only changes its backlog.
-///
-/// mio and std choose the backlog themselves and offer no way to pass one;
-/// tokio goes through the `socket2` crate. We declare the one libc function
-/// we need instead of adding a dependency to the runtime.
-fn set_backlog(listener: &mio::net::TcpListener, backlog: u32) -> io::Result<()> {
-    unsafe extern "C" {
-        /// `int listen(int sockfd, int backlog)` from the C library.
-        fn listen(sockfd: c_int, backlog: c_int) -> c_int;
-    }
-    let backlog = c_int::try_from(backlog).unwrap_or(c_int::MAX);
-    // SAFETY: `listen` takes two integers and touches no memory of ours. The
-    // descriptor is valid for the call: `listener` owns it and is borrowed
-    // for the duration. A bad value makes `listen` fail with an errno, which
-    // is turned into an `io::Error` below, never undefined behaviour.
-    let result = unsafe { listen(listener.as_raw_fd(), backlog) };
-    if result == 0 {
-        Ok(())
-    } else {
-        Err(io::Error::last_os_error())
-    }
-}
-
-impl AsFd for TcpListener {
-    fn as_fd(&self) -> BorrowedFd<'_> {
-        self.io.as_fd()
-    }
-}
-
-impl AsRawFd for TcpListener {
-    fn as_raw_fd(&self) -> RawFd {
-        self.io.as_raw_fd()
-    }
-}
+lend_handle!(
+    /// Lends the socket's handle, for socket options this type does not wrap.
+    TcpListener
+);
 
 impl Drop for TcpListener {
     fn drop(&mut self) {

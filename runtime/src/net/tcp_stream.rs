@@ -11,9 +11,9 @@ use std::fmt;
 use std::future::poll_fn;
 use std::io::{self, IoSlice, Read, Write};
 use std::net::{Shutdown, SocketAddr};
-use std::os::fd::{AsFd, AsRawFd, BorrowedFd, RawFd};
 use std::task::{Context, Poll, ready};
 
+use super::platform::lend_handle;
 use crate::reactor::{Direction, Registration};
 
 /// A connected TCP socket on the current runtime.
@@ -216,20 +216,13 @@ impl TcpStream {
     }
 }
 
-/// Lends the descriptor, for socket options this type does not wrap (for
-/// example `SO_LINGER` through the `socket2` crate). Do not read, write or
-/// close through it: the reactor's readiness flags would go stale.
-impl AsFd for TcpStream {
-    fn as_fd(&self) -> BorrowedFd<'_> {
-        self.io.as_fd()
-    }
-}
-
-impl AsRawFd for TcpStream {
-    fn as_raw_fd(&self) -> RawFd {
-        self.io.as_raw_fd()
-    }
-}
+lend_handle!(
+    /// Lends the socket's handle, for socket options this type does not wrap
+    /// (for example `SO_LINGER` through the `socket2` crate). Do not read,
+    /// write or close through it: the reactor's readiness flags would go
+    /// stale.
+    TcpStream
+);
 
 impl Drop for TcpStream {
     fn drop(&mut self) {
