@@ -14,9 +14,10 @@
 //! With the built-in archive the list is its 194 countries, named from their
 //! `metadata.json`. With `--dir` it is the two-letter folders of `DIR/flags/` that
 //! hold their `{cc}.gif`, named from their `metadata.json` when it has a country
-//! (else from the built-in archive's, else the code alone). The page is built on each request; with `--dir`, the folders and
-//! files are read on the blocking pool, like every other disk access of the server
-//! (see `source.rs`). A production server would cache the page.
+//! (else from the built-in archive's, else the code alone). The page is built on
+//! each request; with `--dir`, the folders and files are read on the blocking pool,
+//! like every other disk access of the server (see `source.rs`). A production
+//! server would cache the page.
 
 use std::fmt::Write;
 use std::path::Path;
