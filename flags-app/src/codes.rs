@@ -69,7 +69,7 @@ pub fn expand_cc_args(request: &CodeRequest) -> Result<Vec<String>, BadCode> {
             codes.extend(letters().map(|second| code(first, second)));
         }
     } else if request.all {
-        codes.extend(COUNTRIES.iter().map(|(cc, _)| (*cc).to_owned()));
+        codes.extend(COUNTRIES.iter().map(|country| country.code.to_owned()));
     } else if request.args.is_empty() {
         codes.extend(POP20_CC.iter().map(|cc| (*cc).to_owned()));
     } else {

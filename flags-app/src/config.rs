@@ -99,7 +99,7 @@ pub struct DownloadConfig {
 pub struct ServeConfig {
     /// The servers to run.
     pub servers: Vec<ServerSpec>,
-    /// Serve this tree instead of generated images.
+    /// Serve this tree instead of the built-in flags.
     pub dir: Option<PathBuf>,
     /// Seed for the injection (each server's is this plus its index); `None` seeds
     /// from the clock.

@@ -1,228 +1,60 @@
-//! The 194 country codes the flag server knows, with the country names [flags3.py].
+//! The 194 countries of the book's flag archive, with their files, built into the
+//! binary [flags3.py].
 //!
 //! Fluent Python's flag site has one folder per country, `flags/{cc}/`, holding the
-//! flag GIF and a `metadata.json` with the country's name. The book's `flags3` script
-//! downloads that JSON to save each flag under the country's name; we keep the same
-//! facts (ISO 3166 alpha-2 codes and short English names) as a table here, so that
-//! `--all` and `--names` need no network round trip and no data files.
+//! flag GIF and a `metadata.json` with the country's name; the book's LOCAL server
+//! is nginx serving that archive. We keep the archive unpacked in the repository
+//! (`flags-app/data/`), and `build.rs` puts every file of it into [`COUNTRIES`] with
+//! `include_bytes!`, so the embedded server serves the book's exact bytes with no
+//! files at run time, and `--all` needs no network round trip.
 //!
-//! Implementation: a sorted `&[(&str, &str)]`, searched with a binary search. Sorted
-//! order is checked by a unit test, since `--all` relies on it ("from AD to ZW").
+//! The codes are the archive's folders; the country names are the `country` field
+//! of each `metadata.json`, the archive's own wording (`VC` is "Grenadines"), read
+//! with the same function that reads a downloaded one ([`crate::metadata::country_of`]).
+//!
+//! Implementation: a sorted `&[Country]`, searched with a binary search. `build.rs`
+//! sorts it, and a unit test checks the order, since `--all` relies on it ("from AD
+//! to ZW").
 
-/// The 194 (code, country name) pairs, sorted by code: the `--all` set.
-pub const COUNTRIES: &[(&str, &str)] = &[
-    ("AD", "Andorra"),
-    ("AE", "United Arab Emirates"),
-    ("AF", "Afghanistan"),
-    ("AG", "Antigua and Barbuda"),
-    ("AL", "Albania"),
-    ("AM", "Armenia"),
-    ("AO", "Angola"),
-    ("AR", "Argentina"),
-    ("AT", "Austria"),
-    ("AU", "Australia"),
-    ("AZ", "Azerbaijan"),
-    ("BA", "Bosnia and Herzegovina"),
-    ("BB", "Barbados"),
-    ("BD", "Bangladesh"),
-    ("BE", "Belgium"),
-    ("BF", "Burkina Faso"),
-    ("BG", "Bulgaria"),
-    ("BH", "Bahrain"),
-    ("BI", "Burundi"),
-    ("BJ", "Benin"),
-    ("BN", "Brunei Darussalam"),
-    ("BO", "Bolivia"),
-    ("BR", "Brazil"),
-    ("BS", "Bahamas"),
-    ("BT", "Bhutan"),
-    ("BW", "Botswana"),
-    ("BY", "Belarus"),
-    ("BZ", "Belize"),
-    ("CA", "Canada"),
-    ("CD", "Congo (Kinshasa)"),
-    ("CF", "Central African Republic"),
-    ("CG", "Congo (Brazzaville)"),
-    ("CH", "Switzerland"),
-    ("CI", "Côte d'Ivoire"),
-    ("CL", "Chile"),
-    ("CM", "Cameroon"),
-    ("CN", "China"),
-    ("CO", "Colombia"),
-    ("CR", "Costa Rica"),
-    ("CU", "Cuba"),
-    ("CV", "Cape Verde"),
-    ("CY", "Cyprus"),
-    ("CZ", "Czech Republic"),
-    ("DE", "Germany"),
-    ("DJ", "Djibouti"),
-    ("DK", "Denmark"),
-    ("DM", "Dominica"),
-    ("DZ", "Algeria"),
-    ("EC", "Ecuador"),
-    ("EE", "Estonia"),
-    ("EG", "Egypt"),
-    ("ER", "Eritrea"),
-    ("ES", "Spain"),
-    ("ET", "Ethiopia"),
-    ("FI", "Finland"),
-    ("FJ", "Fiji"),
-    ("FM", "Micronesia"),
-    ("FR", "France"),
-    ("GA", "Gabon"),
-    ("GB", "United Kingdom"),
-    ("GD", "Grenada"),
-    ("GE", "Georgia"),
-    ("GH", "Ghana"),
-    ("GM", "Gambia"),
-    ("GN", "Guinea"),
-    ("GQ", "Equatorial Guinea"),
-    ("GR", "Greece"),
-    ("GT", "Guatemala"),
-    ("GW", "Guinea-Bissau"),
-    ("GY", "Guyana"),
-    ("HN", "Honduras"),
-    ("HR", "Croatia"),
-    ("HT", "Haiti"),
-    ("HU", "Hungary"),
-    ("ID", "Indonesia"),
-    ("IE", "Ireland"),
-    ("IL", "Israel"),
-    ("IN", "India"),
-    ("IQ", "Iraq"),
-    ("IR", "Iran"),
-    ("IS", "Iceland"),
-    ("IT", "Italy"),
-    ("JM", "Jamaica"),
-    ("JO", "Jordan"),
-    ("JP", "Japan"),
-    ("KE", "Kenya"),
-    ("KG", "Kyrgyzstan"),
-    ("KH", "Cambodia"),
-    ("KI", "Kiribati"),
-    ("KM", "Comoros"),
-    ("KN", "Saint Kitts and Nevis"),
-    ("KP", "Korea, North"),
-    ("KR", "Korea, South"),
-    ("KW", "Kuwait"),
-    ("KZ", "Kazakhstan"),
-    ("LA", "Laos"),
-    ("LB", "Lebanon"),
-    ("LC", "Saint Lucia"),
-    ("LI", "Liechtenstein"),
-    ("LK", "Sri Lanka"),
-    ("LR", "Liberia"),
-    ("LS", "Lesotho"),
-    ("LT", "Lithuania"),
-    ("LU", "Luxembourg"),
-    ("LV", "Latvia"),
-    ("LY", "Libya"),
-    ("MA", "Morocco"),
-    ("MC", "Monaco"),
-    ("MD", "Moldova"),
-    ("ME", "Montenegro"),
-    ("MG", "Madagascar"),
-    ("MH", "Marshall Islands"),
-    ("MK", "Macedonia"),
-    ("ML", "Mali"),
-    ("MM", "Myanmar"),
-    ("MN", "Mongolia"),
-    ("MR", "Mauritania"),
-    ("MT", "Malta"),
-    ("MU", "Mauritius"),
-    ("MV", "Maldives"),
-    ("MW", "Malawi"),
-    ("MX", "Mexico"),
-    ("MY", "Malaysia"),
-    ("MZ", "Mozambique"),
-    ("NA", "Namibia"),
-    ("NE", "Niger"),
-    ("NG", "Nigeria"),
-    ("NI", "Nicaragua"),
-    ("NL", "Netherlands"),
-    ("NO", "Norway"),
-    ("NP", "Nepal"),
-    ("NR", "Nauru"),
-    ("NZ", "New Zealand"),
-    ("OM", "Oman"),
-    ("PA", "Panama"),
-    ("PE", "Peru"),
-    ("PG", "Papua New Guinea"),
-    ("PH", "Philippines"),
-    ("PK", "Pakistan"),
-    ("PL", "Poland"),
-    ("PT", "Portugal"),
-    ("PW", "Palau"),
-    ("PY", "Paraguay"),
-    ("QA", "Qatar"),
-    ("RO", "Romania"),
-    ("RS", "Serbia"),
-    ("RU", "Russian Federation"),
-    ("RW", "Rwanda"),
-    ("SA", "Saudi Arabia"),
-    ("SB", "Solomon Islands"),
-    ("SC", "Seychelles"),
-    ("SD", "Sudan"),
-    ("SE", "Sweden"),
-    ("SG", "Singapore"),
-    ("SI", "Slovenia"),
-    ("SK", "Slovakia"),
-    ("SL", "Sierra Leone"),
-    ("SM", "San Marino"),
-    ("SN", "Senegal"),
-    ("SO", "Somalia"),
-    ("SR", "Suriname"),
-    ("SS", "South Sudan"),
-    ("ST", "Sao Tome and Principe"),
-    ("SV", "El Salvador"),
-    ("SY", "Syria"),
-    ("SZ", "Swaziland"),
-    ("TD", "Chad"),
-    ("TG", "Togo"),
-    ("TH", "Thailand"),
-    ("TJ", "Tajikistan"),
-    ("TL", "Timor-Leste"),
-    ("TM", "Turkmenistan"),
-    ("TN", "Tunisia"),
-    ("TO", "Tonga"),
-    ("TR", "Turkey"),
-    ("TT", "Trinidad and Tobago"),
-    ("TV", "Tuvalu"),
-    ("TW", "Taiwan"),
-    ("TZ", "Tanzania"),
-    ("UA", "Ukraine"),
-    ("UG", "Uganda"),
-    ("US", "United States of America"),
-    ("UY", "Uruguay"),
-    ("UZ", "Uzbekistan"),
-    ("VA", "Vatican City"),
-    ("VC", "Saint Vincent and the Grenadines"),
-    ("VE", "Venezuela"),
-    ("VN", "Vietnam"),
-    ("VU", "Vanuatu"),
-    ("WS", "Samoa"),
-    ("YE", "Yemen"),
-    ("ZA", "South Africa"),
-    ("ZM", "Zambia"),
-    ("ZW", "Zimbabwe"),
-];
+use crate::metadata::country_of;
 
-/// The country name for an upper-case two-letter code, if it is one of the 194.
-pub fn country_name(cc: &str) -> Option<&'static str> {
-    lookup(COUNTRIES, cc)
+/// One folder of the archive, `flags/{cc}/`, and its two files.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Country {
+    /// The ISO 3166-1 alpha-2 code in upper case: the folder's name (`BR` for `flags/br/`).
+    pub code: &'static str,
+    /// `flags/{cc}/{cc}.gif`, byte for byte.
+    pub gif: &'static [u8],
+    /// `flags/{cc}/metadata.json`, byte for byte.
+    pub metadata: &'static [u8],
 }
 
-/// The value for upper-case `cc` in a table of (code, value) pairs sorted by code.
-pub(crate) fn lookup(table: &[(&str, &'static str)], cc: &str) -> Option<&'static str> {
-    table
-        .binary_search_by(|(code, _)| (*code).cmp(cc))
+impl Country {
+    /// The `country` of its `metadata.json`, as flags3 names the file after it.
+    ///
+    /// ```
+    /// use flags_app::countries::country;
+    /// assert_eq!(country("VC").and_then(|vc| vc.name()).as_deref(), Some("Grenadines"));
+    /// ```
+    pub fn name(&self) -> Option<String> {
+        country_of(self.metadata).ok()
+    }
+}
+
+/// The 194 countries, sorted by code: the `--all` set.
+pub static COUNTRIES: &[Country] = &include!(concat!(env!("OUT_DIR"), "/archive.rs"));
+
+/// The country of an upper-case two-letter code, if it is one of the 194.
+pub fn country(cc: &str) -> Option<&'static Country> {
+    COUNTRIES
+        .binary_search_by(|country| country.code.cmp(cc))
         .ok()
-        .map(|index| table[index].1)
+        .map(|index| &COUNTRIES[index])
 }
 
 /// Whether `cc` (upper case) is one of the 194 codes the flag server has.
 pub fn is_known(cc: &str) -> bool {
-    country_name(cc).is_some()
+    country(cc).is_some()
 }
 
 #[cfg(test)]
@@ -232,21 +64,37 @@ mod tests {
     #[test]
     fn table_has_194_sorted_unique_two_letter_codes() {
         assert_eq!(COUNTRIES.len(), 194);
-        assert!(COUNTRIES.windows(2).all(|pair| pair[0].0 < pair[1].0));
+        assert!(COUNTRIES.windows(2).all(|pair| pair[0].code < pair[1].code));
         assert!(
             COUNTRIES
                 .iter()
-                .all(|(cc, _)| cc.len() == 2 && cc.bytes().all(|b| b.is_ascii_uppercase()))
+                .all(|c| c.code.len() == 2 && c.code.bytes().all(|b| b.is_ascii_uppercase()))
         );
-        assert_eq!(COUNTRIES.first().map(|row| row.0), Some("AD"));
-        assert_eq!(COUNTRIES.last().map(|row| row.0), Some("ZW"));
+        assert_eq!(COUNTRIES.first().map(|c| c.code), Some("AD"));
+        assert_eq!(COUNTRIES.last().map(|c| c.code), Some("ZW"));
     }
 
     #[test]
-    fn names_are_found_by_code() {
-        assert_eq!(country_name("BR"), Some("Brazil"));
-        assert_eq!(country_name("CI"), Some("Côte d'Ivoire"));
-        assert_eq!(country_name("XX"), None);
-        assert_eq!(country_name("br"), None);
+    fn every_country_has_a_gif_and_a_name() {
+        for country in COUNTRIES {
+            assert!(country.gif.starts_with(b"GIF8"), "{}", country.code);
+            let name = country.name();
+            assert!(
+                name.is_some_and(|name| !name.is_empty()),
+                "{}",
+                country.code
+            );
+        }
+    }
+
+    #[test]
+    fn countries_are_found_by_code_with_the_archives_names() {
+        let name = |cc| country(cc).and_then(Country::name);
+        assert_eq!(name("BR").as_deref(), Some("Brazil"));
+        assert_eq!(name("CI").as_deref(), Some("Côte d'Ivoire"));
+        assert_eq!(name("VC").as_deref(), Some("Grenadines"));
+        assert_eq!(country("XX"), None);
+        assert_eq!(country("br"), None);
+        assert!(is_known("ZW") && !is_known("ZZ"));
     }
 }

@@ -2,11 +2,12 @@
 //! project's own runtime and HTTP client, with a flag server to download from.
 //!
 //! - [`cli`], [`usage`], [`config`]: the command line and the validated settings.
-//! - [`codes`], [`countries`]: which codes to fetch; the 194 known countries.
-//! - [`metadata`]: the book's `metadata.json`, written by the server, read by `--names`.
+//! - [`codes`], [`countries`]: which codes to fetch; the book's 194 countries, with
+//!   their flags and `metadata.json` built in.
+//! - [`metadata`]: the book's `metadata.json`, and reading its `country` (`--names`).
 //! - [`site`]: LOCAL / DELAY / ERROR labels or a base URL.
 //! - [`serve`]: the HTTP flag server with delay and error injection.
-//! - [`gifgen`], [`prng`]: generated flag images and the seeded random stream.
+//! - [`prng`]: the seeded random stream of the server's delays and faults.
 //! - [`download`]: the three strategies, reporting and accounting.
 //! - [`save`]: atomic file writes.
 //! - [`output`]: printing lines without panicking when stdout or stderr is closed or full.
@@ -16,7 +17,6 @@ pub mod codes;
 pub mod config;
 pub mod countries;
 pub mod download;
-pub mod gifgen;
 pub mod metadata;
 pub mod output;
 pub mod prng;

@@ -1,9 +1,9 @@
 //! A tiny seeded pseudo-random number generator: SplitMix64.
 //!
-//! The flag server needs randomness in three places: the texture of a generated flag,
-//! the delay of each request, and whether a request fails. All three must be
-//! reproducible (`--seed`), and none needs cryptographic quality, so a dozen lines of
-//! SplitMix64 serve better here than a dependency.
+//! The flag server needs randomness in two places: the delay of each request, and
+//! whether (and how) a request fails. Both must be reproducible (`--seed`), and
+//! neither needs cryptographic quality, so a dozen lines of SplitMix64 serve better
+//! here than a dependency.
 //!
 //! Implementation: SplitMix64 as published by Sebastiano Vigna (the generator Java's
 //! `SplittableRandom` uses): a 64-bit counter advanced by the golden-ratio increment,
@@ -27,18 +27,6 @@ impl SplitMix64 {
     /// A generator whose stream is fixed by `seed`.
     pub fn new(seed: u64) -> Self {
         Self { state: seed }
-    }
-
-    /// A generator seeded from a short text, for example a country code: the text is
-    /// hashed with FNV-1a (64-bit) first, so "BR" and "BS" give unrelated streams.
-    pub fn from_text(text: &str) -> Self {
-        // FNV-1a's 64-bit offset basis and prime, from the FNV specification.
-        const FNV_OFFSET: u64 = 0xCBF2_9CE4_8422_2325;
-        const FNV_PRIME: u64 = 0x0000_0100_0000_01B3;
-        let hash = text.bytes().fold(FNV_OFFSET, |hash, byte| {
-            (hash ^ u64::from(byte)).wrapping_mul(FNV_PRIME)
-        });
-        Self::new(hash)
     }
 
     /// The next 64 random bits.
@@ -86,7 +74,7 @@ mod tests {
 
     #[test]
     fn unit_stays_in_range_and_below_respects_bound() {
-        let mut rng = SplitMix64::from_text("BR");
+        let mut rng = SplitMix64::new(7);
         for _ in 0..10_000 {
             let x = rng.unit();
             assert!((0.0..1.0).contains(&x));

@@ -41,6 +41,10 @@ fn the_index_lists_every_flag_with_its_links_and_nothing_from_elsewhere() {
         assert_eq!(body.matches(".gif\"><img").count(), 194, "{path}");
         assert_eq!(body.matches("/metadata.json\">").count(), 194, "{path}");
         assert!(body.contains("BR Brazil"), "{path}");
+        assert!(
+            body.contains("VC Grenadines"),
+            "{path}: the archive's own names"
+        );
         // Every URL in the page is a path on this server: no scheme, no other host.
         for attribute in ["src=\"", "href=\""] {
             for (at, _) in body.match_indices(attribute) {

@@ -1,11 +1,13 @@
 //! End-to-end downloads from the embedded server: every mode gets all 194 flags,
-//! `-e` finds exactly the 194, ERROR mode accounts for every code and leaves no
-//! partial file, and `--names` saves under country names.
+//! the archive's bytes, `-e` finds exactly the 194, ERROR mode accounts for every
+//! code and leaves no partial file, and `--names` saves under the book's flags3
+//! names.
 
 mod util;
 
-use flags_app::gifgen::FlagImages;
-use util::{Counts, TempDir, counts, files, gif_size, require, run_flags};
+use util::{
+    Counts, TempDir, archive_codes, archive_file, archive_gif, counts, files, require, run_flags,
+};
 
 fn download_all(mode: &[&str], name: &str) {
     let dest = TempDir::new(name);
@@ -36,7 +38,11 @@ fn download_all(mode: &[&str], name: &str) {
     assert_eq!(names.first().map(String::as_str), Some("AD.gif"));
     for name in &names {
         let bytes = std::fs::read(dest.path.join(name)).expect("read saved flag");
-        gif_size(&bytes).unwrap_or_else(|err| panic!("{name} is not a valid GIF: {err}"));
+        let cc = name.trim_end_matches(".gif");
+        assert!(
+            bytes == archive_gif(cc),
+            "{name} differs from the archive's"
+        );
     }
 }
 
@@ -161,7 +167,6 @@ fn every_code_finds_the_194_and_misses_the_other_482() {
 
 #[test]
 fn error_server_accounts_for_every_code_and_leaves_no_partial_file() {
-    let served = FlagImages::new();
     for mode in ["sequential", "threads", "async"] {
         let dest = TempDir::new("error");
         let args = [
@@ -214,37 +219,45 @@ fn error_server_accounts_for_every_code_and_leaves_no_partial_file() {
             );
             let bytes = std::fs::read(dest.path.join(name)).expect("read saved flag");
             let cc = name.trim_end_matches(".gif");
-            let original = served
-                .get(cc)
-                .unwrap_or_else(|| panic!("{mode}: {cc} has no flag"));
             assert!(
-                bytes == *original,
-                "{mode}: {name} differs from what the server served"
+                bytes == archive_gif(cc),
+                "{mode}: {name} differs from the archive's"
             );
         }
     }
 }
 
+/// flags3's name for `cc`: the archive's `country`, spaces as underscores, `.gif`.
+fn flags3_name(cc: &str) -> String {
+    let json: serde_json::Value =
+        serde_json::from_slice(&archive_file(cc, "metadata.json")).expect("the archive's JSON");
+    let country = json["country"].as_str().expect("a country");
+    format!("{}.gif", country.replace(' ', "_"))
+}
+
 #[test]
-fn names_option_saves_under_country_names() {
+fn names_option_saves_all_194_under_the_books_flags3_names() {
     let dest = TempDir::new("names");
     let output = run_flags(&[
         "--names",
-        "br",
-        "ci",
-        "us",
+        "-a",
         "--dest",
         dest.path.to_str().expect("utf-8"),
     ]);
     assert_eq!(output.status.code(), Some(0));
-    assert_eq!(
-        files(&dest.path),
-        [
-            "Brazil.gif",
-            "Côte_d'Ivoire.gif",
-            "United_States_of_America.gif"
-        ]
-    );
+    let mut expected: Vec<String> = archive_codes().iter().map(|cc| flags3_name(cc)).collect();
+    expected.sort();
+    assert_eq!(expected.len(), 194);
+    assert_eq!(files(&dest.path), expected);
+    for (name, cc) in [
+        ("Brazil.gif", "BR"),
+        ("Côte_d'Ivoire.gif", "CI"),
+        ("United_States_of_America.gif", "US"),
+        ("Grenadines.gif", "VC"),
+    ] {
+        let bytes = std::fs::read(dest.path.join(name)).expect("a flags3 name");
+        assert!(bytes == archive_gif(cc), "{name} is not {cc}'s flag");
+    }
 }
 
 #[test]

@@ -1,5 +1,6 @@
 //! The downloader over https against real TLS peers on loopback with a throwaway CA
-//! (`test-pki`): nginx serving the 194 flags, a CA the client does not trust, and
+//! (`test-pki`): nginx serving the book's archive of 194 flags (the book's own LOCAL
+//! set-up, over TLS), a CA the client does not trust, and
 //! `-s REMOTE` where the site's name cannot resolve. `flags serve` over https is in
 //! `serve_tls.rs`.
 //!
@@ -10,33 +11,18 @@ mod util;
 use std::collections::BTreeSet;
 use std::time::{Duration, Instant};
 
-use flags_app::gifgen::FlagImages;
 use util::tls::{Nginx, Pki, flags_into};
-use util::{Counts, TempDir, counts, files, run_flags, run_flags_with_env};
-
-/// Writes every flag the generator draws under `root/flags/{cc}/{cc}.gif`, as the book's
-/// site lays them out; returns the images by upper-case code.
-fn write_site(root: &std::path::Path) -> Vec<(String, Vec<u8>)> {
-    let images = FlagImages::new();
-    FlagImages::all_codes()
-        .map(|cc| {
-            let lower = cc.to_ascii_lowercase();
-            let folder = root.join("flags").join(&lower);
-            std::fs::create_dir_all(&folder).expect("mkdir");
-            let gif = images.get(cc).expect("a known code").to_vec();
-            std::fs::write(folder.join(format!("{lower}.gif")), &gif).expect("write gif");
-            (cc.to_owned(), gif)
-        })
-        .collect()
-}
+use util::{
+    ARCHIVE, Counts, TempDir, archive_codes, archive_gif, counts, files, run_flags,
+    run_flags_with_env,
+};
 
 #[test]
 fn all_194_flags_from_nginx_over_https_are_byte_identical_over_kept_alive_connections() {
     let pki = Pki::loopback("flags test CA");
-    let root = TempDir::new("https-site");
-    let site = write_site(&root.path);
-    assert_eq!(site.len(), 194);
-    let nginx = Nginx::start(&root.path, &pki);
+    let codes = archive_codes();
+    assert_eq!(codes.len(), 194);
+    let nginx = Nginx::start(std::path::Path::new(ARCHIVE), &pki);
     let dest = TempDir::new("https-dest");
     let base = nginx.base();
     let output = flags_into(
@@ -57,9 +43,9 @@ fn all_194_flags_from_nginx_over_https_are_byte_identical_over_kept_alive_connec
             errors: 0
         }
     );
-    for (cc, gif) in &site {
+    for cc in &codes {
         let saved = std::fs::read(dest.path.join(format!("{cc}.gif"))).expect("saved");
-        assert!(saved == *gif, "{cc} differs");
+        assert!(saved == archive_gif(cc), "{cc} differs");
     }
     // Keep-alive over TLS: the five concurrent connections carried all 194 requests.
     let requests = nginx.requests();

@@ -4,26 +4,21 @@
 
 mod util;
 
-use flags_app::gifgen::FlagImages;
-use flags_app::metadata::metadata_json;
-use util::{Counts, PythonServer, TempDir, counts, files, run_flags};
+use util::{Counts, PythonServer, TempDir, archive_file, archive_gif, counts, files, run_flags};
 
 /// A site laid out as the book's: `flags/{cc}/{cc}.gif` and `flags/{cc}/metadata.json`,
-/// with BR and CI as the book has them, CN with a broken metadata.json, ZA with none,
-/// and no folder for XX.
+/// with BR and CI as the book's archive has them, CN with a broken metadata.json, ZA
+/// with none, and no folder for XX.
 fn site() -> TempDir {
     let site = TempDir::new("names-site");
-    let images = FlagImages::new();
     for cc in ["br", "ci", "cn", "za"] {
         let folder = site.path.join("flags").join(cc);
         std::fs::create_dir_all(&folder).expect("mkdir");
-        let upper = cc.to_ascii_uppercase();
-        let gif = images.get(&upper).expect("known code");
-        std::fs::write(folder.join(format!("{cc}.gif")), &gif[..]).expect("write gif");
+        std::fs::write(folder.join(format!("{cc}.gif")), archive_gif(cc)).expect("write gif");
         let metadata = match cc {
-            "cn" => Some("{\"tld_cc\": \".cn\", \"country\": ".to_owned()),
+            "cn" => Some(b"{\"tld_cc\": \".cn\", \"country\": ".to_vec()),
             "za" => None,
-            _ => metadata_json(&upper),
+            _ => Some(archive_file(cc, "metadata.json")),
         };
         if let Some(json) = metadata {
             std::fs::write(folder.join("metadata.json"), json).expect("write metadata");
@@ -104,8 +99,7 @@ fn a_country_name_that_is_a_path_is_refused() {
     let site = TempDir::new("names-hostile");
     let folder = site.path.join("flags/br");
     std::fs::create_dir_all(&folder).expect("mkdir");
-    let gif = FlagImages::new().get("BR").expect("known code");
-    std::fs::write(folder.join("br.gif"), &gif[..]).expect("write gif");
+    std::fs::write(folder.join("br.gif"), archive_gif("br")).expect("write gif");
     std::fs::write(
         folder.join("metadata.json"),
         r#"{"country": "../../escaped"}"#,

@@ -1,6 +1,6 @@
 //! `flags serve` from the outside: raw requests for traversal and malformed heads,
 //! keep-alive, a slow client not holding up others, and clients not written here
-//! (curl, Python's urllib) getting the same bytes as the generator makes.
+//! (curl, Python's urllib) getting the book's archive byte for byte.
 
 mod util;
 
@@ -9,8 +9,7 @@ use std::net::{SocketAddr, TcpStream};
 use std::process::Command;
 use std::time::Duration;
 
-use flags_app::gifgen::FlagImages;
-use util::{TempDir, python3_stdout, require, start_serve};
+use util::{TempDir, archive_file, archive_gif, python3_stdout, require, start_serve};
 
 /// Generous bound for any single read from the server in these tests.
 const IO_LIMIT: Duration = Duration::from_secs(10);
@@ -139,12 +138,8 @@ fn a_silent_client_does_not_hold_up_others() {
     drop(slow);
 }
 
-fn expected_gif(cc: &str) -> Vec<u8> {
-    FlagImages::new().get(cc).expect("known code").to_vec()
-}
-
 #[test]
-fn curl_downloads_the_same_bytes_the_generator_makes() {
+fn curl_downloads_the_archives_bytes() {
     let (_server, addr) = start_serve(&[]);
     let dir = TempDir::new("curl");
     let out = dir.path.join("br.gif");
@@ -163,20 +158,17 @@ fn curl_downloads_the_same_bytes_the_generator_makes() {
         .status()
         .expect("run curl");
     assert!(status.success());
-    assert_eq!(
-        std::fs::read(&out).expect("curl output"),
-        expected_gif("BR")
-    );
+    assert_eq!(std::fs::read(&out).expect("curl output"), archive_gif("BR"));
 }
 
 #[test]
-fn python_urllib_downloads_the_same_bytes_the_generator_makes() {
+fn python_urllib_downloads_the_archives_bytes() {
     let (_server, addr) = start_serve(&[]);
     let script = format!(
         "import sys, urllib.request\nsys.stdout.buffer.write(urllib.request.urlopen('http://{addr}/flags/cn/cn.gif', timeout=10).read())"
     );
     let stdout = python3_stdout(&script);
-    assert_eq!(stdout, expected_gif("CN"));
+    assert_eq!(stdout, archive_gif("CN"));
 }
 
 #[test]
@@ -237,4 +229,19 @@ fn metadata_json_gives_flags3_the_country_name() {
     );
     let stdout = python3_stdout(&script);
     assert_eq!(String::from_utf8_lossy(&stdout).trim(), "Côte d'Ivoire");
+}
+
+#[test]
+fn metadata_json_is_the_archives_file_byte_for_byte() {
+    let (_server, addr) = start_serve(&[]);
+    for cc in ["ci", "gb", "vc"] {
+        let script = format!(
+            "import sys, urllib.request\nsys.stdout.buffer.write(urllib.request.urlopen('http://{addr}/flags/{cc}/metadata.json', timeout=10).read())"
+        );
+        assert_eq!(
+            python3_stdout(&script),
+            archive_file(cc, "metadata.json"),
+            "{cc}"
+        );
+    }
 }

@@ -9,9 +9,8 @@ mod util;
 
 use std::process::Command;
 
-use flags_app::gifgen::FlagImages;
 use util::tls::{Pki, flags_into};
-use util::{TempDir, counts, files, require, run_flags, start_serve};
+use util::{TempDir, archive_gif, counts, files, require, run_flags, start_serve};
 
 #[test]
 fn flags_serve_over_tls_answers_curl_and_our_client() {
@@ -23,7 +22,6 @@ fn flags_serve_over_tls_answers_curl_and_our_client() {
         "--tls-key",
         Pki::arg(&pki.server_key),
     ]);
-    let images = FlagImages::new();
     let curl = Command::new("curl")
         .args(["--silent", "--show-error", "--fail", "--cacert"])
         .arg(&pki.ca_cert)
@@ -35,7 +33,7 @@ fn flags_serve_over_tls_answers_curl_and_our_client() {
         "curl: {}",
         String::from_utf8_lossy(&curl.stderr)
     );
-    assert!(curl.stdout == *images.get("BR").expect("BR"), "BR differs");
+    assert!(curl.stdout == archive_gif("BR"), "BR differs");
     // curl without the CA refuses the server, as our client does.
     let untrusted = Command::new("curl")
         .args(["--silent", "--fail"])

@@ -35,7 +35,7 @@ pub struct ServeArgs {
     /// scripts run against them unchanged.
     #[arg(long)]
     pub book: bool,
-    /// Serve DIR/flags/{cc}/{cc}.gif instead of generated images.
+    /// Serve DIR/flags/{cc}/{cc}.gif instead of the built-in flags.
     #[arg(long, value_name = "DIR")]
     pub dir: Option<PathBuf>,
     /// Delay per request in seconds, fixed or random in a range [default: 0].

@@ -150,8 +150,7 @@ pub fn run(config: &DownloadConfig) -> Result<Summary, RunError> {
             }
             Some((
                 label.to_string(),
-                EmbeddedServer::start(chaos, config.seed, None, &config.codes)
-                    .map_err(RunError::Server)?,
+                EmbeddedServer::start(chaos, config.seed, None).map_err(RunError::Server)?,
             ))
         }
         Site::Remote | Site::Url(_) => None,

@@ -114,7 +114,7 @@ mod tests {
         );
         let many: Vec<String> = crate::countries::COUNTRIES
             .iter()
-            .map(|(cc, _)| (*cc).to_owned())
+            .map(|country| country.code.to_owned())
             .collect();
         assert!(initial(&many, 5).contains("Searching for 194 flags: from AD to ZW\n"));
         assert!(

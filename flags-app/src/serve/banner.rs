@@ -2,7 +2,7 @@
 //! and where a browser finds the index page.
 //!
 //! ```text
-//! Serving generated images at http://127.0.0.1:8000/flags
+//! Serving the built-in flags at http://127.0.0.1:8000/flags
 //! Index page: http://127.0.0.1:8000/
 //! no delay, no errors, seed 42
 //! ```
@@ -10,7 +10,7 @@
 //! and with `--book`, a line per server, named as the book names them:
 //!
 //! ```text
-//! Serving generated images as the book's three servers:
+//! Serving the built-in flags as the book's three servers:
 //! LOCAL at http://127.0.0.1:8000/flags (no delay, no errors)
 //! DELAY at http://127.0.0.1:8001/flags (delay 0.5..5s, no errors)
 //! ERROR at http://127.0.0.1:8002/flags (delay 0.5..5s, error rate 0.25: 418, 500, 503, reset, truncated)
@@ -102,23 +102,23 @@ mod tests {
     fn one_server_names_its_url_and_index() {
         let addr: SocketAddr = "127.0.0.1:8000".parse().unwrap();
         let text = banner(
-            "generated images",
+            "the built-in flags",
             "http",
             &[(None, addr, &Chaos::none())],
             7,
         );
         assert_eq!(
             text,
-            "Serving generated images at http://127.0.0.1:8000/flags\nIndex page: http://127.0.0.1:8000/\nno delay, no errors, seed 7\n"
+            "Serving the built-in flags at http://127.0.0.1:8000/flags\nIndex page: http://127.0.0.1:8000/\nno delay, no errors, seed 7\n"
         );
         let secure = banner(
-            "generated images",
+            "the built-in flags",
             "https",
             &[(None, addr, &Chaos::none())],
             7,
         );
         assert!(
-            secure.starts_with("Serving generated images at https://127.0.0.1:8000/flags\nIndex page: https://127.0.0.1:8000/\n"),
+            secure.starts_with("Serving the built-in flags at https://127.0.0.1:8000/flags\nIndex page: https://127.0.0.1:8000/\n"),
             "{secure}"
         );
     }
@@ -141,11 +141,11 @@ mod tests {
                 .zip(&chaos)
                 .map(|((label, addr), chaos)| (Some(label), *addr, chaos))
                 .collect();
-        let text = banner("generated images", "http", &servers, 7);
+        let text = banner("the built-in flags", "http", &servers, 7);
         let lines: Vec<&str> = text.lines().collect();
         assert_eq!(
             lines[0],
-            "Serving generated images as the book's three servers:"
+            "Serving the built-in flags as the book's three servers:"
         );
         assert_eq!(
             lines[1],

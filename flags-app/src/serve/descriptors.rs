@@ -32,8 +32,8 @@
 
 /// Descriptors kept out of the connection limit: stdin, stdout and stderr, the
 /// event loop's epoll instance and its eventfd, the listener, and ten spare for the
-/// process's other needs (the blocking pool's file reads of metadata, a drawing
-/// thread, the downloader's own descriptors when the server is embedded).
+/// process's other needs (the blocking pool's file reads of metadata, the
+/// downloader's own descriptors when the server is embedded).
 pub const RESERVED_DESCRIPTORS: u64 = 16;
 
 /// Most connections ever held, whatever the descriptor limit: ten thousand (the

@@ -5,7 +5,7 @@
 //! fuzzer, delivered in pieces as a socket would (the first input byte picks the
 //! piece size), with the real code and the steps of `connection.rs`: append a
 //! piece to the buffer, [`parse_request`] until it needs more bytes, drain each
-//! complete head, [`route`] it, decide the status as the generated-image source
+//! complete head, [`route`] it, decide the status as the built-in archive
 //! does, and frame the answer with [`response_head`]. A malformed head, or the
 //! end of the bytes inside a head, gets 400 and the connection closes; so does a
 //! request that does not keep it alive. So the answers always end with exactly
@@ -25,7 +25,7 @@
 use super::head::{MAX_REQUEST_HEAD_BYTES, parse_request};
 use super::response::{error_parts, response_head};
 use super::route::{Route, route};
-use crate::countries::country_name;
+use crate::countries::is_known;
 
 /// What the server did with one request, or with the connection.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -91,8 +91,8 @@ pub fn requests(data: &[u8]) -> Vec<Answer> {
     answers
 }
 
-/// The answer to a routed request, as `connection.rs` builds it for generated
-/// images: the 194 known codes exist, every other code is missing.
+/// The answer to a routed request, as `connection.rs` builds it for the built-in
+/// archive: the 194 known codes exist, every other code is missing.
 fn answer(routed: &Route, keep_alive: bool) -> Answer {
     match routed {
         Route::BadRequest(_) => checked(400, false, 0),
@@ -105,7 +105,7 @@ fn answer(routed: &Route, keep_alive: bool) -> Answer {
                 cc.len() == 2 && cc.bytes().all(|b| b.is_ascii_uppercase()),
                 "routed to code {cc:?}"
             );
-            if country_name(cc).is_some() {
+            if is_known(cc) {
                 // A stand-in length: the real body is an image or a JSON object.
                 checked(200, keep_alive, 1234)
             } else {

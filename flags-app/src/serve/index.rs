@@ -11,19 +11,20 @@
 //!   BR Brazil <a href="/flags/br/metadata.json">metadata.json</a></li>
 //! ```
 //!
-//! With generated images the list is the 194 countries of our table. With `--dir`
-//! it is the two-letter folders of `DIR/flags/` that hold their `{cc}.gif`, named
-//! from their `metadata.json` when it has a country (else from our table, else the
-//! code alone). The page is built on each request; with `--dir`, the folders and
-//! files are read on the blocking pool, like every other disk access of the server
-//! (see `source.rs`). A production server would cache the page.
+//! With the built-in archive the list is its 194 countries, named from their
+//! `metadata.json`. With `--dir` it is the two-letter folders of `DIR/flags/` that
+//! hold their `{cc}.gif`, named from their `metadata.json` when it has a country
+//! (else from the built-in archive's, else the code alone). The page is built on
+//! each request; with `--dir`, the folders and files are read on the blocking pool,
+//! like every other disk access of the server (see `source.rs`). A production
+//! server would cache the page.
 
 use std::fmt::Write;
 use std::path::Path;
 use std::sync::Arc;
 
 use super::source::Source;
-use crate::countries::{COUNTRIES, country_name};
+use crate::countries::{COUNTRIES, Country, country};
 use crate::metadata::country_of;
 
 /// The inline style: a grid of flags with their names underneath.
@@ -37,9 +38,9 @@ code{background:#f3f3f3;padding:0 .2em}";
 /// pool; if that fails, the page lists nothing.
 pub async fn index_page(source: &Source) -> Arc<[u8]> {
     let entries = match source {
-        Source::Generated(_) => COUNTRIES
+        Source::Archive(_) => COUNTRIES
             .iter()
-            .map(|(cc, name)| ((*cc).to_owned(), (*name).to_owned()))
+            .map(|country| (country.code.to_owned(), country.name().unwrap_or_default()))
             .collect(),
         Source::Dir(root) => {
             let root = root.clone();
@@ -69,7 +70,7 @@ fn dir_entries(root: &Path) -> Vec<(String, String)> {
             let name = std::fs::read(path.join("metadata.json"))
                 .ok()
                 .and_then(|json| country_of(&json).ok())
-                .or_else(|| country_name(&cc).map(str::to_owned))
+                .or_else(|| country(&cc).and_then(Country::name))
                 .unwrap_or_default();
             Some((cc, name))
         })
@@ -122,7 +123,6 @@ fn escape(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::gifgen::FlagImages;
 
     /// The page of `source`, built on a runtime of its own.
     fn page_of(source: &Source) -> String {
@@ -131,9 +131,10 @@ mod tests {
     }
 
     #[test]
-    fn the_generated_index_lists_all_194_with_both_links() {
-        let page = page_of(&Source::Generated(Arc::new(FlagImages::new())));
+    fn the_archive_index_lists_all_194_with_both_links() {
+        let page = page_of(&Source::archive());
         assert_eq!(page.matches("<img ").count(), 194);
+        assert!(page.contains("VC Grenadines"), "the archive's own names");
         assert_eq!(page.matches(".gif\"><img").count(), 194);
         assert_eq!(page.matches("/metadata.json\">").count(), 194);
         assert!(page.contains("CI Côte d&#39;Ivoire"), "names are escaped");

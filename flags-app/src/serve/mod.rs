@@ -15,9 +15,9 @@
 //!    [`chaos::Planner`] (shared by all connections through an `Rc`; the server is
 //!    single-threaded), sleeps the delay on the runtime's timer, then either
 //!    injects the fault (`reset.rs` for resets) or answers.
-//! 5. The bytes come from a [`source::Source`]: generated GIFs, or `--dir` files
-//!    opened on the blocking pool; `/` and `/flags/` get an HTML index of them
-//!    (`index.rs`).
+//! 5. The bytes come from a [`source::Source`]: the book's flags built into the
+//!    binary, or `--dir` files opened on the blocking pool; `/` and `/flags/` get
+//!    an HTML index of them (`index.rs`).
 //! 6. [`response::response_head`] frames the answer, and `send.rs` writes it (each
 //!    write bounded by the send timeout; files streamed in chunks read off the
 //!    loop); with keep-alive the task loops to step 2 for the next request on the

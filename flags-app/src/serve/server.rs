@@ -41,7 +41,6 @@ use std::fmt;
 use std::io::{self, Write};
 use std::net::SocketAddr;
 use std::rc::Rc;
-use std::sync::Arc;
 use std::sync::mpsc;
 use std::thread;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
@@ -59,7 +58,6 @@ use super::stop::StopSignal;
 use super::timeouts::Timeouts;
 use super::tls::{TlsSetupError, server_config};
 use crate::config::ServeConfig;
-use crate::gifgen::FlagImages;
 use crate::output::stderr_line;
 
 /// What the log says when the connection limit is reached, after the count.
@@ -220,21 +218,11 @@ fn clock_seed() -> u64 {
         .unwrap_or(0)
 }
 
-/// The image source of a configuration: `--dir`, or generated images whose cache
-/// a background thread fills with the flags of `warm` (the codes about to be
-/// asked for), so that first requests rarely wait for drawing.
-fn make_source(dir: Option<&std::path::Path>, warm: Vec<String>) -> Result<Source, ServeError> {
+/// The image source of a configuration: `--dir`, or the built-in archive.
+fn make_source(dir: Option<&std::path::Path>) -> Result<Source, ServeError> {
     match dir {
         Some(dir) => Source::dir(dir).map_err(ServeError::Dir),
-        None => {
-            let images = Arc::new(FlagImages::new());
-            let cache = Arc::clone(&images);
-            // If the thread cannot start, images are drawn on first request instead.
-            let _ = thread::Builder::new()
-                .name("flag-images".into())
-                .spawn(move || cache.warm_up(warm.iter().map(String::as_str)));
-            Ok(Source::Generated(images))
-        }
+        None => Ok(Source::archive()),
     }
 }
 
@@ -242,8 +230,7 @@ fn make_source(dir: Option<&std::path::Path>, warm: Vec<String>) -> Result<Sourc
 /// of `config` (one, or the book's three) on one runtime, sharing one image source,
 /// each with its own accept loop and its own seeded planner.
 pub fn run_standalone(config: &ServeConfig) -> Result<(), ServeError> {
-    let all = FlagImages::all_codes().map(str::to_owned).collect();
-    let source = make_source(config.dir.as_deref(), all)?;
+    let source = make_source(config.dir.as_deref())?;
     let seed = config.seed.unwrap_or_else(clock_seed);
     let tls = match &config.tls {
         Some(files) => Some(server_config(files).map_err(ServeError::Tls)?),
@@ -252,7 +239,7 @@ pub fn run_standalone(config: &ServeConfig) -> Result<(), ServeError> {
     let scheme = if tls.is_some() { "https" } else { "http" };
     let what = match &config.dir {
         Some(dir) => format!("files under {}", dir.display()),
-        None => "generated images".to_owned(),
+        None => "the built-in flags".to_owned(),
     };
     let servers = config.servers.clone();
     let timeouts = config.timeouts;
@@ -310,16 +297,14 @@ pub struct EmbeddedServer {
 }
 
 impl EmbeddedServer {
-    /// Starts a quiet server on 127.0.0.1 and a free port, serving generated images
-    /// (or `dir`) with the given delays and faults; the flags of `warm` are drawn
-    /// ahead of the requests on a background thread.
+    /// Starts a quiet server on 127.0.0.1 and a free port, serving the built-in
+    /// flags (or `dir`) with the given delays and faults.
     pub fn start(
         chaos: Chaos,
         seed: Option<u64>,
         dir: Option<&std::path::Path>,
-        warm: &[String],
     ) -> Result<EmbeddedServer, ServeError> {
-        let source = make_source(dir, warm.to_vec())?;
+        let source = make_source(dir)?;
         let seed = seed.unwrap_or_else(clock_seed);
         let stop = StopSignal::new();
         let stop_signal = stop.clone();

@@ -1,4 +1,5 @@
-//! Where the flag bytes come from: generated images, or a directory tree (`--dir`).
+//! Where the flag bytes come from: the book's archive built into the binary, or a
+//! directory tree (`--dir`).
 //!
 //! `--dir DIR` expects the book's layout, `DIR/flags/{cc}/{cc}.gif`, for example the
 //! unzipped flags archive. The router has already reduced the request to a two-letter
@@ -19,8 +20,11 @@
 //! bounded chunks, each read on the blocking pool too (`send.rs`), so memory per
 //! response is one chunk whatever the file's size.
 //!
-//! Generated images and metadata made from the country table are in memory
-//! already: [`Body::Bytes`], shared with the image cache, never copied.
+//! The built-in archive is in memory already ([`crate::countries`]). Each of its
+//! files is copied once, when the server starts, into an `Arc` that every response
+//! shares: [`Body::Bytes`], as the index page and the error bodies are. A borrowed
+//! `&'static` variant of [`Body`] would save that one copy of 2.35 MB per server,
+//! at the price of a third kind of body everywhere a body is sent.
 //!
 //! What a production server does differently: nginx sends files with `sendfile(2)`,
 //! which copies from the page cache to the socket inside the kernel, with
@@ -32,14 +36,14 @@ use std::io;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use crate::gifgen::FlagImages;
-use crate::metadata::metadata_json;
+use crate::countries::COUNTRIES;
 
 /// The images a server hands out.
 #[derive(Debug, Clone)]
 pub enum Source {
-    /// The 194 generated flags ([`FlagImages`]), shared with every connection.
-    Generated(Arc<FlagImages>),
+    /// The book's 194 flags and their `metadata.json`, built into the binary,
+    /// shared with every connection.
+    Archive(Arc<ArchiveFiles>),
     /// A tree laid out as `flags/{cc}/{cc}.gif`; the path is canonical.
     Dir(PathBuf),
 }
@@ -73,7 +77,7 @@ impl std::error::Error for BadDir {
 /// The bytes of one answer: in memory, or a file to stream.
 #[derive(Debug)]
 pub enum Body {
-    /// Bytes already in memory (a generated GIF, metadata from the table).
+    /// Bytes already in memory (a built-in file, a page, an error body).
     Bytes(Arc<[u8]>),
     /// An open file under `--dir` and its length when opened.
     File {
@@ -99,7 +103,42 @@ impl Body {
     }
 }
 
+/// The files of [`COUNTRIES`] as shared buffers, made once per server.
+#[derive(Debug)]
+pub struct ArchiveFiles {
+    /// The GIF of each entry of [`COUNTRIES`], in the same order.
+    gifs: Vec<Arc<[u8]>>,
+    /// The `metadata.json` of each entry of [`COUNTRIES`], in the same order.
+    metadata: Vec<Arc<[u8]>>,
+}
+
+impl ArchiveFiles {
+    /// Copies every built-in file into its shared buffer.
+    pub fn new() -> ArchiveFiles {
+        ArchiveFiles {
+            gifs: COUNTRIES.iter().map(|c| Arc::from(c.gif)).collect(),
+            metadata: COUNTRIES.iter().map(|c| Arc::from(c.metadata)).collect(),
+        }
+    }
+
+    /// The index in [`COUNTRIES`] of upper-case `cc`.
+    fn index(cc: &str) -> Option<usize> {
+        COUNTRIES.binary_search_by(|c| c.code.cmp(cc)).ok()
+    }
+}
+
+impl Default for ArchiveFiles {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
 impl Source {
+    /// A source serving the built-in archive.
+    pub fn archive() -> Source {
+        Source::Archive(Arc::new(ArchiveFiles::new()))
+    }
+
     /// A source serving `dir`, which must be an existing directory.
     pub fn dir(dir: &Path) -> Result<Source, BadDir> {
         let bad = |error| BadDir {
@@ -120,18 +159,19 @@ impl Source {
     /// file is looked up and opened on the blocking pool.
     pub async fn flag(&self, cc: &str) -> io::Result<Option<Body>> {
         match self {
-            Source::Generated(images) => Ok(images.get(cc).map(Body::Bytes)),
+            Source::Archive(files) => Ok(
+                ArchiveFiles::index(cc).map(|index| Body::Bytes(Arc::clone(&files.gifs[index])))
+            ),
             Source::Dir(root) => open_off_the_loop(root, cc, flag_file(cc)).await,
         }
     }
 
-    /// `cc`'s `metadata.json` (the file under `--dir`, or the book's four fields
-    /// made from our tables, see [`crate::metadata`]); `Ok(None)` when there is none.
+    /// `cc`'s `metadata.json` (built in, or the file under `--dir`); `Ok(None)`
+    /// when there is none.
     pub async fn metadata(&self, cc: &str) -> io::Result<Option<Body>> {
         match self {
-            Source::Generated(_) => {
-                Ok(metadata_json(cc).map(|json| Body::Bytes(json.into_bytes().into())))
-            }
+            Source::Archive(files) => Ok(ArchiveFiles::index(cc)
+                .map(|index| Body::Bytes(Arc::clone(&files.metadata[index])))),
             Source::Dir(root) => open_off_the_loop(root, cc, METADATA_FILE.to_owned()).await,
         }
     }
@@ -140,7 +180,7 @@ impl Source {
     /// the file it is sending.
     pub fn descriptors_per_connection(&self) -> u64 {
         match self {
-            Source::Generated(_) => 1,
+            Source::Archive(_) => 1,
             Source::Dir(_) => 2,
         }
     }
@@ -292,14 +332,14 @@ mod tests {
     }
 
     #[test]
-    fn metadata_comes_from_the_table_or_the_tree() {
-        let generated = Source::Generated(Arc::new(FlagImages::new()));
+    fn metadata_comes_from_the_archive_or_the_tree() {
+        let archive = Source::archive();
         assert_eq!(
-            metadata(&generated, "CI").unwrap(),
+            metadata(&archive, "CI").unwrap(),
             r#"{"tld_cc": ".ci", "iso_cc": "CI", "country": "C\u00f4te d'Ivoire", "gec_cc": "IV"}"#
                 .as_bytes()
         );
-        assert_eq!(metadata(&generated, "XX"), None);
+        assert_eq!(metadata(&archive, "XX"), None);
         let root = temp_tree("meta");
         std::fs::write(root.join("flags/br/metadata.json"), b"{}").unwrap();
         let dir = Source::dir(&root).unwrap();
@@ -309,9 +349,16 @@ mod tests {
     }
 
     #[test]
-    fn generated_source_knows_the_194_codes_only() {
-        let source = Source::Generated(Arc::new(FlagImages::new()));
-        assert!(flag(&source, "AD").unwrap().starts_with(b"GIF89a"));
-        assert_eq!(flag(&source, "XX"), None);
+    fn the_archive_source_serves_each_codes_own_files_and_no_others() {
+        let source = Source::archive();
+        for country in COUNTRIES {
+            assert_eq!(flag(&source, country.code).as_deref(), Some(country.gif));
+            let json = metadata(&source, country.code);
+            assert_eq!(json.as_deref(), Some(country.metadata));
+        }
+        for unknown in ["XX", "br", "", "BRA"] {
+            assert_eq!(flag(&source, unknown), None, "{unknown}");
+            assert_eq!(metadata(&source, unknown), None, "{unknown}");
+        }
     }
 }

@@ -1,5 +1,6 @@
 //! Shared helpers for the end-to-end tests: run the `flags` binary, read its
-//! summary, make temp dirs, start `flags serve` on a free port, and check GIFs.
+//! summary, make temp dirs, start `flags serve` on a free port, and read the
+//! book's flag archive from the repository (what the server must serve).
 //!
 //! Everything runs on 127.0.0.1; every child process is killed when its guard drops.
 
@@ -154,16 +155,38 @@ pub fn files(dir: &Path) -> Vec<String> {
     names
 }
 
-/// Decodes `bytes` as a GIF and returns its first frame's size, or a reason.
-pub fn gif_size(bytes: &[u8]) -> Result<(u16, u16), String> {
-    let mut decoder = gif::DecodeOptions::new()
-        .read_info(bytes)
-        .map_err(|e| e.to_string())?;
-    let frame = decoder
-        .read_next_frame()
-        .map_err(|e| e.to_string())?
-        .ok_or("no frame")?;
-    Ok((frame.width, frame.height))
+/// The book's flag archive in the repository, `flags/{cc}/{cc}.gif` and
+/// `flags/{cc}/metadata.json`: the files built into `flags`, here read from disk.
+pub const ARCHIVE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/data");
+
+/// The archive's file `name` in the folder of `cc` (either case).
+pub fn archive_file(cc: &str, name: &str) -> Vec<u8> {
+    let path = Path::new(ARCHIVE)
+        .join("flags")
+        .join(cc.to_ascii_lowercase())
+        .join(name);
+    std::fs::read(&path).unwrap_or_else(|err| panic!("{}: {err}", path.display()))
+}
+
+/// The archive's GIF of `cc` (either case).
+pub fn archive_gif(cc: &str) -> Vec<u8> {
+    archive_file(cc, &format!("{}.gif", cc.to_ascii_lowercase()))
+}
+
+/// The archive's codes, upper case, sorted: its folders.
+pub fn archive_codes() -> Vec<String> {
+    let folders = std::fs::read_dir(Path::new(ARCHIVE).join("flags")).expect("the archive");
+    let mut codes: Vec<String> = folders
+        .map(|folder| {
+            folder
+                .expect("a folder")
+                .file_name()
+                .to_string_lossy()
+                .to_uppercase()
+        })
+        .collect();
+    codes.sort();
+    codes
 }
 
 /// A child process killed on drop.
