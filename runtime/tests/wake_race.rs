@@ -31,26 +31,14 @@ use runtime::{Builder, run, spawn};
 /// generous, since each test takes milliseconds when nothing is lost.
 const WATCHDOG: Duration = Duration::from_secs(60);
 
-/// Runs `test` on its own thread and fails if it has not finished within
-/// [`WATCHDOG`]. Under Miri it runs `test` directly: Miri detects the
-/// deadlock itself, and its clock is virtual.
+/// Runs `test` under the watchdog (natively; under Miri it runs directly,
+/// and Miri reports the deadlock itself).
 fn bounded(test: impl FnOnce() + Send + 'static) {
-    if cfg!(miri) {
-        return test();
-    }
-    let (done, finished) = mpsc::channel();
-    let runner = thread::spawn(move || {
-        test();
-        let _ = done.send(());
-    });
-    match finished.recv_timeout(WATCHDOG) {
-        Ok(()) => runner.join().unwrap(),
-        // The runner panicked: join it to re-raise its message.
-        Err(mpsc::RecvTimeoutError::Disconnected) => runner.join().unwrap(),
-        Err(mpsc::RecvTimeoutError::Timeout) => {
-            panic!("a task never finished within {WATCHDOG:?}: a wake was lost")
-        }
-    }
+    watchdog::within(
+        WATCHDOG,
+        "every task woken from another thread to finish",
+        test,
+    );
 }
 
 /// How many times the other thread bumps the counter and wakes the task.
@@ -277,5 +265,68 @@ fn a_paused_clock_never_jumps_past_a_finishing_blocking_job() {
                 .unwrap(),
             42
         );
+    });
+}
+
+/// Rounds of [`two_wakes_a_round_are_never_lost`]: each round is one more
+/// chance for a weakened ordering to show, within one run of the binary
+/// (cheaper under Miri than another seed, which starts the program again).
+const ROUNDS: usize = if cfg!(miri) { 12 } else { 1_000 };
+
+/// The race of the tests above, many times over in one run: each round the
+/// other thread bumps the counter and wakes the task twice, back to back.
+/// The first wake usually finds the flag clear and queues the task; the
+/// second usually finds it still set and is absorbed, so only its `Release`
+/// (rule W), the loop's `Acquire` clear (rule C, an RMW reading the newest
+/// word) and a wake that never skips on a plain load (rule R) carry the
+/// second bump to the poll. Weaken any of the three and under Miri some
+/// round's poll reads a stale counter, returns `Pending`, and is never
+/// woken again.
+#[test]
+fn two_wakes_a_round_are_never_lost() {
+    bounded(|| {
+        let counter = Arc::new(AtomicUsize::new(0));
+        // The task says which round it waits for, and sends its waker
+        // first. The channel orders the task's send before the thread's
+        // bumps, never a bump before a poll. The thread blocks on it rather
+        // than spinning, so that a lost wake leaves both threads blocked,
+        // which Miri reports as a deadlock at once.
+        let (waiting_for, rounds) = mpsc::channel::<(usize, Option<Waker>)>();
+        let thread = thread::spawn({
+            let counter = counter.clone();
+            move || {
+                let mut waker = None;
+                for round in 1..=ROUNDS {
+                    while let Ok((wanted, sent)) = rounds.recv() {
+                        waker = waker.or(sent);
+                        if wanted == round {
+                            break;
+                        }
+                    }
+                    let waker = waker.as_ref().expect("sent with round 1");
+                    for _ in 0..2 {
+                        counter.fetch_add(1, Ordering::Relaxed);
+                        waker.wake_by_ref();
+                    }
+                }
+            }
+        });
+        let mut round = 1;
+        let mut told = 0;
+        run(poll_fn(move |cx| {
+            while counter.load(Ordering::Relaxed) >= 2 * round {
+                round += 1;
+            }
+            if round > ROUNDS {
+                return Poll::Ready(());
+            }
+            if told < round {
+                let waker = (told == 0).then(|| cx.waker().clone());
+                told = round;
+                let _ = waiting_for.send((round, waker));
+            }
+            Poll::Pending
+        }));
+        thread.join().unwrap();
     });
 }
