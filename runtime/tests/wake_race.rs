@@ -20,7 +20,7 @@
 use std::future::poll_fn;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::mpsc;
-use std::sync::{Arc, OnceLock};
+use std::sync::{Arc, Condvar, Mutex, OnceLock};
 use std::task::{Poll, Waker};
 use std::thread;
 use std::time::Duration;
@@ -275,32 +275,44 @@ const ROUNDS: usize = if cfg!(miri) { 12 } else { 1_000 };
 
 /// The race of the tests above, many times over in one run: each round the
 /// other thread bumps the counter and wakes the task twice, back to back.
-/// The first wake usually finds the flag clear and queues the task; the
-/// second usually finds it still set and is absorbed, so only its `Release`
-/// (rule W), the loop's `Acquire` clear (rule C, an RMW reading the newest
-/// word) and a wake that never skips on a plain load (rule R) carry the
-/// second bump to the poll. Weaken any of the three and under Miri some
-/// round's poll reads a stale counter, returns `Pending`, and is never
-/// woken again.
+/// The first wake finds the flag clear and queues the task; the second
+/// usually finds it still set and is absorbed, so only its `Release` (rule
+/// W) and the loop's `Acquire` clear (rule C, a read-modify-write, which
+/// reads the newest word) carry the second bump to the poll. Weaken either
+/// and under Miri some round's poll reads a stale counter, returns
+/// `Pending`, and is never woken again.
 #[test]
 fn two_wakes_a_round_are_never_lost() {
     bounded(|| {
+        /// The round the task waits for, and its waker (sent with round 1).
+        type Round = (usize, Option<Waker>);
         let counter = Arc::new(AtomicUsize::new(0));
-        // The task says which round it waits for, and sends its waker
-        // first. The channel orders the task's send before the thread's
-        // bumps, never a bump before a poll. The thread blocks on it rather
-        // than spinning, so that a lost wake leaves both threads blocked,
-        // which Miri reports as a deadlock at once.
-        let (waiting_for, rounds) = mpsc::channel::<(usize, Option<Waker>)>();
+        // The task says which round it waits for under a mutex, and the
+        // thread waits on a condition variable: that orders the task's word
+        // before the thread's bumps, never a bump before a poll. (With an
+        // mpsc channel here instead, Miri did not catch rule W weakened:
+        // a channel receive runs SeqCst fences, and so do the loop's own
+        // channel reads, which may be what ordered the bumps.) A lost wake leaves both threads blocked, which Miri reports as a
+        // deadlock at once.
+        let round_word: Arc<(Mutex<Round>, Condvar)> = Arc::default();
         let thread = thread::spawn({
             let counter = counter.clone();
+            let round_word = round_word.clone();
             move || {
+                let (word, changed) = &*round_word;
+                // Cloned once and kept: dropping a clone each round would
+                // write the state word with a `Release` decrement after the
+                // second wake, and the loop's clear would synchronise with
+                // that instead, hiding a weakened wake.
                 let mut waker = None;
                 for round in 1..=ROUNDS {
-                    while let Ok((wanted, sent)) = rounds.recv() {
-                        waker = waker.or(sent);
-                        if wanted == round {
-                            break;
+                    {
+                        let mut told = word.lock().unwrap();
+                        while told.0 < round {
+                            told = changed.wait(told).unwrap();
+                        }
+                        if waker.is_none() {
+                            waker.clone_from(&told.1);
                         }
                     }
                     let waker = waker.as_ref().expect("sent with round 1");
@@ -312,7 +324,6 @@ fn two_wakes_a_round_are_never_lost() {
             }
         });
         let mut round = 1;
-        let mut told = 0;
         run(poll_fn(move |cx| {
             while counter.load(Ordering::Relaxed) >= 2 * round {
                 round += 1;
@@ -320,10 +331,12 @@ fn two_wakes_a_round_are_never_lost() {
             if round > ROUNDS {
                 return Poll::Ready(());
             }
-            if told < round {
-                let waker = (told == 0).then(|| cx.waker().clone());
-                told = round;
-                let _ = waiting_for.send((round, waker));
+            let (word, changed) = &*round_word;
+            let mut told = word.lock().unwrap();
+            if told.0 < round {
+                told.0 = round;
+                told.1.get_or_insert_with(|| cx.waker().clone());
+                changed.notify_one();
             }
             Poll::Pending
         }));
