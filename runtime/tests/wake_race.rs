@@ -18,7 +18,7 @@
 //! wake protocol ("a wake happens before the poll it causes").
 
 use std::future::poll_fn;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::mpsc;
 use std::sync::{Arc, Condvar, Mutex, OnceLock};
 use std::task::{Poll, Waker};
@@ -340,6 +340,42 @@ fn two_wakes_a_round_are_never_lost() {
             }
             Poll::Pending
         }));
+        thread.join().unwrap();
+    });
+}
+
+/// The reference count (`task/header.rs`): a waker clone dropped on another
+/// thread gives up its reference with a `Release` decrement, and the loop
+/// frees the task after an `Acquire` fence, so everything the other thread
+/// did with the task happens before the free. The other thread drops its
+/// clone first and says so with a `Relaxed` flag, which orders nothing; the
+/// loop then drops the last reference (the `JoinHandle`'s) and frees the
+/// task. Without the Release or the fence, Miri reports the free as a data
+/// race with the other thread's decrement.
+#[test]
+fn a_waker_dropped_on_another_thread_happens_before_the_free() {
+    bounded(|| {
+        let (send, clone) = mpsc::channel::<Waker>();
+        let dropped = Arc::new(AtomicBool::new(false));
+        let thread = thread::spawn({
+            let dropped = dropped.clone();
+            move || {
+                drop(clone.recv().expect("the task sends a clone"));
+                dropped.store(true, Ordering::Relaxed);
+            }
+        });
+        run(async move {
+            let task = spawn(poll_fn(move |cx| {
+                let _ = send.send(cx.waker().clone());
+                Poll::Ready(())
+            }));
+            while !dropped.load(Ordering::Relaxed) {
+                runtime::yield_now().await;
+            }
+            // The task has ended (the loop polled it before it polled this
+            // future again); its handle holds the last reference.
+            task.await.unwrap();
+        });
         thread.join().unwrap();
     });
 }

@@ -27,6 +27,11 @@
 //! there to turn a hang into a failure, not to time anything, so a loaded
 //! machine does not make it fail.
 //!
+//! The environment variable `WATCHDOG_SECS`, when set to a number of
+//! seconds, replaces every bound. The mutation check (`.ci/mutations`)
+//! sets it low: it runs tests on code weakened on purpose, expects the
+//! hang, and should not wait a minute for each one.
+//!
 //! ## Implementation
 //!
 //! The body runs on a thread of its own, and the test's thread waits for
@@ -42,9 +47,12 @@ use std::sync::mpsc::{self, RecvTimeoutError};
 use std::thread;
 use std::time::Duration;
 
+/// The environment variable that replaces every bound (see the crate doc).
+pub const BOUND_VARIABLE: &str = "WATCHDOG_SECS";
+
 /// Runs `body` and returns its result, or panics with
 /// `watchdog: WHAT did not happen within BOUND` if it has not returned
-/// within `bound`. `what` names the event the body waits for ("the task
+/// within `bound` (or `WATCHDOG_SECS` seconds, when that is set). `what` names the event the body waits for ("the task
 /// woken from another thread to finish"), so that the failure says what was
 /// lost.
 ///
@@ -60,6 +68,10 @@ where
     if cfg!(miri) {
         return body();
     }
+    let bound = std::env::var(BOUND_VARIABLE)
+        .ok()
+        .and_then(|secs| secs.parse().ok())
+        .map_or(bound, Duration::from_secs_f64);
     let (done, result) = mpsc::channel();
     let runner = thread::Builder::new()
         .name(format!("watchdog: {what}"))
