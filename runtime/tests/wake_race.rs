@@ -18,9 +18,9 @@
 //! wake protocol ("a wake happens before the poll it causes").
 
 use std::future::poll_fn;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::mpsc;
-use std::sync::{Arc, OnceLock};
+use std::sync::{Arc, Condvar, Mutex, OnceLock};
 use std::task::{Poll, Waker};
 use std::thread;
 use std::time::Duration;
@@ -31,26 +31,14 @@ use runtime::{Builder, run, spawn};
 /// generous, since each test takes milliseconds when nothing is lost.
 const WATCHDOG: Duration = Duration::from_secs(60);
 
-/// Runs `test` on its own thread and fails if it has not finished within
-/// [`WATCHDOG`]. Under Miri it runs `test` directly: Miri detects the
-/// deadlock itself, and its clock is virtual.
+/// Runs `test` under the watchdog (natively; under Miri it runs directly,
+/// and Miri reports the deadlock itself).
 fn bounded(test: impl FnOnce() + Send + 'static) {
-    if cfg!(miri) {
-        return test();
-    }
-    let (done, finished) = mpsc::channel();
-    let runner = thread::spawn(move || {
-        test();
-        let _ = done.send(());
-    });
-    match finished.recv_timeout(WATCHDOG) {
-        Ok(()) => runner.join().unwrap(),
-        // The runner panicked: join it to re-raise its message.
-        Err(mpsc::RecvTimeoutError::Disconnected) => runner.join().unwrap(),
-        Err(mpsc::RecvTimeoutError::Timeout) => {
-            panic!("a task never finished within {WATCHDOG:?}: a wake was lost")
-        }
-    }
+    watchdog::within(
+        WATCHDOG,
+        "every task woken from another thread to finish",
+        test,
+    );
 }
 
 /// How many times the other thread bumps the counter and wakes the task.
@@ -277,5 +265,117 @@ fn a_paused_clock_never_jumps_past_a_finishing_blocking_job() {
                 .unwrap(),
             42
         );
+    });
+}
+
+/// Rounds of [`two_wakes_a_round_are_never_lost`]: each round is one more
+/// chance for a weakened ordering to show, within one run of the binary
+/// (cheaper under Miri than another seed, which starts the program again).
+const ROUNDS: usize = if cfg!(miri) { 12 } else { 1_000 };
+
+/// The race of the tests above, many times over in one run: each round the
+/// other thread bumps the counter and wakes the task twice, back to back.
+/// The first wake finds the flag clear and queues the task; the second
+/// usually finds it still set and is absorbed, so only its `Release` (rule
+/// W) and the loop's `Acquire` clear (rule C, a read-modify-write, which
+/// reads the newest word) carry the second bump to the poll. Weaken either
+/// and under Miri some round's poll reads a stale counter, returns
+/// `Pending`, and is never woken again.
+#[test]
+fn two_wakes_a_round_are_never_lost() {
+    bounded(|| {
+        /// The round the task waits for, and its waker (sent with round 1).
+        type Round = (usize, Option<Waker>);
+        let counter = Arc::new(AtomicUsize::new(0));
+        // The task says which round it waits for under a mutex, and the
+        // thread waits on a condition variable: that orders the task's word
+        // before the thread's bumps, never a bump before a poll. (With an
+        // mpsc channel here instead, Miri did not catch rule W weakened:
+        // a channel receive runs SeqCst fences, and so do the loop's own
+        // channel reads, which may be what ordered the bumps.) A lost wake leaves both threads blocked, which Miri reports as a
+        // deadlock at once.
+        let round_word: Arc<(Mutex<Round>, Condvar)> = Arc::default();
+        let thread = thread::spawn({
+            let counter = counter.clone();
+            let round_word = round_word.clone();
+            move || {
+                let (word, changed) = &*round_word;
+                // Cloned once and kept: dropping a clone each round would
+                // write the state word with a `Release` decrement after the
+                // second wake, and the loop's clear would synchronise with
+                // that instead, hiding a weakened wake.
+                let mut waker = None;
+                for round in 1..=ROUNDS {
+                    {
+                        let mut told = word.lock().unwrap();
+                        while told.0 < round {
+                            told = changed.wait(told).unwrap();
+                        }
+                        if waker.is_none() {
+                            waker.clone_from(&told.1);
+                        }
+                    }
+                    let waker = waker.as_ref().expect("sent with round 1");
+                    for _ in 0..2 {
+                        counter.fetch_add(1, Ordering::Relaxed);
+                        waker.wake_by_ref();
+                    }
+                }
+            }
+        });
+        let mut round = 1;
+        run(poll_fn(move |cx| {
+            while counter.load(Ordering::Relaxed) >= 2 * round {
+                round += 1;
+            }
+            if round > ROUNDS {
+                return Poll::Ready(());
+            }
+            let (word, changed) = &*round_word;
+            let mut told = word.lock().unwrap();
+            if told.0 < round {
+                told.0 = round;
+                told.1.get_or_insert_with(|| cx.waker().clone());
+                changed.notify_one();
+            }
+            Poll::Pending
+        }));
+        thread.join().unwrap();
+    });
+}
+
+/// The reference count (`task/header.rs`): a waker clone dropped on another
+/// thread gives up its reference with a `Release` decrement, and the loop
+/// frees the task after an `Acquire` fence, so everything the other thread
+/// did with the task happens before the free. The other thread drops its
+/// clone first and says so with a `Relaxed` flag, which orders nothing; the
+/// loop then drops the last reference (the `JoinHandle`'s) and frees the
+/// task. Without the Release or the fence, Miri reports the free as a data
+/// race with the other thread's decrement.
+#[test]
+fn a_waker_dropped_on_another_thread_happens_before_the_free() {
+    bounded(|| {
+        let (send, clone) = mpsc::channel::<Waker>();
+        let dropped = Arc::new(AtomicBool::new(false));
+        let thread = thread::spawn({
+            let dropped = dropped.clone();
+            move || {
+                drop(clone.recv().expect("the task sends a clone"));
+                dropped.store(true, Ordering::Relaxed);
+            }
+        });
+        run(async move {
+            let task = spawn(poll_fn(move |cx| {
+                let _ = send.send(cx.waker().clone());
+                Poll::Ready(())
+            }));
+            while !dropped.load(Ordering::Relaxed) {
+                runtime::yield_now().await;
+            }
+            // The task has ended (the loop polled it before it polled this
+            // future again); its handle holds the last reference.
+            task.await.unwrap();
+        });
+        thread.join().unwrap();
     });
 }

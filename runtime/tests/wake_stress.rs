@@ -1,14 +1,21 @@
-//! Several threads wake many tasks, in random order, while the tasks
-//! re-register their wakers on every poll. Each task must see every wake
-//! (none lost: the test would hang, and the watchdog fails it) and be polled
-//! at most once per wake that found it idle (none duplicated: the counts
-//! below).
+//! Several threads wake many tasks, in random order, by value, by reference
+//! and twice in a row. Each task must see every wake (none lost: the test
+//! would hang, and the watchdog fails it) and be polled at most once per
+//! wake that found it idle (none duplicated: the counts below).
+//!
+//! Nothing but the runtime orders a waking thread's write before the poll it
+//! causes: the target is bumped with `Relaxed`, and the waker is handed over
+//! once, through a `OnceLock` set at the task's first poll, not through a
+//! lock taken at every wake (a mutex around the waker would order the bump
+//! before the next poll by itself, and hide a weakened wake protocol). The
+//! threads clone and drop the wakers as they go, so the reference count in
+//! the task's state word is raced too.
 //!
 //! Bounded: a fixed number of rounds per task, and a watchdog. Smaller under
 //! Miri, which runs it in CI.
 
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex, mpsc};
+use std::sync::{Arc, OnceLock};
 use std::task::{Poll, Waker};
 use std::thread;
 use std::time::Duration;
@@ -28,8 +35,9 @@ struct Shared {
     /// Rounds granted so far; written `Relaxed`, so only the runtime's
     /// wake protocol orders it before the poll it causes.
     target: AtomicUsize,
-    /// The waker of the task's latest poll.
-    waker: Mutex<Option<Waker>>,
+    /// The task's waker, set at its first poll (a task's waker does not
+    /// change from poll to poll).
+    waker: OnceLock<Waker>,
     /// Wake calls made on a registered waker (a double wake counts two).
     wakes: AtomicUsize,
     /// Polls of the task.
@@ -62,37 +70,41 @@ fn waker_thread(t: usize, all: Arc<Vec<Shared>>) {
         }
         left[pick] -= 1;
         let task = &all[mine[pick]];
+        // Registered before the first bump, so that every bump is followed
+        // by a wake; the wait is short (the loop polls every task once
+        // before it waits for anything).
+        let registered = loop {
+            match task.waker.get() {
+                Some(waker) => break waker,
+                None => thread::yield_now(),
+            }
+        };
         task.target.fetch_add(1, Ordering::Relaxed);
-        let waker = task.waker.lock().unwrap().clone();
-        if let Some(waker) = waker {
-            match rng.below(3) {
-                0 => {
-                    task.wakes.fetch_add(1, Ordering::Relaxed);
-                    waker.wake();
-                }
-                1 => {
-                    task.wakes.fetch_add(1, Ordering::Relaxed);
-                    waker.wake_by_ref();
-                }
-                _ => {
-                    // Two wakes at once: usually absorbed into one poll, or
-                    // two if the loop polls in between.
-                    task.wakes.fetch_add(2, Ordering::Relaxed);
-                    waker.wake_by_ref();
-                    waker.wake();
-                }
+        let waker = registered.clone();
+        match rng.below(3) {
+            0 => {
+                task.wakes.fetch_add(1, Ordering::Relaxed);
+                waker.wake();
+            }
+            1 => {
+                task.wakes.fetch_add(1, Ordering::Relaxed);
+                waker.wake_by_ref();
+            }
+            _ => {
+                // Two wakes at once: usually absorbed into one poll, or
+                // two if the loop polls in between.
+                task.wakes.fetch_add(2, Ordering::Relaxed);
+                waker.wake_by_ref();
+                waker.wake();
             }
         }
-        // No waker yet: the task's first poll has not happened, and it will
-        // read the target then.
     }
 }
 
 #[test]
 fn many_threads_waking_many_tasks_lose_and_duplicate_no_poll() {
     let all: Arc<Vec<Shared>> = Arc::new((0..TASKS).map(|_| Shared::default()).collect());
-    let (done, finished) = mpsc::channel();
-    let runner = thread::spawn({
+    watchdog::within(WATCHDOG, "every task to see all its wakes", {
         let all = all.clone();
         move || {
             runtime::run(async move {
@@ -102,7 +114,7 @@ fn many_threads_waking_many_tasks_lose_and_duplicate_no_poll() {
                         runtime::spawn(std::future::poll_fn(move |cx| {
                             let me = &all[i];
                             me.polls.fetch_add(1, Ordering::Relaxed);
-                            *me.waker.lock().unwrap() = Some(cx.waker().clone());
+                            let _ = me.waker.set(cx.waker().clone());
                             if me.target.load(Ordering::Relaxed) == ROUNDS {
                                 Poll::Ready(())
                             } else {
@@ -124,16 +136,8 @@ fn many_threads_waking_many_tasks_lose_and_duplicate_no_poll() {
                     thread.join().unwrap();
                 }
             });
-            let _ = done.send(());
         }
     });
-    match finished.recv_timeout(WATCHDOG) {
-        Ok(()) => runner.join().unwrap(),
-        Err(mpsc::RecvTimeoutError::Disconnected) => runner.join().unwrap(),
-        Err(mpsc::RecvTimeoutError::Timeout) => {
-            panic!("tasks still waiting after {WATCHDOG:?}: a wake was lost")
-        }
-    }
     for (i, task) in all.iter().enumerate() {
         let (polls, wakes) = (
             task.polls.load(Ordering::Relaxed),

@@ -40,6 +40,10 @@ impl Signal {
     }
 }
 
+/// How long a test may wait for its wakes before the watchdog fails it;
+/// each takes milliseconds when none is lost.
+const WATCHDOG: Duration = Duration::from_secs(60);
+
 fn assert_send_sync<T: Send + Sync>() {}
 
 #[test]
@@ -49,74 +53,88 @@ fn wakers_are_send_and_sync() {
 
 #[test]
 fn a_waker_moved_to_a_sleeping_thread_completes_the_task() {
-    let signal = Arc::new(Signal::default());
-    let value = run({
-        let signal = signal.clone();
-        async move {
-            let task = spawn({
+    watchdog::within(
+        WATCHDOG,
+        "the task woken from a sleeping thread to finish",
+        || {
+            let signal = Arc::new(Signal::default());
+            let value = run({
                 let signal = signal.clone();
                 async move {
-                    signal.wait().await;
-                    "woken from another thread"
+                    let task = spawn({
+                        let signal = signal.clone();
+                        async move {
+                            signal.wait().await;
+                            "woken from another thread"
+                        }
+                    });
+                    let thread = thread::spawn({
+                        let signal = signal.clone();
+                        move || {
+                            thread::sleep(Duration::from_millis(50));
+                            signal.fire();
+                        }
+                    });
+                    // The loop now has nothing to do and blocks in epoll_wait: only
+                    // the remote path (channel + mio::Waker) can bring it back.
+                    let value = task.await.unwrap();
+                    thread.join().unwrap();
+                    value
                 }
             });
-            let thread = thread::spawn({
-                let signal = signal.clone();
-                move || {
-                    thread::sleep(Duration::from_millis(50));
-                    signal.fire();
-                }
-            });
-            // The loop now has nothing to do and blocks in epoll_wait: only
-            // the remote path (channel + mio::Waker) can bring it back.
-            let value = task.await.unwrap();
-            thread.join().unwrap();
-            value
-        }
-    });
-    assert_eq!(value, "woken from another thread");
+            assert_eq!(value, "woken from another thread");
+        },
+    );
 }
 
 #[test]
 fn many_threads_waking_many_tasks_lose_no_wake() {
-    const TASKS: usize = 64;
-    const THREADS: usize = 4;
-    let signals: Vec<Arc<Signal>> = (0..TASKS).map(|_| Arc::new(Signal::default())).collect();
-    let finished = Arc::new(AtomicUsize::new(0));
-    run({
-        let signals = signals.clone();
-        let finished = finished.clone();
-        async move {
-            let handles: Vec<_> = signals
-                .iter()
-                .cloned()
-                .map(|signal| {
-                    let finished = finished.clone();
-                    spawn(async move {
-                        signal.wait().await;
-                        finished.fetch_add(1, Ordering::Relaxed);
-                    })
-                })
-                .collect();
-            let threads: Vec<_> = (0..THREADS)
-                .map(|t| {
-                    let mine: Vec<_> = signals.iter().skip(t).step_by(THREADS).cloned().collect();
-                    thread::spawn(move || {
-                        for signal in mine {
-                            signal.fire();
-                        }
-                    })
-                })
-                .collect();
-            for handle in handles {
-                handle.await.unwrap();
-            }
-            for thread in threads {
-                thread.join().unwrap();
-            }
-        }
-    });
-    assert_eq!(finished.load(Ordering::Relaxed), TASKS);
+    watchdog::within(
+        WATCHDOG,
+        "every task woken from four threads to finish",
+        || {
+            const TASKS: usize = 64;
+            const THREADS: usize = 4;
+            let signals: Vec<Arc<Signal>> =
+                (0..TASKS).map(|_| Arc::new(Signal::default())).collect();
+            let finished = Arc::new(AtomicUsize::new(0));
+            run({
+                let signals = signals.clone();
+                let finished = finished.clone();
+                async move {
+                    let handles: Vec<_> = signals
+                        .iter()
+                        .cloned()
+                        .map(|signal| {
+                            let finished = finished.clone();
+                            spawn(async move {
+                                signal.wait().await;
+                                finished.fetch_add(1, Ordering::Relaxed);
+                            })
+                        })
+                        .collect();
+                    let threads: Vec<_> = (0..THREADS)
+                        .map(|t| {
+                            let mine: Vec<_> =
+                                signals.iter().skip(t).step_by(THREADS).cloned().collect();
+                            thread::spawn(move || {
+                                for signal in mine {
+                                    signal.fire();
+                                }
+                            })
+                        })
+                        .collect();
+                    for handle in handles {
+                        handle.await.unwrap();
+                    }
+                    for thread in threads {
+                        thread.join().unwrap();
+                    }
+                }
+            });
+            assert_eq!(finished.load(Ordering::Relaxed), TASKS);
+        },
+    );
 }
 
 #[test]

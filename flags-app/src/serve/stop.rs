@@ -116,23 +116,37 @@ mod tests {
     use super::*;
     use std::time::Duration;
 
+    /// How long a wait for the stop may take before the watchdog fails the
+    /// test: a lost wake would leave the loop asleep forever.
+    const WATCHDOG: Duration = Duration::from_secs(30);
+
     #[test]
     fn a_stop_from_another_thread_ends_the_wait() {
-        let signal = StopSignal::new();
-        let remote = signal.clone();
-        let stopper = std::thread::spawn(move || {
-            std::thread::sleep(Duration::from_millis(20));
-            remote.stop();
-        });
-        runtime::run(signal.stopped());
-        stopper.join().unwrap();
+        watchdog::within(
+            WATCHDOG,
+            "a stop from another thread to end the wait",
+            || {
+                let signal = StopSignal::new();
+                let remote = signal.clone();
+                let stopper = std::thread::spawn(move || {
+                    // The loop is asleep in its wait by then: only the wake can
+                    // bring it back.
+                    std::thread::sleep(Duration::from_millis(20));
+                    remote.stop();
+                });
+                runtime::run(signal.stopped());
+                stopper.join().unwrap();
+            },
+        );
     }
 
     #[test]
     fn a_stop_given_before_the_wait_is_not_lost() {
-        let signal = StopSignal::new();
-        signal.stop();
-        runtime::run(signal.stopped());
-        runtime::run(signal.stopped());
+        watchdog::within(WATCHDOG, "a stop given earlier to end the wait", || {
+            let signal = StopSignal::new();
+            signal.stop();
+            runtime::run(signal.stopped());
+            runtime::run(signal.stopped());
+        });
     }
 }

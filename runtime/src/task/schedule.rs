@@ -82,7 +82,12 @@ use crate::timeline::hooks;
 /// message. (Miri has not caught that one in `tests/wake_race.rs`: the
 /// loop's later looks at the channel, in `next_task` and `has_ready_work`,
 /// usually find the message anyway. The argument above is what rules it
-/// out.) tokio's current-thread scheduler takes a mutex for its remote
+/// out.) Nor can a test show the Release or the Acquire half missing:
+/// crossbeam's channel publishes each message by itself (a Release on the
+/// slot it wrote, SeqCst on its tail index, SeqCst fences in the receive),
+/// so the drain finds the message in every schedule we can run; those two
+/// orderings are kept by the argument above, and `.ci/mutations` says so
+/// when it runs. tokio's current-thread scheduler takes a mutex for its remote
 /// queue and unparks the driver on every remote schedule; the flag here
 /// saves the eventfd write when wakes come in bursts.
 pub(crate) struct RemoteQueue {

@@ -66,7 +66,9 @@
 //!   writes the word back (a compare-exchange of the same value) with
 //!   Release; it never skips on a plain `load`. A load may read a set flag
 //!   that the loop has already cleared (the clear just is not visible to this
-//!   thread yet), and a wake skipped on it is lost.
+//!   thread yet), and a wake skipped on it is lost. (No test catches that
+//!   skip on its own yet: Miri's schedules in `tests/wake_race.rs` have not
+//!   produced the stale read. This argument is what keeps rule R.)
 //!
 //! Every write to the word after the task is made is a read-modify-write
 //! (the reference counting too), so a second waker's write continues the
