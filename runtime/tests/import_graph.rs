@@ -55,6 +55,7 @@ const CRATES: &[&str] = &[
     "benches",
     "test-pki",
     "headless-chromium",
+    "watchdog",
 ];
 
 /// The crate whose task core may be a cycle.

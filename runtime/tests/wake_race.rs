@@ -344,7 +344,7 @@ fn two_wakes_a_round_are_never_lost() {
     });
 }
 
-/// The reference count (`task/header.rs`): a waker clone dropped on another
+/// The reference count (`task/state.rs`): a waker clone dropped on another
 /// thread gives up its reference with a `Release` decrement, and the loop
 /// frees the task after an `Acquire` fence, so everything the other thread
 /// did with the task happens before the free. The other thread drops its

@@ -21,7 +21,7 @@ const WATCHDOG: Duration = Duration::from_secs(30);
 /// Times each test repeats the wake it checks.
 const TIMES: usize = 3;
 
-/// Rule 2 (`task/header.rs`): the loop clears `SCHEDULED` before it polls a
+/// Rule 2 (`task/state.rs`): the loop clears `SCHEDULED` before it polls a
 /// task, so a wake during the poll queues it again. `yield_now` wakes its
 /// own task from inside the poll: cleared after the poll instead, that wake
 /// would be absorbed, and the task never polled again.
