@@ -2,7 +2,8 @@
 # Makes the timeline screenshots of the top README and docs/INTERNALS.md
 # again, from a fresh release build:
 #
-#   bash docs/timelines/make.sh
+#   bash docs/timelines/make.sh                       # every picture
+#   bash docs/timelines/make.sh remote-wake one-sleep # only these
 #
 # Each picture is a page that one of our programs wrote with `--timeline
 # FILE.html`, opened from disk in headless Chromium and photographed:
@@ -14,6 +15,8 @@
 # | async.png            | flags -s DELAY --seed 1 --mode async -m 3 (same codes)    |
 # | spinner-blocking.png | spinner blocking                                          |
 # | one-flag.png         | flags BR (-s LOCAL, async: the download docs/INTERNALS.md walks through) |
+# | remote-wake.png      | runtime's examples/remote_wake.rs (INTERNALS' second walk) |
+# | one-sleep.png        | runtime's examples/one_sleep.rs (INTERNALS' third walk)    |
 #
 # The DELAY server (the embedded one, drawing its own GIFs) answers each
 # request after 0.5 to 5 s, and the client gives up on a phase after 3.1 s
@@ -44,6 +47,7 @@ if [ -z "$chromium" ]; then
 fi
 
 cargo build --release --quiet -p flags-app -p spinner-demo
+cargo build --release --quiet -p runtime --example remote_wake --example one_sleep
 bin=${CARGO_TARGET_DIR:-target}/release
 
 tmp=$(mktemp -d)
@@ -92,14 +96,31 @@ shoot() {
   echo "$png: $(wc -c <"$png") bytes"
 }
 
-codes=(BR CN ID IN PK US)
-delay=(-s DELAY --seed 1)
-flags "${delay[@]}" --mode sequential --timeline "$tmp/sequential.html" "${codes[@]}"
-flags "${delay[@]}" --mode threads -m 3 --timeline "$tmp/threads.html" "${codes[@]}"
-flags "${delay[@]}" --mode async -m 3 --timeline "$tmp/async.html" "${codes[@]}"
-flags --timeline "$tmp/one-flag.html" BR
-"$bin/spinner" blocking --timeline "$tmp/spinner-blocking.html" 2>&1 | grep '^timeline'
+# record NAME: runs the program behind picture NAME, writing $tmp/NAME.html.
+record() {
+  local codes=(BR CN ID IN PK US) delay=(-s DELAY --seed 1)
+  case $1 in
+  sequential) flags "${delay[@]}" --mode sequential --timeline "$tmp/$1.html" "${codes[@]}" ;;
+  threads) flags "${delay[@]}" --mode threads -m 3 --timeline "$tmp/$1.html" "${codes[@]}" ;;
+  async) flags "${delay[@]}" --mode async -m 3 --timeline "$tmp/$1.html" "${codes[@]}" ;;
+  one-flag) flags --timeline "$tmp/$1.html" BR ;;
+  spinner-blocking) "$bin/spinner" blocking --timeline "$tmp/$1.html" 2>&1 | grep '^timeline' ;;
+  remote-wake) RUNTIME_TIMELINE="$tmp/$1.html" "$bin/examples/remote_wake" ;;
+  one-sleep) RUNTIME_TIMELINE="$tmp/$1.html" "$bin/examples/one_sleep" ;;
+  *)
+    echo "make.sh: no picture named '$1'" >&2
+    exit 2
+    ;;
+  esac
+}
 
-for name in sequential threads async spinner-blocking one-flag; do
+names=("$@")
+if [ ${#names[@]} -eq 0 ]; then
+  names=(sequential threads async spinner-blocking one-flag remote-wake one-sleep)
+fi
+for name in "${names[@]}"; do
+  record "$name"
+done
+for name in "${names[@]}"; do
   shoot "$name"
 done
