@@ -27,9 +27,10 @@
 //! others: every connection has its own task. The accept loop holds a slot of the
 //! connection limit for each task (`server.rs`), given back when the task ends.
 //!
-//! A `--dir` file is opened on the blocking pool and streamed in chunks
-//! (`source.rs`, `send.rs`), so neither the disk nor a large file holds up the
-//! loop.
+//! A small `--dir` file served recently comes from the loop's warm-file cache;
+//! any other is looked at on the blocking pool, and a large one streamed in chunks
+//! (`dir.rs`, `file_cache.rs`, `send.rs`), so neither the disk nor a large file
+//! holds up the loop.
 //!
 //! What hyper does differently: it reads and writes through buffered, vectored I/O
 //! and pipelines responses.
@@ -49,12 +50,15 @@ use runtime::time::timeout;
 use super::chaos::{Fault, Planner};
 use super::head::{RequestHead, parse_request};
 use super::index::index_page;
-use super::response::{error_parts, error_response, response_head};
+use super::response::{
+    error_parts, error_response, file_response_head, not_modified_head, response_head,
+};
 use super::route::{Route, route};
-use super::send::{send_body, write_all_within};
+use super::send::{send_response, write_all_within};
 use super::source::{Body, Source};
 use super::timeouts::Timeouts;
 use super::tls::accept;
+use super::validators::{Conditions, not_modified};
 use crate::output::stderr_line;
 
 /// Bytes asked of the socket per read.
@@ -119,7 +123,8 @@ pub async fn handle_connection(tcp: TcpStream, shared: Rc<Shared>) {
         first = false;
         let plan = shared.planner.borrow_mut().next_plan();
         let routed = route(&head.method, &head.target);
-        let response = build_response(&shared.source, &routed, head.keep_alive).await;
+        let response =
+            build_response(&shared.source, &routed, head.keep_alive, &head.conditions).await;
         // Hostile requests get their 400 at once; everything else is delayed and
         // may fail, as the book's slow_server.py does.
         let fault = match routed {
@@ -249,8 +254,15 @@ async fn read_head(
     }
 }
 
-/// The normal answer to a routed request; a `--dir` file is opened off the loop.
-async fn build_response(source: &Source, routed: &Route, keep_alive: bool) -> Response {
+/// The normal answer to a routed request; a `--dir` file comes from the warm-file
+/// cache or is looked at off the loop, and is answered 304 when `conditions`
+/// name its current version.
+async fn build_response(
+    source: &Source,
+    routed: &Route,
+    keep_alive: bool,
+    conditions: &Conditions,
+) -> Response {
     let error = |status: u16, keep_alive: bool, head_only: bool| {
         let (head, body) = error_parts(status, keep_alive);
         Response {
@@ -277,17 +289,25 @@ async fn build_response(source: &Source, routed: &Route, keep_alive: bool) -> Re
             (Ok(Some(page)), "text/html; charset=utf-8", *head_only)
         }
     };
+    let no_body = || Body::Bytes(Arc::from(&[][..]));
     match found {
-        Ok(Some(body)) => Response {
-            status: 200,
-            head: response_head(200, content_type, body.len(), keep_alive),
-            // HEAD: the length in the head, no body (the file, if any, is closed).
-            body: if head_only {
-                Body::Bytes(Arc::from(&[][..]))
-            } else {
-                body
+        Ok(Some(body)) => match body.stamp() {
+            Some(stamp) if not_modified(conditions, &stamp) => Response {
+                status: 304,
+                head: not_modified_head(keep_alive, &stamp),
+                body: no_body(),
+                keep_alive,
             },
-            keep_alive,
+            stamp => Response {
+                status: 200,
+                head: match stamp {
+                    Some(stamp) => file_response_head(content_type, body.len(), keep_alive, &stamp),
+                    None => response_head(200, content_type, body.len(), keep_alive),
+                },
+                // HEAD: the length in the head, no body (the file, if any, is closed).
+                body: if head_only { no_body() } else { body },
+                keep_alive,
+            },
         },
         Ok(None) => error(404, keep_alive, head_only),
         Err(_) => error(500, false, head_only),
@@ -301,8 +321,7 @@ async fn send(
     body_len: u64,
     limit: Duration,
 ) -> io::Result<bool> {
-    write_all_within(stream, &response.head, limit).await?;
-    send_body(stream, response.body, body_len, limit).await?;
+    send_response(stream, &response.head, response.body, body_len, limit).await?;
     Ok(response.keep_alive)
 }
 
