@@ -50,6 +50,7 @@ use runtime::time::timeout;
 use super::chaos::{Fault, Planner};
 use super::head::{RequestHead, parse_request};
 use super::index::index_page;
+use super::read_buffer::ReadBuffer;
 use super::response::{
     error_parts, error_response, file_response_head, not_modified_head, response_head,
 };
@@ -60,9 +61,6 @@ use super::timeouts::Timeouts;
 use super::tls::accept;
 use super::validators::{Conditions, not_modified};
 use crate::output::stderr_line;
-
-/// Bytes asked of the socket per read.
-const READ_CHUNK: usize = 4096;
 
 /// What every connection task of one server shares.
 #[derive(Debug)]
@@ -99,7 +97,7 @@ pub async fn handle_connection(tcp: TcpStream, shared: Rc<Shared>) {
     let Some(mut stream) = open(tcp, &shared).await else {
         return;
     };
-    let mut buf = Vec::with_capacity(READ_CHUNK);
+    let mut buf = ReadBuffer::new();
     let mut first = true;
     loop {
         let head = match next_head(&mut stream, &mut buf, first, &shared.timeouts).await {
@@ -197,15 +195,14 @@ async fn open(tcp: TcpStream, shared: &Shared) -> Option<Transport> {
 /// requests, went quiet, or was idle too long.
 async fn next_head(
     stream: &mut Transport,
-    buf: &mut Vec<u8>,
+    buf: &mut ReadBuffer,
     first: bool,
     timeouts: &Timeouts,
 ) -> Result<Option<RequestHead>, HeadReadError> {
     if !first && buf.is_empty() {
-        let mut chunk = [0u8; READ_CHUNK];
-        match timeout(timeouts.idle, stream.read(&mut chunk)).await {
+        match timeout(timeouts.idle, stream.read(buf.spare())).await {
             Err(_) | Ok(Ok(0)) => return Ok(None),
-            Ok(Ok(n)) => buf.extend_from_slice(&chunk[..n]),
+            Ok(Ok(n)) => buf.filled_by(n),
             Ok(Err(err)) => return Err(HeadReadError::Io(err)),
         }
     }
@@ -228,19 +225,18 @@ enum HeadReadError {
 /// `Ok(None)` when the client closes cleanly between requests.
 async fn read_head(
     stream: &mut Transport,
-    buf: &mut Vec<u8>,
+    buf: &mut ReadBuffer,
 ) -> Result<Option<RequestHead>, HeadReadError> {
-    let mut chunk = [0u8; READ_CHUNK];
     loop {
-        match parse_request(buf) {
+        match parse_request(buf.data()) {
             Ok(Some((head, len))) => {
-                buf.drain(..len);
+                buf.consume(len);
                 return Ok(Some(head));
             }
             Ok(None) => {}
             Err(err) => return Err(HeadReadError::Bad(err.to_string())),
         }
-        let n = stream.read(&mut chunk).await.map_err(HeadReadError::Io)?;
+        let n = stream.read(buf.spare()).await.map_err(HeadReadError::Io)?;
         if n == 0 {
             return if buf.is_empty() {
                 Ok(None)
@@ -250,7 +246,7 @@ async fn read_head(
                 ))
             };
         }
-        buf.extend_from_slice(&chunk[..n]);
+        buf.filled_by(n);
     }
 }
 

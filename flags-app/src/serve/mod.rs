@@ -42,6 +42,7 @@ pub mod head;
 mod index;
 #[cfg(test)]
 mod proptests;
+mod read_buffer;
 mod reset;
 pub mod response;
 pub mod route;
