@@ -37,6 +37,12 @@
 //! the page cache to the socket inside the kernel, with no user-space buffer and
 //! no thread hop; and it reads the next chunk while the previous one is being sent
 //! (nginx's `output_buffers 2 32k`). One chunk at a time is simpler to follow.
+//! We do not use `sendfile(2)`: on the loop it blocks whenever a page is not in
+//! memory (nginx accepts that risk unless `aio threads` is on), and on a pool
+//! thread it would need to wait for the socket to take more bytes, which this
+//! runtime's sockets do not offer as a future apart from a write. Files up to
+//! 256 KiB, every flag included, are served from memory by the warm-file cache
+//! (`file_cache.rs`), so only larger files take this path.
 
 use std::fs::File;
 use std::future::poll_fn;
