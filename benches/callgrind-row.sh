@@ -54,8 +54,9 @@ fi
 
 # Criterion's Bencher::iter runs the measured routine once per iteration,
 # inlined into it; the routine calls one of the suite's runners once
-# (benches::rt's block_on and run, and flags.rs's download_this and
-# download_tokio, which are never inlined for this reason). Their call
+# (benches::rt's block_on and run, flags.rs's download_this and
+# download_tokio, and the floor's workloads in benches::floor::work, which
+# are never inlined for this reason). Their call
 # count from Bencher::iter is the number of iterations, and everything
 # Bencher::iter costs (its callees', spawns made before block_on included)
 # divided by it is the cost of one iteration, within a few instructions of
@@ -63,7 +64,7 @@ fi
 awk '
     /^fn=/ { in_iter = ($0 ~ /criterion::bencher::Bencher<.*>::iter/); next }
     !in_iter { next }
-    /^cfn=/ { runner = ($0 ~ /benches::rt::[A-Za-z]+::(block_on|run)$|::download_(this|tokio)$/); next }
+    /^cfn=/ { runner = ($0 ~ /benches::rt::[A-Za-z]+::(block_on|run)$|::download_(this|tokio)$|benches::floor::work::[a-z_0-9]+$/); next }
     /^calls=/ { if (runner) { split($1, c, "="); iterations += c[2] } next }
     /^[0-9+-]/ { total += $2 }
     END {

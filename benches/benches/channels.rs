@@ -5,6 +5,10 @@
 //! cargo bench -p benches --bench channels
 //! ```
 //!
+//! Every row here also has a `floor` side: the same work with no runtime,
+//! polled in a plain loop (see `benches::floor` for each row's floor and
+//! what it leaves out). It is not a peer.
+//!
 //! Each side uses its own runtime's channels: ours (`!Send`, a `RefCell`
 //! per channel), tokio's (`Sync`: atomic state, a lock on the wait list),
 //! smol's `async-channel` (`Sync`, lock-free queue plus `event-listener`).
@@ -18,6 +22,7 @@
 //! future, as `#[tokio::main]` code does. On tokio the two differ: every
 //! wake of the `block_on` future goes through the runtime's driver.
 
+use benches::floor;
 use benches::params::{CHANNEL_CAPACITY, PING_PONGS, REQUESTS};
 use benches::rows::{PING_PONG, PING_PONG_BLOCK_ON, REQUEST_REPLY, REQUEST_REPLY_BLOCK_ON};
 use benches::rt::{Smol, This, Tokio};
@@ -141,6 +146,10 @@ fn ping_pong(c: &mut Criterion) {
         group.bench_function(Side::Smol.name(), |b| {
             b.iter(|| smol.run(row.shape, ping_pong_smol(smol)))
         });
+        let floor = floor::of(row);
+        group.bench_function(Side::Floor.name(), |b| {
+            b.iter(|| assert_eq!((floor.run)(), floor.expected))
+        });
         group.finish();
     }
 }
@@ -220,6 +229,10 @@ fn request_reply(c: &mut Criterion) {
         let smol = Smol::new(row.drivers);
         group.bench_function(Side::Smol.name(), |b| {
             b.iter(|| smol.run(row.shape, request_reply_smol(smol)))
+        });
+        let floor = floor::of(row);
+        group.bench_function(Side::Floor.name(), |b| {
+            b.iter(|| assert_eq!((floor.run)(), floor.expected))
         });
         group.finish();
     }

@@ -5,6 +5,10 @@
 //! cargo bench -p benches --bench semaphore
 //! ```
 //!
+//! Every row here also has a `floor` side: the same work with no runtime,
+//! polled in a plain loop (see `benches::floor` for each row's floor and
+//! what it leaves out). It is not a peer.
+//!
 //! Each side uses its own runtime's semaphore: ours (`!Send`, a `RefCell`
 //! and a wait list), tokio's (`Sync`: an atomic permit count, a mutex
 //! around the wait list), smol's `async-lock` (`Sync`: an atomic count and
@@ -19,6 +23,7 @@ use std::hint::black_box;
 use std::rc::Rc;
 use std::sync::Arc;
 
+use benches::floor;
 use benches::params::{FORGET_PERMITS, SEMAPHORE_ACQUIRES, SEMAPHORE_PERMITS, SEMAPHORE_TASKS};
 use benches::rows::{SEM_ACQUIRE_FORGET, SEMAPHORE_CONTENDED, SEMAPHORE_UNCONTENDED};
 use benches::rt::{Smol, This, Tokio};
@@ -66,6 +71,10 @@ fn semaphore_uncontended(c: &mut Criterion) {
                 }
             })
         })
+    });
+    let floor = floor::of(row);
+    group.bench_function(Side::Floor.name(), |b| {
+        b.iter(|| assert_eq!((floor.run)(), floor.expected))
     });
     group.finish();
 }
@@ -146,6 +155,10 @@ fn semaphore_contended(c: &mut Criterion) {
             })
         })
     });
+    let floor = floor::of(row);
+    group.bench_function(Side::Floor.name(), |b| {
+        b.iter(|| assert_eq!((floor.run)(), floor.expected))
+    });
     group.finish();
 }
 
@@ -189,6 +202,10 @@ fn sem_acquire_forget(c: &mut Criterion) {
                 assert_eq!(sem.available_permits(), 0);
             })
         })
+    });
+    let floor = floor::of(row);
+    group.bench_function(Side::Floor.name(), |b| {
+        b.iter(|| assert_eq!((floor.run)(), floor.expected))
     });
     group.finish();
 }

@@ -7,6 +7,10 @@
 //! cargo bench -p benches --bench tasks
 //! ```
 //!
+//! Every row here also has a `floor` side: the same work with no runtime,
+//! polled in a plain loop (see `benches::floor` for each row's floor and
+//! what it leaves out). It is not a peer.
+//!
 //! These measure the executor alone: no I/O, no timers, so tokio runs
 //! without drivers and smol without async-io's reactor. The first five
 //! keep the shape of tokio's own benchmarks (`rt_current_thread.rs`,
@@ -29,6 +33,7 @@ use std::path::Path;
 use std::pin::Pin;
 
 use async_executor::LocalExecutor;
+use benches::floor;
 use benches::params::{
     BLOCKING_ROUND_TRIPS, CHAIN, SPAWN_MANY_TASKS, YIELD_TASKS, YIELDS_PER_TASK,
 };
@@ -102,6 +107,10 @@ fn spawn_many(c: &mut Criterion) {
             })
         })
     });
+    let floor = floor::of(row);
+    group.bench_function(Side::Floor.name(), |b| {
+        b.iter(|| assert_eq!((floor.run)(), floor.expected))
+    });
     group.finish();
 }
 
@@ -149,6 +158,10 @@ fn spawn_many_remote(c: &mut Criterion) {
                 }
             })
         })
+    });
+    let floor = floor::of(row);
+    group.bench_function(Side::Floor.name(), |b| {
+        b.iter(|| assert_eq!((floor.run)(), floor.expected))
     });
     group.finish();
 }
@@ -200,6 +213,10 @@ fn basic_scheduler_spawn(c: &mut Criterion) {
                 assert_eq!(pool_spawn(&spawner, work(smol_yield_now())).await, 2);
             })
         })
+    });
+    let floor = floor::of(row);
+    group.bench_function(Side::Floor.name(), |b| {
+        b.iter(|| assert_eq!((floor.run)(), floor.expected))
     });
     group.finish();
 }
@@ -319,6 +336,10 @@ fn yield_many(c: &mut Criterion) {
             })
         })
     });
+    let floor = floor::of(row);
+    group.bench_function(Side::Floor.name(), |b| {
+        b.iter(|| assert_eq!((floor.run)(), floor.expected))
+    });
     group.finish();
 }
 
@@ -406,6 +427,10 @@ fn chained_spawn(c: &mut Criterion) {
             )
         })
     });
+    let floor = floor::of(row);
+    group.bench_function(Side::Floor.name(), |b| {
+        b.iter(|| assert_eq!((floor.run)(), floor.expected))
+    });
     group.finish();
 }
 
@@ -446,6 +471,10 @@ fn spawn_blocking_round_trip(c: &mut Criterion) {
                 }
             })
         })
+    });
+    let floor = floor::of(row);
+    group.bench_function(Side::Floor.name(), |b| {
+        b.iter(|| assert_eq!((floor.run)(), floor.expected))
     });
     group.finish();
 }

@@ -17,6 +17,10 @@
 //! - `timeout_ready`: `TIMEOUTS_READY` times, `timeout` around a future that
 //!   is ready at once: the cost of the wrapper when no timer is ever needed.
 //!
+//! Every row here also has a `floor` side: the same work with no runtime,
+//! polled in a plain loop (see `benches::floor` for each row's floor and
+//! what it leaves out). It is not a peer.
+//!
 //! tokio runs with its time driver only; smol drives async-io's reactor,
 //! whose timers are a `BTreeMap` behind a lock, fed through a queue of
 //! pending insertions and removals. smol has no `timeout`; its idiom is
@@ -34,6 +38,7 @@ use std::pin::{Pin, pin};
 use std::task::Poll;
 
 use async_io::Timer;
+use benches::floor;
 use benches::params::{
     TIMEOUTS_READY, TIMER_FAR_DELAY, TIMER_FIRE_DELAY, TIMER_REGISTER_CANCEL, TIMERS_FIRED,
     TIMERS_INSERTED,
@@ -98,6 +103,10 @@ fn timers_register_cancel(c: &mut Criterion) {
             })
         })
     });
+    let floor = floor::of(row);
+    group.bench_function(Side::Floor.name(), |b| {
+        b.iter(|| assert_eq!((floor.run)(), floor.expected))
+    });
     group.finish();
 }
 
@@ -144,6 +153,10 @@ fn timers_fire_1ms(c: &mut Criterion) {
             })
         })
     });
+    let floor = floor::of(row);
+    group.bench_function(Side::Floor.name(), |b| {
+        b.iter(|| assert_eq!((floor.run)(), floor.expected))
+    });
     group.finish();
 }
 
@@ -185,6 +198,10 @@ fn timers_insert_cancel_100k(c: &mut Criterion) {
                 drop(sleeps);
             })
         })
+    });
+    let floor = floor::of(row);
+    group.bench_function(Side::Floor.name(), |b| {
+        b.iter(|| assert_eq!((floor.run)(), floor.expected))
     });
     group.finish();
 }
@@ -229,6 +246,10 @@ fn timeout_ready(c: &mut Criterion) {
                 }
             })
         })
+    });
+    let floor = floor::of(row);
+    group.bench_function(Side::Floor.name(), |b| {
+        b.iter(|| assert_eq!((floor.run)(), floor.expected))
     });
     group.finish();
 }

@@ -9,7 +9,7 @@
 //! - `benches/*.rs`: the criterion files, one per area (`tasks`,
 //!   `channels`, ...). Each workload is one criterion group with one
 //!   function per side that runs it (`this`, `tokio`, `smol`,
-//!   `local_pool`), so criterion stores them as
+//!   `local_pool`, and `floor` where there is one), so criterion stores them as
 //!   `<criterion>/<workload>/<side>/<run>/estimates.json`.
 //! - [`rows`]: every workload named once, with what one iteration does, the
 //!   drivers the peers get, the shape it runs in, and why a peer is absent.
@@ -18,6 +18,8 @@
 //! - [`rt`]: how each side's runtime is built for a row's drivers, and how a
 //!   workload runs in a spawned task or in `block_on`.
 //! - [`side`]: the sides.
+//! - [`floor`]: the `floor` side of the task, sync and timer rows: the same
+//!   work with no runtime, and what it leaves out.
 //! - [`http_server`]: a neutral HTTP/1.1 keep-alive server on plain std
 //!   threads, so that no client is served by its own runtime; over rustls
 //!   for `https_*`.
@@ -35,6 +37,7 @@
 
 pub mod chart;
 pub mod estimates;
+pub mod floor;
 pub mod http_server;
 pub mod load_generator;
 pub mod memory;

@@ -15,13 +15,23 @@ pub enum Side {
     Smol,
     /// futures' `LocalPool` (pure task workloads only).
     LocalPool,
+    /// No runtime at all: the same work polled in a plain loop (see
+    /// [`crate::floor`]). Not a peer: it is never the best peer, and a row
+    /// is never losing because of it.
+    Floor,
 }
 
 impl Side {
     /// Every side, in table order.
-    pub const ALL: [Side; 4] = [Side::This, Side::Tokio, Side::Smol, Side::LocalPool];
+    pub const ALL: [Side; 5] = [
+        Side::This,
+        Side::Tokio,
+        Side::Smol,
+        Side::LocalPool,
+        Side::Floor,
+    ];
 
-    /// The peers: every side but ours.
+    /// The peers: every side but ours and the floor.
     pub const PEERS: [Side; 3] = [Side::Tokio, Side::Smol, Side::LocalPool];
 
     /// The criterion function name, and the name on the memory binary's
@@ -32,6 +42,7 @@ impl Side {
             Side::Tokio => "tokio",
             Side::Smol => "smol",
             Side::LocalPool => "local_pool",
+            Side::Floor => "floor",
         }
     }
 
@@ -42,6 +53,7 @@ impl Side {
             Side::Tokio => "tokio",
             Side::Smol => "smol",
             Side::LocalPool => "LocalPool",
+            Side::Floor => "floor",
         }
     }
 

@@ -10,13 +10,18 @@
 //!   how far one run can move it;
 //! - the ratio this/best peer is computed per run against the fastest peer
 //!   *of that run*, and summarised the same way. The peer named beside it
-//!   is the one with the lowest median time.
+//!   is the one with the lowest median time;
+//! - the ratio this/floor (the same work with no runtime, see
+//!   [`crate::floor`]) is computed per run and summarised the same way.
+//!   The floor is not a peer: it is never the best peer, and a row is
+//!   never losing because we are slower than the floor (we always are).
 //!
 //! Ratios below 1 mean this project is faster. Medians of per-run ratios,
 //! not ratios of medians: the two sides of one run share that run's machine
 //! load, so their ratio is the quantity the runs repeat.
 
 use crate::estimates::Sample;
+use crate::floor;
 use crate::rows;
 use crate::side::Side;
 use crate::units::format_ns;
@@ -77,11 +82,13 @@ pub struct Summary {
     pub workload: String,
     /// The median time per iteration of each side, in [`Side::ALL`] order;
     /// `None` where the side has no result.
-    pub times: [Option<f64>; 4],
+    pub times: [Option<f64>; Side::ALL.len()],
     /// this/tokio over the runs.
     pub vs_tokio: Option<Spread>,
     /// this/fastest peer over the runs.
     pub vs_best: Option<Spread>,
+    /// this/floor over the runs.
+    pub vs_floor: Option<Spread>,
     /// The peer with the lowest median time.
     pub best_peer: Option<Side>,
 }
@@ -133,6 +140,7 @@ fn summarize_one(workload: &str, samples: &[Sample], runs: &[String]) -> Summary
     });
     let mut vs_tokio = Vec::new();
     let mut vs_best = Vec::new();
+    let mut vs_floor = Vec::new();
     for run in runs {
         let Some(this) = mean(Side::This, run) else {
             continue;
@@ -149,6 +157,9 @@ fn summarize_one(workload: &str, samples: &[Sample], runs: &[String]) -> Summary
         if let Some(best) = best {
             vs_best.push(this / best);
         }
+        if let Some(floor) = mean(Side::Floor, run) {
+            vs_floor.push(this / floor);
+        }
     }
     let best_peer = Side::PEERS
         .into_iter()
@@ -160,13 +171,18 @@ fn summarize_one(workload: &str, samples: &[Sample], runs: &[String]) -> Summary
         times,
         vs_tokio: Spread::of(&vs_tokio),
         vs_best: Spread::of(&vs_best),
+        vs_floor: Spread::of(&vs_floor),
         best_peer,
     }
 }
 
 /// What an empty cell says: the row's reason, or that nothing was found.
 fn empty_cell(workload: &str, side: Side) -> String {
-    match rows::find(workload).and_then(|row| row.absent_reason(side)) {
+    let why = match side {
+        Side::Floor if rows::find(workload).is_some() => floor::absent_reason(workload),
+        _ => rows::find(workload).and_then(|row| row.absent_reason(side)),
+    };
+    match why {
         Some(why) => format!("— ({why})"),
         None => "not run".to_owned(),
     }
@@ -187,9 +203,9 @@ pub fn side_table_head(first: &str, more: &[&str]) -> String {
     out
 }
 
-/// The markdown table: one column per side, then the two ratios.
+/// The markdown table: one column per side, then the three ratios.
 pub fn markdown_table(summaries: &[Summary]) -> String {
-    let mut out = side_table_head("workload", &["this/tokio", "this/best peer"]);
+    let mut out = side_table_head("workload", &["this/tokio", "this/best peer", "this/floor"]);
     for summary in summaries {
         out.push_str(&format!("| {} |", summary.workload));
         for side in Side::ALL {
@@ -206,13 +222,17 @@ pub fn markdown_table(summaries: &[Summary]) -> String {
             (Some(spread), Some(peer)) => format!("{} {}", spread.display(), peer.label()),
             _ => "—".to_owned(),
         };
-        out.push_str(&format!(" {vs_tokio} | {vs_best} |\n"));
+        let vs_floor = summary
+            .vs_floor
+            .map_or_else(|| "—".to_owned(), |s| s.display());
+        out.push_str(&format!(" {vs_tokio} | {vs_best} | {vs_floor} |\n"));
     }
     out
 }
 
 /// The workloads where the median this/best peer is above 1: the rows the
-/// README's "Where we lose, and why" must explain.
+/// README's "Where we lose, and why" must explain (the floor is no peer, so
+/// being slower than it loses nothing).
 pub fn losing(summaries: &[Summary]) -> Vec<&Summary> {
     summaries
         .iter()

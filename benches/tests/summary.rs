@@ -109,11 +109,11 @@ fn an_empty_cell_says_why_or_that_the_side_did_not_run() {
     let lines: Vec<&str> = table.lines().collect();
     assert_eq!(
         lines[0],
-        "| workload | this | tokio | smol | LocalPool | this/tokio | this/best peer |"
+        "| workload | this | tokio | smol | LocalPool | floor | this/tokio | this/best peer | this/floor |"
     );
     assert_eq!(
         lines[2],
-        "| spawn_blocking_round_trip | 2.00 ms | 4.00 ms | not run | — (pure task rows only) | 0.50 | 0.50 tokio |"
+        "| spawn_blocking_round_trip | 2.00 ms | 4.00 ms | not run | — (pure task rows only) | not run | 0.50 | 0.50 tokio | — |"
     );
 }
 

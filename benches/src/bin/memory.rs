@@ -19,10 +19,16 @@
 //! `benches/src/memory/sockets.rs`). `--items N` runs every case with N
 //! items instead, for a quick check or where the limit cannot be raised.
 //! Linux only (`/proc`).
+//!
+//! Then idle tasks by body size: `--body N` runs `idle_tasks` with a
+//! future of exactly N bytes (0, 16, 64 or 256; see
+//! `benches/src/memory/bodies.rs`), on every side and on the floor (a
+//! `Box` per task, no runtime), with the allocator's chunk for a request
+//! of that size measured beside it.
 
 use std::process::{Command, ExitCode};
 
-use benches::memory::{self, Case, Load};
+use benches::memory::{self, BODY_SIZES, Case, Load};
 use benches::side::Side;
 use benches::summary::side_table_head;
 use benches::units::format_kib;
@@ -30,14 +36,16 @@ use benches::units::format_kib;
 /// `--help`.
 const USAGE: &str = "\
 usage: memory [--items N]
-       memory [--items N] --case NAME --side SIDE [--empty]
+       memory [--items N] --case NAME --side SIDE [--empty] [--body BYTES]
 
   (no --case)  run every case on every side, each in a child process, and
                print bytes per item
   --case       run one case in this process and print its peak RSS in KiB:
                idle_tasks, parked_reads, armed_timers
-  --side       this, tokio, smol, local_pool
+  --side       this, tokio, smol, local_pool, floor (no runtime)
   --empty      build the runtime as for the case, load nothing
+  --body       idle_tasks only: each task's future is exactly BYTES bytes
+               (0, 16, 64 or 256) instead of the case's usual body
   --items N    N items per case instead of the defaults (benches/src/params.rs)
 ";
 
@@ -52,6 +60,8 @@ struct Args {
     side: Option<Side>,
     /// `--empty`.
     empty: bool,
+    /// `--body`.
+    body: Option<usize>,
 }
 
 /// Parses the command line; `Err` holds the message for stderr.
@@ -81,6 +91,17 @@ fn parse(args: &[String]) -> Result<Args, String> {
                 parsed.side = Some(Side::parse(&name).ok_or(format!("unknown side {name:?}"))?);
             }
             "--empty" => parsed.empty = true,
+            "--body" => {
+                let text = value("--body")?;
+                match text.parse() {
+                    Ok(n) if BODY_SIZES.contains(&n) => parsed.body = Some(n),
+                    _ => {
+                        return Err(format!(
+                            "--body wants one of {BODY_SIZES:?} (bytes), not {text:?}"
+                        ));
+                    }
+                }
+            }
             other => return Err(format!("unexpected argument {other:?}")),
         }
     }
@@ -89,6 +110,9 @@ fn parse(args: &[String]) -> Result<Args, String> {
     }
     if parsed.empty && parsed.case.is_none() {
         return Err("--empty needs --case and --side".into());
+    }
+    if parsed.body.is_some() && parsed.case != Some(Case::IdleTasks) {
+        return Err("--body goes with --case idle_tasks".into());
     }
     Ok(parsed)
 }
@@ -109,15 +133,26 @@ fn main() -> ExitCode {
     match (args.case, args.side) {
         (Some(case), Some(side)) => {
             let load = if args.empty { Load::Empty } else { Load::Full };
-            child(case, side, load, args.items.unwrap_or(case.items()))
+            child(
+                case,
+                side,
+                load,
+                args.items.unwrap_or(case.items()),
+                args.body,
+            )
         }
         _ => parent(args.items),
     }
 }
 
-/// Runs one case in this process and prints its peak RSS in KiB.
-fn child(case: Case, side: Side, load: Load, items: usize) -> ExitCode {
-    if let Err(err) = memory::run_case(case, side, load, items) {
+/// Runs one case in this process (with idle bodies of `body` bytes, if
+/// given) and prints its peak RSS in KiB.
+fn child(case: Case, side: Side, load: Load, items: usize, body: Option<usize>) -> ExitCode {
+    let ran = match body {
+        Some(body) => memory::run_idle_body(side, load, items, body),
+        None => memory::run_case(case, side, load, items),
+    };
+    if let Err(err) = ran {
         eprintln!("memory: {err}");
         return ExitCode::FAILURE;
     }
@@ -143,6 +178,25 @@ struct Peaks {
     loaded: u64,
 }
 
+/// Every side's peaks for one line of a table, in [`Side::ALL`] order
+/// (`None` where the side does not run it).
+type SidePeaks = [Option<Peaks>; Side::ALL.len()];
+
+/// One line of a table: its label, its item count and the peaks.
+#[derive(Debug)]
+struct Line {
+    /// The first cell of the per-item table.
+    label: String,
+    /// The first cell of the peaks table.
+    short: String,
+    /// Items in the loaded run.
+    items: usize,
+    /// Why a side has no figure (for the empty cells).
+    case: Case,
+    /// The peaks.
+    peaks: SidePeaks,
+}
+
 /// Runs every case on every side in child processes and prints the tables;
 /// `items` overrides every case's count.
 fn parent(items: Option<usize>) -> ExitCode {
@@ -153,10 +207,13 @@ fn parent(items: Option<usize>) -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    let measure = |case: Case, side: Side, load: Load, count: usize| -> Result<u64, String> {
+    let measure = |case: Case, side: Side, load: Load, count: usize, body: Option<usize>| {
         let mut command = Command::new(&exe);
         command.args(["--case", case.name(), "--side", side.name()]);
         command.args(["--items", &count.to_string()]);
+        if let Some(body) = body {
+            command.args(["--body", &body.to_string()]);
+        }
         if load == Load::Empty {
             command.arg("--empty");
         }
@@ -175,36 +232,80 @@ fn parent(items: Option<usize>) -> ExitCode {
         }
         stdout
             .trim()
-            .parse()
+            .parse::<u64>()
             .map_err(|_| format!("case {} printed {stdout:?}, not a number", case.name()))
+    };
+    let peaks_of = |case: Case, count: usize, body: Option<usize>| -> Result<SidePeaks, String> {
+        let mut peaks = [None; Side::ALL.len()];
+        for (i, side) in Side::ALL.into_iter().enumerate() {
+            if case.absent_reason(side).is_some() {
+                continue;
+            }
+            let empty = measure(case, side, Load::Empty, count, body)?;
+            let loaded = measure(case, side, Load::Full, count, body)?;
+            peaks[i] = Some(Peaks { empty, loaded });
+        }
+        Ok(peaks)
     };
 
     if cfg!(debug_assertions) {
         println!("(debug build: run with --release for the figures worth quoting)\n");
     }
-    let mut results: Vec<(Case, usize, [Option<Peaks>; 4])> = Vec::new();
+    let mut lines = Vec::new();
     for case in Case::ALL {
         let count = items.unwrap_or_else(|| default_items(case));
-        let mut peaks = [None; 4];
-        for (i, side) in Side::ALL.into_iter().enumerate() {
-            if case.absent_reason(side).is_some() {
-                continue;
-            }
-            let run = |load| measure(case, side, load, count);
-            match run(Load::Empty).and_then(|empty| Ok((empty, run(Load::Full)?))) {
-                Ok((empty, loaded)) => peaks[i] = Some(Peaks { empty, loaded }),
-                Err(err) => {
-                    eprintln!("memory: {err}");
-                    return ExitCode::FAILURE;
-                }
+        match peaks_of(case, count, None) {
+            Ok(peaks) => lines.push(Line {
+                label: case.describe(count),
+                short: case.name().to_owned(),
+                items: count,
+                case,
+                peaks,
+            }),
+            Err(err) => {
+                eprintln!("memory: {err}");
+                return ExitCode::FAILURE;
             }
         }
-        results.push((case, count, peaks));
     }
-    print!("{}", per_item_table(&results));
+    let count = items.unwrap_or(Case::IdleTasks.items());
+    let mut bodies = Vec::new();
+    for body in BODY_SIZES {
+        match peaks_of(Case::IdleTasks, count, Some(body)) {
+            Ok(peaks) => bodies.push(Line {
+                label: body_label(body),
+                short: format!("idle_tasks --body {body}"),
+                items: count,
+                case: Case::IdleTasks,
+                peaks,
+            }),
+            Err(err) => {
+                eprintln!("memory: {err}");
+                return ExitCode::FAILURE;
+            }
+        }
+    }
+    print!("{}", per_item_table("case", &lines));
     println!();
-    print!("{}", peaks_table(&results));
+    print!("{}", peaks_table(&lines));
+    println!(
+        "\n{} idle tasks by the size of their future (bytes per task; `memory --body N`):\n",
+        benches::units::thousands(count)
+    );
+    print!("{}", per_item_table("future (malloc chunk)", &bodies));
+    println!();
+    print!("{}", peaks_table(&bodies));
     ExitCode::SUCCESS
+}
+
+/// `64 B (chunk 80)`: a body size, with the chunk the allocator was
+/// measured to give a request of that size (`—` for no allocation).
+fn body_label(body: usize) -> String {
+    let size = memory::future_size(body).unwrap_or(body);
+    match memory::chunk_spacing(size, 1_000) {
+        Some(chunk) => format!("{size} B (chunk {chunk})"),
+        None => format!("{size} B (no allocation)"),
+    }
 }
 
 /// The case's default count, or for `parked_reads` as many connections as
@@ -231,45 +332,56 @@ fn default_items(case: Case) -> usize {
     }
 }
 
-/// Bytes per item, with this/tokio and this/best peer.
-fn per_item_table(results: &[(Case, usize, [Option<Peaks>; 4])]) -> String {
-    let mut out = side_table_head("case", &["this/tokio", "this/best peer"]);
-    for (case, items, peaks) in results {
-        let per_item = peaks.map(|p| p.map(|p| memory::bytes_per_item(p.empty, p.loaded, *items)));
-        out.push_str(&format!("| {} |", case.describe(*items)));
+/// Bytes per item, with this/tokio, this/best peer and this/floor.
+fn per_item_table(first: &str, lines: &[Line]) -> String {
+    let mut out = side_table_head(first, &["this/tokio", "this/best peer", "this/floor"]);
+    for line in lines {
+        let per_item = line
+            .peaks
+            .map(|p| p.map(|p| memory::bytes_per_item(p.empty, p.loaded, line.items)));
+        let of = |side: Side| {
+            Side::ALL
+                .iter()
+                .position(|s| *s == side)
+                .and_then(|i| per_item[i])
+        };
+        out.push_str(&format!("| {} |", line.label));
         for (side, bytes) in Side::ALL.into_iter().zip(per_item) {
-            let cell = match (bytes, case.absent_reason(side)) {
+            let cell = match (bytes, line.case.absent_reason(side)) {
                 (Some(bytes), _) => format!("{bytes:.0}"),
                 (None, Some(why)) => format!("— ({why})"),
                 (None, None) => "not run".to_owned(),
             };
             out.push_str(&format!(" {cell} |"));
         }
-        let this = per_item[0];
+        let this = of(Side::This);
         let ratio = |other: Option<f64>| match (this, other) {
             (Some(this), Some(other)) if other > 0.0 => format!("{:.2}", this / other),
             _ => "—".to_owned(),
         };
         let best = Side::PEERS
             .into_iter()
-            .zip(&per_item[1..])
-            .filter_map(|(side, bytes)| bytes.map(|b| (side, b)))
+            .filter_map(|side| of(side).map(|b| (side, b)))
             .min_by(|a, b| a.1.total_cmp(&b.1));
         let best_cell = match best {
             Some((side, bytes)) => format!("{} {}", ratio(Some(bytes)), side.label()),
             None => "—".to_owned(),
         };
-        out.push_str(&format!(" {} | {best_cell} |\n", ratio(per_item[1])));
+        out.push_str(&format!(
+            " {} | {best_cell} | {} |\n",
+            ratio(of(Side::Tokio)),
+            ratio(of(Side::Floor))
+        ));
     }
     out
 }
 
 /// The peaks behind the per-item figures: empty → loaded, per side.
-fn peaks_table(results: &[(Case, usize, [Option<Peaks>; 4])]) -> String {
+fn peaks_table(lines: &[Line]) -> String {
     let mut out = side_table_head("peak RSS, empty → loaded", &[]);
-    for (case, _, peaks) in results {
-        out.push_str(&format!("| {} |", case.name()));
-        for p in peaks {
+    for line in lines {
+        out.push_str(&format!("| {} |", line.short));
+        for p in line.peaks {
             let cell = p.map_or_else(
                 || "—".to_owned(),
                 |p| format!("{} → {}", format_kib(p.empty), format_kib(p.loaded)),

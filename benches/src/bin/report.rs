@@ -4,21 +4,22 @@
 //! benches/run-suite.sh              # three runs, saved as baselines run1..run3, then this
 //! cargo run -p benches --bin report # after any `cargo bench -p benches`
 //! cargo run -p benches --bin report -- --runs run1,run3
-//! cargo run -p benches --bin report -- --rows   # the README's table of workloads
+//! cargo run -p benches --bin report -- --rows   # the README's tables of workloads and floors
 //! ```
 //!
 //! Reads `<criterion>/<workload>/<side>/<run>/estimates.json` (criterion's
 //! directory: `$CRITERION_HOME`, else `$CARGO_TARGET_DIR/criterion`, else
 //! the workspace's `target/criterion`). The runs are every `run<N>` baseline
 //! found there, or `new` (the latest run) when there is none. Prints a
-//! markdown table (see `benches/src/summary.rs` for what the columns mean),
+//! markdown table (see `benches/src/summary.rs` for what the columns mean,
+//! `benches/src/floor/mod.rs` for the floor's),
 //! the rows where we are slower than the best peer, the cost of recording a
 //! timeline (`benches/src/recording.rs`), and writes
 //! `<target>/bench-report/ratios.svg`.
 
 use std::process::ExitCode;
 
-use benches::{chart, estimates, recording, rows, summary};
+use benches::{chart, estimates, floor, recording, rows, summary};
 
 /// `--help`.
 const USAGE: &str = "\
@@ -26,7 +27,8 @@ usage: report [--runs NAME,NAME,...] | --rows | --help
 
   (no option)  summarise every run<N> baseline criterion saved (or `new`)
   --runs       summarise these baselines only
-  --rows       print the table of workloads (for benches/README.md) and exit
+  --rows       print the tables of workloads and of floors (for benches/README.md)
+               and exit
 ";
 
 fn main() -> ExitCode {
@@ -34,7 +36,7 @@ fn main() -> ExitCode {
     let runs = match args.as_slice() {
         [] => None,
         [flag] if flag == "--rows" => {
-            print!("{}", rows::markdown_table());
+            print!("{}\n{}", rows::markdown_table(), floor::markdown_table());
             return ExitCode::SUCCESS;
         }
         [flag] if flag == "--help" || flag == "-h" => {

@@ -51,6 +51,7 @@ pub(super) fn run(case: Case, side: Side, load: Load, n: usize) -> Result<(), Ca
         Side::Tokio => tokio(case, load, n),
         Side::Smol => smol(case, load, n),
         Side::LocalPool => local_pool(case, load, n),
+        Side::Floor => floor(case, load, n),
     }
 }
 
@@ -257,4 +258,36 @@ fn local_pool(case: Case, load: Load, n: usize) -> Result<(), CaseError> {
     });
     std::mem::forget(pool);
     result
+}
+
+/// No runtime: each idle task a `Box` in a `Vec` sized for all of them,
+/// polled once with a no-op waker (only `idle_tasks`).
+fn floor(case: Case, load: Load, n: usize) -> Result<(), CaseError> {
+    let progress = Shared::default();
+    match (load, case) {
+        (Load::Empty, _) => {}
+        (Load::Full, Case::IdleTasks) => {
+            let mut cx = std::task::Context::from_waker(std::task::Waker::noop());
+            let mut tasks: Vec<Pin<Box<dyn Future<Output = ()>>>> = Vec::with_capacity(n);
+            for _ in 0..n {
+                let mut task: Pin<Box<dyn Future<Output = ()>>> =
+                    Box::pin(idle_task(Arc::clone(&progress)));
+                // Pending forever: the poll only brings it to its wait.
+                let _ = task.as_mut().poll(&mut cx);
+                tasks.push(task);
+            }
+            std::mem::forget(tasks);
+            match progress.ended.load(Ordering::Relaxed) {
+                0 => {}
+                ended => return Err(CaseError::WaitEnded { ended }),
+            }
+        }
+        (Load::Full, _) => {
+            return Err(CaseError::Unsupported {
+                case,
+                side: Side::Floor,
+            });
+        }
+    }
+    Ok(())
 }

@@ -17,7 +17,16 @@
 //!   it sits in the runtime's timer structure.
 //!
 //! `loads.rs` has the loads, one function per side and case.
+//!
+//! Besides the cases, [`run_idle_body`] runs idle tasks whose future is
+//! exactly 0, 16, 64 or 256 bytes (`bodies.rs`), to show what a task costs
+//! beyond its body and where the allocator's size classes round it up.
+//!
+//! The floor side (no runtime) runs `idle_tasks` and the body sizes: each
+//! task a `Box` in a `Vec`, polled once. It has no sockets or timers to
+//! park on.
 
+mod bodies;
 mod loads;
 mod sockets;
 
@@ -28,6 +37,7 @@ use crate::rt::Drivers;
 use crate::side::Side;
 use crate::units::thousands;
 
+pub use bodies::{BODY_SIZES, IdleBody, chunk_spacing, future_size, glibc_chunk};
 pub use sockets::{Farm, PER_LISTENER, SocketError, listener_shares, max_connections};
 
 /// A memory case.
@@ -84,6 +94,9 @@ impl Case {
             (Case::ParkedReads | Case::ArmedTimers, Side::LocalPool) => {
                 Some("no sockets or timers in futures' executor")
             }
+            (Case::ParkedReads | Case::ArmedTimers, Side::Floor) => {
+                Some("no runtime: nothing to park on")
+            }
             _ => None,
         }
     }
@@ -118,6 +131,13 @@ pub fn run_case(case: Case, side: Side, load: Load, items: usize) -> Result<(), 
     loads::run(case, side, load, items)
 }
 
+/// Runs `items` idle tasks whose future is exactly `body` bytes (one of
+/// [`BODY_SIZES`]) on `side`, built without drivers, or only the runtime
+/// for [`Load::Empty`]; leaks it all, as [`run_case`] does.
+pub fn run_idle_body(side: Side, load: Load, items: usize, body: usize) -> Result<(), CaseError> {
+    bodies::run(side, load, items, body)
+}
+
 /// Why a case could not run.
 #[derive(Debug)]
 pub enum CaseError {
@@ -135,6 +155,15 @@ pub enum CaseError {
         /// How many did.
         ended: usize,
     },
+    /// A body size the binary does not build (not one of [`BODY_SIZES`]).
+    Body(usize),
+    /// Not every idle body was polled exactly once.
+    Polled {
+        /// Polls counted.
+        polled: usize,
+        /// Tasks spawned.
+        expected: usize,
+    },
 }
 
 impl fmt::Display for CaseError {
@@ -147,6 +176,14 @@ impl fmt::Display for CaseError {
             CaseError::WaitEnded { ended } => write!(
                 f,
                 "{ended} tasks stopped waiting (a parked read returned: its far end closed?)"
+            ),
+            CaseError::Body(body) => write!(
+                f,
+                "no idle body of {body} bytes: the sizes are {BODY_SIZES:?}"
+            ),
+            CaseError::Polled { polled, expected } => write!(
+                f,
+                "{polled} polls of idle bodies for {expected} tasks (each should be polled once)"
             ),
         }
     }

@@ -27,9 +27,10 @@
 //! others: every connection has its own task. The accept loop holds a slot of the
 //! connection limit for each task (`server.rs`), given back when the task ends.
 //!
-//! A `--dir` file is opened on the blocking pool and streamed in chunks
-//! (`source.rs`, `send.rs`), so neither the disk nor a large file holds up the
-//! loop.
+//! A small `--dir` file served recently comes from the loop's warm-file cache;
+//! any other is looked at on the blocking pool, and a large one streamed in chunks
+//! (`dir.rs`, `file_cache.rs`, `send.rs`), so neither the disk nor a large file
+//! holds up the loop.
 //!
 //! What hyper does differently: it reads and writes through buffered, vectored I/O
 //! and pipelines responses.
@@ -49,16 +50,17 @@ use runtime::time::timeout;
 use super::chaos::{Fault, Planner};
 use super::head::{RequestHead, parse_request};
 use super::index::index_page;
-use super::response::{error_parts, error_response, response_head};
+use super::read_buffer::ReadBuffer;
+use super::response::{
+    error_parts, error_response, file_response_head, not_modified_head, response_head,
+};
 use super::route::{Route, route};
-use super::send::{send_body, write_all_within};
+use super::send::{send_response, write_all_within};
 use super::source::{Body, Source};
 use super::timeouts::Timeouts;
 use super::tls::accept;
+use super::validators::{Conditions, not_modified};
 use crate::output::stderr_line;
-
-/// Bytes asked of the socket per read.
-const READ_CHUNK: usize = 4096;
 
 /// What every connection task of one server shares.
 #[derive(Debug)]
@@ -95,7 +97,7 @@ pub async fn handle_connection(tcp: TcpStream, shared: Rc<Shared>) {
     let Some(mut stream) = open(tcp, &shared).await else {
         return;
     };
-    let mut buf = Vec::with_capacity(READ_CHUNK);
+    let mut buf = ReadBuffer::new();
     let mut first = true;
     loop {
         let head = match next_head(&mut stream, &mut buf, first, &shared.timeouts).await {
@@ -119,7 +121,8 @@ pub async fn handle_connection(tcp: TcpStream, shared: Rc<Shared>) {
         first = false;
         let plan = shared.planner.borrow_mut().next_plan();
         let routed = route(&head.method, &head.target);
-        let response = build_response(&shared.source, &routed, head.keep_alive).await;
+        let response =
+            build_response(&shared.source, &routed, head.keep_alive, &head.conditions).await;
         // Hostile requests get their 400 at once; everything else is delayed and
         // may fail, as the book's slow_server.py does.
         let fault = match routed {
@@ -192,15 +195,14 @@ async fn open(tcp: TcpStream, shared: &Shared) -> Option<Transport> {
 /// requests, went quiet, or was idle too long.
 async fn next_head(
     stream: &mut Transport,
-    buf: &mut Vec<u8>,
+    buf: &mut ReadBuffer,
     first: bool,
     timeouts: &Timeouts,
 ) -> Result<Option<RequestHead>, HeadReadError> {
     if !first && buf.is_empty() {
-        let mut chunk = [0u8; READ_CHUNK];
-        match timeout(timeouts.idle, stream.read(&mut chunk)).await {
+        match timeout(timeouts.idle, stream.read(buf.spare())).await {
             Err(_) | Ok(Ok(0)) => return Ok(None),
-            Ok(Ok(n)) => buf.extend_from_slice(&chunk[..n]),
+            Ok(Ok(n)) => buf.filled_by(n),
             Ok(Err(err)) => return Err(HeadReadError::Io(err)),
         }
     }
@@ -223,19 +225,18 @@ enum HeadReadError {
 /// `Ok(None)` when the client closes cleanly between requests.
 async fn read_head(
     stream: &mut Transport,
-    buf: &mut Vec<u8>,
+    buf: &mut ReadBuffer,
 ) -> Result<Option<RequestHead>, HeadReadError> {
-    let mut chunk = [0u8; READ_CHUNK];
     loop {
-        match parse_request(buf) {
+        match parse_request(buf.data()) {
             Ok(Some((head, len))) => {
-                buf.drain(..len);
+                buf.consume(len);
                 return Ok(Some(head));
             }
             Ok(None) => {}
             Err(err) => return Err(HeadReadError::Bad(err.to_string())),
         }
-        let n = stream.read(&mut chunk).await.map_err(HeadReadError::Io)?;
+        let n = stream.read(buf.spare()).await.map_err(HeadReadError::Io)?;
         if n == 0 {
             return if buf.is_empty() {
                 Ok(None)
@@ -245,12 +246,19 @@ async fn read_head(
                 ))
             };
         }
-        buf.extend_from_slice(&chunk[..n]);
+        buf.filled_by(n);
     }
 }
 
-/// The normal answer to a routed request; a `--dir` file is opened off the loop.
-async fn build_response(source: &Source, routed: &Route, keep_alive: bool) -> Response {
+/// The normal answer to a routed request; a `--dir` file comes from the warm-file
+/// cache or is looked at off the loop, and is answered 304 when `conditions`
+/// name its current version.
+async fn build_response(
+    source: &Source,
+    routed: &Route,
+    keep_alive: bool,
+    conditions: &Conditions,
+) -> Response {
     let error = |status: u16, keep_alive: bool, head_only: bool| {
         let (head, body) = error_parts(status, keep_alive);
         Response {
@@ -277,17 +285,25 @@ async fn build_response(source: &Source, routed: &Route, keep_alive: bool) -> Re
             (Ok(Some(page)), "text/html; charset=utf-8", *head_only)
         }
     };
+    let no_body = || Body::Bytes(Arc::from(&[][..]));
     match found {
-        Ok(Some(body)) => Response {
-            status: 200,
-            head: response_head(200, content_type, body.len(), keep_alive),
-            // HEAD: the length in the head, no body (the file, if any, is closed).
-            body: if head_only {
-                Body::Bytes(Arc::from(&[][..]))
-            } else {
-                body
+        Ok(Some(body)) => match body.stamp() {
+            Some(stamp) if not_modified(conditions, &stamp) => Response {
+                status: 304,
+                head: not_modified_head(keep_alive, &stamp),
+                body: no_body(),
+                keep_alive,
             },
-            keep_alive,
+            stamp => Response {
+                status: 200,
+                head: match stamp {
+                    Some(stamp) => file_response_head(content_type, body.len(), keep_alive, &stamp),
+                    None => response_head(200, content_type, body.len(), keep_alive),
+                },
+                // HEAD: the length in the head, no body (the file, if any, is closed).
+                body: if head_only { no_body() } else { body },
+                keep_alive,
+            },
         },
         Ok(None) => error(404, keep_alive, head_only),
         Err(_) => error(500, false, head_only),
@@ -301,8 +317,7 @@ async fn send(
     body_len: u64,
     limit: Duration,
 ) -> io::Result<bool> {
-    write_all_within(stream, &response.head, limit).await?;
-    send_body(stream, response.body, body_len, limit).await?;
+    send_response(stream, &response.head, response.body, body_len, limit).await?;
     Ok(response.keep_alive)
 }
 

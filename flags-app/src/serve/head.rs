@@ -23,6 +23,8 @@
 
 use http_client::wire::{Version, find_head_end, keep_alive};
 
+use super::validators::Conditions;
+
 /// Largest request head we accept: 8 KiB, the size of one of nginx's default
 /// `large_client_header_buffers`. A flag request's head is about 100 bytes.
 pub const MAX_REQUEST_HEAD_BYTES: usize = 8 * 1024;
@@ -41,6 +43,8 @@ pub struct RequestHead {
     /// `Connection` field lists `close`; HTTP/1.0 only with `keep-alive` and no `close`
     /// ([`keep_alive`]).
     pub keep_alive: bool,
+    /// The conditional fields (`If-None-Match`, `If-Modified-Since`), for a 304.
+    pub conditions: Conditions,
 }
 
 /// Why a request head was refused.
@@ -119,8 +123,32 @@ pub fn parse_request(buf: &[u8]) -> Result<Option<(RequestHead, usize)>, HeadErr
         method: method.to_owned(),
         target: target.to_owned(),
         keep_alive: keep_alive(version, connection),
+        conditions: conditions(request.headers),
     };
     Ok(Some((head, end)))
+}
+
+/// The conditional fields of a request: several `If-None-Match` fields are one
+/// list (RFC 9110 §5.3); of several `If-Modified-Since`, the first counts.
+fn conditions(headers: &[httparse::Header<'_>]) -> Conditions {
+    let mut conditions = Conditions::default();
+    for header in headers {
+        let value = String::from_utf8_lossy(header.value).trim().to_owned();
+        if header.name.eq_ignore_ascii_case("if-none-match") {
+            match &mut conditions.if_none_match {
+                Some(list) => {
+                    list.push_str(", ");
+                    list.push_str(&value);
+                }
+                None => conditions.if_none_match = Some(value),
+            }
+        } else if header.name.eq_ignore_ascii_case("if-modified-since")
+            && conditions.if_modified_since.is_none()
+        {
+            conditions.if_modified_since = Some(value);
+        }
+    }
+    conditions
 }
 
 #[cfg(test)]
@@ -135,6 +163,19 @@ mod tests {
         assert_eq!(head.target, "/flags/br/br.gif");
         assert!(head.keep_alive);
         assert_eq!(&raw[len..], b"GET /next");
+    }
+
+    #[test]
+    fn conditional_fields_are_kept() {
+        let raw = b"GET / HTTP/1.1\r\nif-none-match: \"a\"\r\nIf-Modified-Since: Sun, 06 Nov 1994 08:49:37 GMT\r\nIf-None-Match: W/\"b\"\r\n\r\n";
+        let conditions = parse_request(raw).unwrap().unwrap().0.conditions;
+        assert_eq!(conditions.if_none_match.as_deref(), Some("\"a\", W/\"b\""));
+        assert_eq!(
+            conditions.if_modified_since.as_deref(),
+            Some("Sun, 06 Nov 1994 08:49:37 GMT")
+        );
+        let plain = parse_request(b"GET / HTTP/1.1\r\n\r\n").unwrap().unwrap().0;
+        assert_eq!(plain.conditions, Conditions::default());
     }
 
     #[test]

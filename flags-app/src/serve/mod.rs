@@ -16,12 +16,15 @@
 //!    single-threaded), sleeps the delay on the runtime's timer, then either
 //!    injects the fault (`reset.rs` for resets) or answers.
 //! 5. The bytes come from a [`source::Source`]: the book's flags built into the
-//!    binary, or `--dir` files opened on the blocking pool; `/` and `/flags/` get
-//!    an HTML index of them (`index.rs`).
+//!    binary, or `--dir` files (`dir.rs`), small ones from the loop's warm-file
+//!    cache (`file_cache.rs`), the rest looked at on the blocking pool; `/` and
+//!    `/flags/` get an HTML index of them (`index.rs`). A file's answer carries
+//!    `Last-Modified` and `ETag`, and a request that sends them back gets 304
+//!    ([`validators`]).
 //! 6. [`response::response_head`] frames the answer, and `send.rs` writes it (each
-//!    write bounded by the send timeout; files streamed in chunks read off the
-//!    loop); with keep-alive the task loops to step 2 for the next request on the
-//!    same connection.
+//!    write bounded by the send timeout; large files streamed in chunks read off
+//!    the loop); with keep-alive the task loops to step 2 for the next request on
+//!    the same connection.
 //!
 //! Steps 1 and 2 to 6 live in `server.rs` and `connection.rs`; `server.rs` also
 //! starts the server standalone ([`server::run_standalone`], one server or the
@@ -32,12 +35,15 @@ mod banner;
 pub mod chaos;
 mod connection;
 pub mod descriptors;
+mod dir;
+pub mod file_cache;
 #[cfg(any(test, feature = "fuzzing"))]
 pub mod fuzzing;
 pub mod head;
 mod index;
 #[cfg(test)]
 mod proptests;
+mod read_buffer;
 mod reset;
 pub mod response;
 pub mod route;
@@ -47,3 +53,4 @@ pub mod source;
 pub mod stop;
 pub mod timeouts;
 pub mod tls;
+pub mod validators;

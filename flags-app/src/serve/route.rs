@@ -23,7 +23,7 @@
 //! - **405 Method Not Allowed** for methods other than GET and HEAD.
 //!
 //! The `--dir` source checks containment once more after canonicalizing (see
-//! `source.rs`), as a second line of defence against symlinks inside the tree.
+//! `dir.rs`), as a second line of defence against symlinks inside the tree.
 
 /// What a request target resolves to.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -9,9 +9,19 @@
 //! served however long the whole response takes. Over TLS the last records are then
 //! flushed, within one more send timeout.
 //!
+//! ## Head and body in one system call
+//!
+//! [`send_response`] sends a head and a [`Body`]. A body in memory (a built-in
+//! flag, a cached file) goes out with its head in one `writev(2)` on a plain
+//! connection: one system call and, for a flag, usually one TCP segment, where a
+//! write for the head and one for the body cost two of each. (nginx sends the
+//! head with `writev` and the file with `sendfile`: two calls.) Over TLS the
+//! records are built in user space anyway, so the two are written one after the
+//! other.
+//!
 //! ## Streaming a file
 //!
-//! [`send_body`] sends a [`Body`]. Bytes in memory are written directly. A file is
+//! A file is
 //! sent [`FILE_CHUNK`] bytes at a time: the read runs on the blocking pool
 //! (`runtime::spawn_blocking`), the file and the buffer move to the pool thread
 //! and back with the result, then the chunk is written under the send timeout.
@@ -27,9 +37,16 @@
 //! the page cache to the socket inside the kernel, with no user-space buffer and
 //! no thread hop; and it reads the next chunk while the previous one is being sent
 //! (nginx's `output_buffers 2 32k`). One chunk at a time is simpler to follow.
+//! We do not use `sendfile(2)`: on the loop it blocks whenever a page is not in
+//! memory (nginx accepts that risk unless `aio threads` is on), and on a pool
+//! thread it would need to wait for the socket to take more bytes, which this
+//! runtime's sockets do not offer as a future apart from a write. Files up to
+//! 256 KiB, every flag included, are served from memory by the warm-file cache
+//! (`file_cache.rs`), so only larger files take this path.
 
 use std::fs::File;
-use std::io::{self, Read};
+use std::future::poll_fn;
+use std::io::{self, IoSlice, Read};
 use std::time::Duration;
 
 use http_client::tls::Transport;
@@ -48,12 +65,7 @@ pub async fn write_all_within(
     mut bytes: &[u8],
     limit: Duration,
 ) -> io::Result<()> {
-    let no_progress = || {
-        io::Error::new(
-            io::ErrorKind::TimedOut,
-            format!("the client took no bytes for {:.1} s", limit.as_secs_f64()),
-        )
-    };
+    let no_progress = || no_progress(limit);
     while !bytes.is_empty() {
         let written = runtime::time::timeout(limit, stream.write(bytes))
             .await
@@ -68,24 +80,73 @@ pub async fn write_all_within(
         .map_err(|_| no_progress())?
 }
 
-/// Sends the first `len` bytes of `body` (all of it, or a prefix for the truncated
-/// fault), each write bounded by `limit`.
-pub async fn send_body(
+/// The error of a write that waited `limit` for the client to take a byte.
+fn no_progress(limit: Duration) -> io::Error {
+    io::Error::new(
+        io::ErrorKind::TimedOut,
+        format!("the client took no bytes for {:.1} s", limit.as_secs_f64()),
+    )
+}
+
+/// Sends `head`, then the first `len` bytes of `body` (all of it, or a prefix for
+/// the truncated fault), each write bounded by `limit`; a body in memory in the
+/// same system call as the head (module doc).
+pub async fn send_response(
     stream: &mut Transport,
+    head: &[u8],
     body: Body,
     len: u64,
     limit: Duration,
 ) -> io::Result<()> {
     match body {
-        Body::Bytes(bytes) => {
+        Body::Bytes(bytes) | Body::Cached { bytes, .. } => {
             let end = usize::try_from(len).unwrap_or(usize::MAX).min(bytes.len());
-            write_all_within(stream, &bytes[..end], limit).await
+            write_both_within(stream, head, &bytes[..end], limit).await
         }
         Body::File {
             file,
             len: file_len,
-        } => send_file(stream, file, len.min(file_len), limit).await,
+            ..
+        } => {
+            write_all_within(stream, head, limit).await?;
+            send_file(stream, file, len.min(file_len), limit).await
+        }
     }
+}
+
+/// Writes all of `first` then all of `second`: with `writev(2)` on a plain
+/// connection, each call bounded by `limit` as in [`write_all_within`].
+async fn write_both_within(
+    stream: &mut Transport,
+    mut first: &[u8],
+    mut second: &[u8],
+    limit: Duration,
+) -> io::Result<()> {
+    let tcp = match stream {
+        Transport::Plain(tcp) => tcp,
+        tls => {
+            write_all_within(tls, first, limit).await?;
+            return write_all_within(tls, second, limit).await;
+        }
+    };
+    while !first.is_empty() || !second.is_empty() {
+        let slices = [IoSlice::new(first), IoSlice::new(second)];
+        let written =
+            runtime::time::timeout(limit, poll_fn(|cx| tcp.poll_write_vectored(cx, &slices)))
+                .await
+                .map_err(|_| no_progress(limit))??;
+        if written == 0 {
+            return Err(io::ErrorKind::WriteZero.into());
+        }
+        match written.checked_sub(first.len()) {
+            Some(into_second) => {
+                second = &second[into_second..];
+                first = &[];
+            }
+            None => first = &first[written..],
+        }
+    }
+    Ok(())
 }
 
 /// Streams `len` bytes of `file` from its start, chunk by chunk (module doc).

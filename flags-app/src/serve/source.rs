@@ -11,14 +11,15 @@
 //! ## Off the loop, and never whole
 //!
 //! A disk read blocks the thread that makes it, and a file under `--dir` can be
-//! anything, a gigabyte included. Read on the event loop, one such file stalled
-//! every other client for seconds, and read whole it cost its size in memory per
-//! request. So everything that touches the disk here (canonicalizing, checking,
-//! opening) runs on the runtime's blocking pool through [`runtime::spawn_blocking`],
-//! asyncio's `run_in_executor` lesson, and the result is an open file with its
-//! length, a [`Body::File`], not its bytes. The connection task then streams it in
-//! bounded chunks, each read on the blocking pool too (`send.rs`), so memory per
-//! response is one chunk whatever the file's size.
+//! anything, a gigabyte or a FIFO included. So the loop never looks at the disk
+//! itself (`dir.rs`): a small file it has served recently comes from its
+//! warm-file cache (`file_cache.rs`), shared with the responses, never copied,
+//! as a [`Body::Cached`]; everything else (canonicalizing, checking, opening,
+//! reading a small file whole) runs on the runtime's blocking pool through
+//! [`runtime::spawn_blocking`], asyncio's `run_in_executor` lesson. A large file
+//! comes back open, as a [`Body::File`], not as its bytes, and the connection
+//! task streams it in bounded chunks, each read on the blocking pool too
+//! (`send.rs`), so memory per response is one chunk whatever the file's size.
 //!
 //! The built-in archive is in memory already ([`crate::countries`]). Each of its
 //! files is copied once, when the server starts, into an `Arc` that every response
@@ -35,6 +36,10 @@ use std::fs::File;
 use std::io;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
+use std::time::SystemTime;
+
+use super::dir::serve_file;
+use super::validators::FileStamp;
 
 use crate::countries::COUNTRIES;
 
@@ -77,14 +82,24 @@ impl std::error::Error for BadDir {
 /// The bytes of one answer: in memory, or a file to stream.
 #[derive(Debug)]
 pub enum Body {
-    /// Bytes already in memory (a built-in file, a page, an error body).
+    /// Bytes already in memory (a built-in file, a page, an error body, a
+    /// `--dir` file that changed while it was read); no validators.
     Bytes(Arc<[u8]>),
+    /// A small `--dir` file's bytes, shared with the warm-file cache.
+    Cached {
+        /// The whole file.
+        bytes: Arc<[u8]>,
+        /// Its modification time, for `Last-Modified` and `ETag`.
+        modified: SystemTime,
+    },
     /// An open file under `--dir` and its length when opened.
     File {
         /// The file, read from its start.
         file: File,
         /// Its length in bytes, which the response head announces.
         len: u64,
+        /// Its modification time when opened, for `Last-Modified` and `ETag`.
+        modified: SystemTime,
     },
 }
 
@@ -92,8 +107,19 @@ impl Body {
     /// The length in bytes.
     pub fn len(&self) -> u64 {
         match self {
-            Body::Bytes(bytes) => bytes.len() as u64,
+            Body::Bytes(bytes) | Body::Cached { bytes, .. } => bytes.len() as u64,
             Body::File { len, .. } => *len,
+        }
+    }
+
+    /// What `Last-Modified` and `ETag` are made from: a file's time and length.
+    pub fn stamp(&self) -> Option<FileStamp> {
+        match self {
+            Body::Bytes(_) => None,
+            Body::Cached { modified, .. } | Body::File { modified, .. } => Some(FileStamp {
+                modified: *modified,
+                len: self.len(),
+            }),
         }
     }
 
@@ -156,13 +182,13 @@ impl Source {
     }
 
     /// The GIF for upper-case `cc`; `Ok(None)` when there is none (404). A `--dir`
-    /// file is looked up and opened on the blocking pool.
+    /// file comes from the warm-file cache or the blocking pool (`dir.rs`).
     pub async fn flag(&self, cc: &str) -> io::Result<Option<Body>> {
         match self {
             Source::Archive(files) => Ok(
                 ArchiveFiles::index(cc).map(|index| Body::Bytes(Arc::clone(&files.gifs[index])))
             ),
-            Source::Dir(root) => open_off_the_loop(root, cc, flag_file(cc)).await,
+            Source::Dir(root) => serve_file(root, cc, &flag_file(cc)).await,
         }
     }
 
@@ -172,7 +198,7 @@ impl Source {
         match self {
             Source::Archive(files) => Ok(ArchiveFiles::index(cc)
                 .map(|index| Body::Bytes(Arc::clone(&files.metadata[index])))),
-            Source::Dir(root) => open_off_the_loop(root, cc, METADATA_FILE.to_owned()).await,
+            Source::Dir(root) => serve_file(root, cc, METADATA_FILE).await,
         }
     }
 
@@ -184,53 +210,6 @@ impl Source {
             Source::Dir(_) => 2,
         }
     }
-}
-
-/// [`open_contained`] on the runtime's blocking pool.
-async fn open_off_the_loop(root: &Path, cc: &str, file: String) -> io::Result<Option<Body>> {
-    let (root, cc) = (root.to_path_buf(), cc.to_owned());
-    let opened = runtime::spawn_blocking(move || open_contained(&root, &cc, &file)).await;
-    match opened {
-        Ok(result) => result,
-        Err(join) => Err(io::Error::other(format!("opening the file failed: {join}"))),
-    }
-}
-
-/// Opens `root/flags/{cc}/{file}` (`file` from [`flag_file`] or `metadata.json`)
-/// if it exists, is a regular file and, once canonical, lies in `root`. Blocks on
-/// the disk: call it off the event loop.
-fn open_contained(root: &Path, cc: &str, file: &str) -> io::Result<Option<Body>> {
-    let is_code = cc.len() == 2 && cc.bytes().all(|b| b.is_ascii_alphabetic());
-    if !is_code {
-        return Ok(None);
-    }
-    let lower = cc.to_ascii_lowercase();
-    let path = root.join("flags").join(&lower).join(file);
-    let canonical = match path.canonicalize() {
-        Ok(canonical) => canonical,
-        Err(err) if err.kind() == io::ErrorKind::NotFound => return Ok(None),
-        Err(err) => return Err(err),
-    };
-    // A FIFO or a device would block the open itself (a FIFO waits for a writer):
-    // refuse anything but a regular file before opening.
-    if !canonical.starts_with(root) || !canonical.is_file() {
-        return Ok(None);
-    }
-    let file = match File::open(&canonical) {
-        Ok(file) => file,
-        Err(err) if err.kind() == io::ErrorKind::NotFound => return Ok(None),
-        Err(err) => return Err(err),
-    };
-    // The type and length of the file we opened, not of whatever the path names by
-    // now: no gap between checking and opening.
-    let meta = file.metadata()?;
-    if !meta.is_file() {
-        return Ok(None);
-    }
-    Ok(Some(Body::File {
-        file,
-        len: meta.len(),
-    }))
 }
 
 /// The name of a country's metadata file in the book's layout.
@@ -261,8 +240,8 @@ mod tests {
     /// The whole body of an answer, read here (the server streams it instead).
     fn contents(body: Body) -> Vec<u8> {
         match body {
-            Body::Bytes(bytes) => bytes.to_vec(),
-            Body::File { mut file, len } => {
+            Body::Bytes(bytes) | Body::Cached { bytes, .. } => bytes.to_vec(),
+            Body::File { mut file, len, .. } => {
                 let mut bytes = Vec::new();
                 file.read_to_end(&mut bytes).unwrap();
                 assert_eq!(bytes.len() as u64, len);
