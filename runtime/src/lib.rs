@@ -74,6 +74,7 @@ mod core;
 mod event_loop;
 pub mod future;
 mod handle;
+pub mod loops;
 pub mod net;
 mod reactor;
 mod runtime;

@@ -11,14 +11,19 @@
 //! `TcpStream` also implements the runtime-neutral `futures_io::AsyncRead`
 //! and `AsyncWrite` (`io_traits.rs`), over the same `poll_*` methods.
 //!
+//! [`TcpListener::bind_reuseport`] (`reuseport.rs`) binds one listening
+//! socket per loop on a shared port, for [`loops`](crate::loops).
+//!
 //! Sockets must be created inside a runtime, and must be used on its thread.
 //! Dropping one deregisters it from the reactor and closes it.
 
 mod io_traits;
 mod lookup;
+mod reuseport;
 mod tcp_listener;
 mod tcp_stream;
 
 pub use lookup::lookup_host;
+pub use reuseport::reuseport_listener;
 pub use tcp_listener::{DEFAULT_BACKLOG, TcpListener};
 pub use tcp_stream::TcpStream;
