@@ -23,9 +23,10 @@
 //!    loop); with keep-alive the task loops to step 2 for the next request on the
 //!    same connection.
 //!
-//! Steps 1 and 2 to 6 live in `server.rs` and `connection.rs`; `server.rs` also
-//! starts the server standalone ([`server::run_standalone`], one server or the
-//! book's three, announced by `banner.rs`) or embedded on a second thread
+//! Steps 1 and 2 to 6 live in `server.rs` and `connection.rs`; `workers.rs` starts
+//! the server standalone ([`server::run_standalone`], one server or the book's
+//! three, announced by `banner.rs`, on one event loop or one per `--workers`), and
+//! `server.rs` embedded on a second thread
 //! ([`server::EmbeddedServer`], stopped through [`stop`]).
 
 mod banner;
@@ -47,3 +48,4 @@ pub mod source;
 pub mod stop;
 pub mod timeouts;
 pub mod tls;
+mod workers;
