@@ -11,9 +11,9 @@
 //! A lost wake shows up as a deadlock: the receiving task parks on a
 //! message (or a close) it did not see, nobody wakes it, and the loop
 //! blocks in `epoll_wait`. Miri reports the deadlock; a native run would
-//! hang instead, so there each test runs under a watchdog. Weakening
-//! either `SeqCst` fence of the doorbell to `Release`/`Acquire` lets Miri
-//! find that deadlock within these seeds.
+//! hang instead, so there each test runs under a watchdog. Weakening the
+//! doorbell's two `SeqCst` fences to `AcqRel` makes Miri report that
+//! deadlock at the first seed.
 
 use std::sync::mpsc;
 use std::thread;
