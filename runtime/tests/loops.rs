@@ -72,6 +72,22 @@ fn spawn_on_runs_the_future_on_the_chosen_loop() {
 }
 
 #[test]
+fn run_on_runs_a_future_that_is_not_send_on_the_chosen_loop() {
+    bounded("run_on", || {
+        let loops = Loops::new(2).unwrap();
+        let name = loops.run_on(1, || {
+            let here = Rc::new(thread::current()); // !Send, built on loop 1
+            async move {
+                let task = runtime::spawn(async { 20 });
+                let twenty = task.await.unwrap(); // a local JoinHandle: !Send
+                (here.name().unwrap().to_owned(), twenty + 1)
+            }
+        });
+        assert_eq!(name, ("loop-1".to_owned(), 21));
+    });
+}
+
+#[test]
 fn each_loop_has_a_handle_to_itself() {
     bounded("handles", || {
         let loops = Loops::new(2).unwrap();
@@ -157,7 +173,7 @@ fn a_panic_on_one_loop_reaches_the_caller_after_the_others_finish() {
 }
 
 #[test]
-#[should_panic(expected = "call it from a thread that runs no runtime")]
+#[should_panic(expected = "call them from a thread that runs no runtime")]
 fn run_on_each_inside_a_runtime_panics_instead_of_deadlocking() {
     let loops = Loops::new(1).unwrap();
     runtime::run(async move {

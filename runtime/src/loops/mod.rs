@@ -23,6 +23,9 @@
 //!     (*local, std::thread::current().name().unwrap().to_owned())
 //! });
 //! assert_eq!(ids, [(0, "worker-0".to_owned()), (1, "worker-1".to_owned())]);
+//! // A future built on a chosen loop (so it may be !Send), waited for here.
+//! let here = loops.run_on(1, || async { std::thread::current().name().unwrap().to_owned() });
+//! assert_eq!(here, "worker-1");
 //! // A `Send` future on a chosen loop, through its Handle.
 //! let doubled = loops.spawn_on(1, async { 21 * 2 }).unwrap();
 //! assert_eq!(doubled.join().unwrap(), 42);
@@ -51,10 +54,11 @@
 //! ```
 //!
 //! A *command* is a boxed `FnOnce() + Send` that runs on the loop's thread
-//! inside its `block_on`; [`Loops::run_on_each`] sends one that builds the
-//! user's future there and spawns it as a local task, which is why that
-//! future need not be `Send` (only the closure that builds it crosses).
-//! [`Loops::spawn_on`] takes the other road, the loop's [`Handle`], for a
+//! inside its `block_on`; [`Loops::run_on_each`] and [`Loops::run_on`]
+//! send one that builds the user's future there and spawns it as a local
+//! task, which is why that future need not be `Send` (only the closure that
+//! builds it crosses).
+//! [`Loops::spawn_on`] takes the other road, the loop's [`Handle`](crate::Handle), for a
 //! future that is `Send` already.
 //!
 //! ## Rules

@@ -112,25 +112,73 @@ impl Loops {
         Fut: Future + 'static,
         Fut::Output: Send + 'static,
     {
+        let make = Arc::new(make);
+        self.run_on_many((0..self.len()).map(|index| {
+            let make = Arc::clone(&make);
+            (index, move || make(index))
+        }))
+    }
+
+    /// Runs `make()` on loop `index`, on that loop's thread, spawns the
+    /// future it returns as a task there, and blocks until it has finished
+    /// [asyncio.run_coroutine_threadsafe(coro, loop).result(), for a
+    /// coroutine that is built on the loop]. As [`run_on_each`](Self::run_on_each),
+    /// the future may be `!Send`; use [`spawn_on`](Self::spawn_on) for a
+    /// `Send` future and a handle instead of a blocked thread.
+    ///
+    /// # Panics
+    ///
+    /// If `index >= self.len()`; if called on a thread running a runtime;
+    /// and with the future's panic, if it panicked.
+    #[track_caller]
+    pub fn run_on<F, Fut>(&self, index: usize, make: F) -> Fut::Output
+    where
+        F: FnOnce() -> Fut + Send + 'static,
+        Fut: Future + 'static,
+        Fut::Output: Send + 'static,
+    {
+        assert!(
+            index < self.len(),
+            "Loops::run_on: no loop {index} in a set of {}",
+            self.len()
+        );
+        let outputs = self.run_on_many(std::iter::once((index, make)));
+        match outputs.into_iter().next() {
+            Some(output) => output,
+            None => unreachable!("run_on_many returns one output per loop it was given"),
+        }
+    }
+
+    /// Sends each `(index, make)` to its loop as a command that spawns
+    /// `make()` there, then collects the outputs: `None` stays in the slot
+    /// of a loop that was given nothing. The bodies of `run_on_each` and
+    /// `run_on`.
+    #[track_caller]
+    fn run_on_many<F, Fut>(&self, work: impl Iterator<Item = (usize, F)>) -> Vec<Fut::Output>
+    where
+        F: FnOnce() -> Fut + Send + 'static,
+        Fut: Future + 'static,
+        Fut::Output: Send + 'static,
+    {
         if context::is_inside_runtime() {
             panic!(
-                "Loops::run_on_each blocks its thread until every loop is done; call it \
-                 from a thread that runs no runtime (spawn_on returns a handle to await \
-                 instead)"
+                "Loops::run_on_each and run_on block their thread until the loops are \
+                 done; call them from a thread that runs no runtime (spawn_on returns a \
+                 handle to await instead)"
             );
         }
-        let make = Arc::new(make);
         let (done, mut finished) = channel();
-        for (index, member) in self.members.iter().enumerate() {
-            let make = Arc::clone(&make);
+        let mut expected = vec![false; self.len()];
+        for (index, make) in work {
+            expected[index] = true;
             let done = done.clone();
             let command: Command = Box::new(move || {
-                let task = crate::spawn(make(index));
+                let task = crate::spawn(make());
                 crate::spawn(async move {
                     let _ = done.send((index, task.await));
                 });
             });
-            member.send(index, command);
+            self.members[index].send(index, command);
         }
         drop(done);
         let mut outputs: Vec<Option<_>> = (0..self.len()).map(|_| None).collect();
@@ -141,7 +189,7 @@ impl Loops {
                 Err(err) if err.is_panic() => {
                     first_panic.get_or_insert(err.into_panic());
                 }
-                Err(err) => panic!("Loops::run_on_each: loop {index}'s future: {err}"),
+                Err(err) => panic!("Loops: loop {index}'s future: {err}"),
             }
         }
         if let Some(payload) = first_panic {
@@ -149,10 +197,12 @@ impl Loops {
         }
         outputs
             .into_iter()
+            .zip(expected)
             .enumerate()
-            .map(|(index, output)| match output {
+            .filter(|(_, (_, expected))| *expected)
+            .map(|(index, (output, _))| match output {
                 Some(output) => output,
-                None => panic!("Loops::run_on_each: loop {index} stopped before its future ended"),
+                None => panic!("Loops: loop {index} stopped before its future ended"),
             })
             .collect()
     }
