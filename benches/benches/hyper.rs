@@ -413,11 +413,14 @@ impl ManyThreads {
     }
 }
 
+/// Starts one side's server on several threads.
+type StartMany = fn() -> ManyThreads;
+
 fn hyper_server_rps_2_loops(c: &mut Criterion) {
     let total = SERVER_LOOPS_CONNECTIONS * SERVER_LOOPS_REQUESTS_PER_CONNECTION;
     let mut group = c.benchmark_group(HYPER_SERVER_RPS_2_LOOPS.name);
     group.throughput(Throughput::Elements(total as u64));
-    let sides: [(&str, fn() -> ManyThreads); 2] = [
+    let sides: [(&str, StartMany); 2] = [
         (Side::This.name(), ManyThreads::this),
         (Side::Tokio.name(), ManyThreads::tokio),
     ];
