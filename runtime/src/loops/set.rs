@@ -67,7 +67,7 @@ impl Loops {
     }
 
     /// Spawns a `Send` future on loop `index`
-    /// [asyncio.run_coroutine_threadsafe(coro, loops[index])]: the same as
+    /// [asyncio.run_coroutine_threadsafe(coro, loop)]: the same as
     /// `self.handle(index).spawn(future)`.
     ///
     /// # Errors
