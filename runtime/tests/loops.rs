@@ -386,10 +386,19 @@ fn listeners_with_reuseport_share_a_port_and_the_kernel_spreads_connections() {
     });
 }
 
+#[cfg(unix)]
 #[test]
 fn a_second_listener_without_reuseport_cannot_share_the_port() {
     let first = runtime::net::reuseport_listener("127.0.0.1:0".parse().unwrap(), 16).unwrap();
     let addr: SocketAddr = first.local_addr().unwrap();
     let err = std::net::TcpListener::bind(addr).unwrap_err();
     assert_eq!(err.kind(), std::io::ErrorKind::AddrInUse);
+}
+
+#[cfg(windows)]
+#[test]
+fn reuseport_on_windows_is_a_clear_error_not_a_panic() {
+    let err = runtime::net::reuseport_listener("127.0.0.1:0".parse().unwrap(), 16).unwrap_err();
+    assert_eq!(err.kind(), std::io::ErrorKind::Unsupported);
+    assert!(err.to_string().contains("SO_REUSEPORT"), "{err}");
 }
