@@ -5,7 +5,7 @@
 //! ```
 //!
 //! Two CPU-bound tasks (`CPU_TASK_ROUNDS` rounds of arithmetic each, about
-//! a millisecond) are spawned from one task, on a runtime of two threads:
+//! 10 ms) are spawned from one task, on a runtime of two threads:
 //!
 //! - ours, a `runtime::loops` set of two loops: the tasks are spawned on
 //!   the loop that spawns them, and stay there; they run one after the
@@ -30,7 +30,7 @@ use benches::rows::CPU_PAIR_FROM_ONE_LOOP;
 use benches::side::Side;
 use criterion::{Criterion, criterion_group, criterion_main};
 
-/// About a millisecond of arithmetic that the optimizer cannot remove.
+/// About 10 ms of arithmetic that the optimizer cannot remove.
 async fn cpu_task() -> u64 {
     let mut x = black_box(1u64);
     for round in 0..CPU_TASK_ROUNDS {

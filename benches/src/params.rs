@@ -110,8 +110,9 @@ pub const SERVER_LOOPS_CONNECTIONS: usize = 16;
 pub const SERVER_LOOPS_REQUESTS_PER_CONNECTION: usize = 125;
 
 /// Rounds of multiply-add in each task of `cpu_pair_from_one_loop`: about
-/// a millisecond on the 2-core machine of the README's figures.
-pub const CPU_TASK_ROUNDS: u64 = 1_000_000;
+/// 10 ms on the 2-core machine of the README's figures, long beside the
+/// time a parked worker takes to wake and steal on a busy machine.
+pub const CPU_TASK_ROUNDS: u64 = 10_000_000;
 
 /// flags2's `-m 100`, the `flags -a` default: requests in flight at most in
 /// `flags_all`, on both sides (a semaphore of this many permits).
