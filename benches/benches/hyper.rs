@@ -28,6 +28,16 @@
 //!   keep-alive connections on std threads with blocking sockets, each
 //!   sending `SERVER_REQUESTS_PER_CONNECTION` GETs in turn. One iteration
 //!   is that whole load; criterion reports it as requests per second.
+//! - `hyper_server_rps_2_loops`: the same server code on `SERVER_LOOPS`
+//!   threads. Ours is thread-per-core: a `runtime::loops` set, each loop
+//!   with its own `SO_REUSEPORT` listener, so the kernel picks each
+//!   connection's loop and a connection never changes thread. tokio's is
+//!   its multi-thread runtime with that many workers and one listener, as
+//!   its users write it: any worker may poll any connection, and idle
+//!   workers steal. The load is `SERVER_LOOPS_CONNECTIONS` connections, so
+//!   that the hash spreads them over both loops; on a 2-core machine the
+//!   load generator's threads share the cores with the server, on both
+//!   sides alike.
 //!
 //! tokio gets the drivers each program needs and no more (the rows in
 //! `benches::rows` say which): I/O for the client, I/O and time for the
@@ -47,9 +57,12 @@ use std::thread::JoinHandle;
 use benches::http_server::HttpServer;
 use benches::load_generator::LoadGenerator;
 use benches::params::{
-    HTTP_BODY, HTTP_SEQUENTIAL, SERVER_CONNECTIONS, SERVER_REQUESTS_PER_CONNECTION,
+    HTTP_BODY, HTTP_SEQUENTIAL, SERVER_CONNECTIONS, SERVER_LOOPS, SERVER_LOOPS_CONNECTIONS,
+    SERVER_LOOPS_REQUESTS_PER_CONNECTION, SERVER_REQUESTS_PER_CONNECTION,
 };
-use benches::rows::{HYPER_CLIENT_GET, HYPER_CLIENT_GET_BLOCK_ON, HYPER_SERVER_RPS};
+use benches::rows::{
+    HYPER_CLIENT_GET, HYPER_CLIENT_GET_BLOCK_ON, HYPER_SERVER_RPS, HYPER_SERVER_RPS_2_LOOPS,
+};
 use benches::rt::{This as ThisRuntime, Tokio as TokioRuntime};
 use benches::side::Side;
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
@@ -307,5 +320,130 @@ fn hyper_server_rps(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, hyper_client_get, hyper_server_rps);
+/// The same hyper server on several threads, stopped on drop: ours on a
+/// set of loops, tokio's multi-thread runtime.
+enum ManyThreads {
+    /// Our loops; each runs an accept task on its own listener.
+    This {
+        /// Dropping the set stops every loop and drops its tasks.
+        _loops: runtime::loops::Loops,
+        /// Where they listen.
+        addr: SocketAddr,
+    },
+    /// tokio's runtime and its accept task.
+    Tokio {
+        /// Dropping it stops the workers and drops the tasks.
+        _runtime: tokio::runtime::Runtime,
+        /// Where it listens.
+        addr: SocketAddr,
+    },
+}
+
+impl ManyThreads {
+    /// `SERVER_LOOPS` loops, each accepting on its own `SO_REUSEPORT`
+    /// socket on one port, one task per connection: thread-per-core.
+    fn this() -> ManyThreads {
+        let loops = runtime::loops::Builder::new(SERVER_LOOPS)
+            .name("bench-loop")
+            .build()
+            .expect("start the loops");
+        let first = runtime::net::reuseport_listener(LOOPBACK, 1024).expect("bind");
+        let addr = first.local_addr().expect("local address");
+        let mut sockets = vec![Some(first)];
+        for _ in 1..SERVER_LOOPS {
+            sockets.push(Some(
+                runtime::net::reuseport_listener(addr, 1024).expect("bind"),
+            ));
+        }
+        let sockets = std::sync::Mutex::new(sockets);
+        // Each loop takes its socket and spawns its accept task, then the
+        // future returns; the task runs until the set is dropped.
+        loops.run_on_each(move |index| {
+            let socket = sockets.lock().expect("sockets")[index]
+                .take()
+                .expect("one each");
+            async move {
+                let listener = runtime::net::TcpListener::from_std(socket).expect("register");
+                let body = response_body();
+                runtime::spawn(async move {
+                    while let Ok((stream, _)) = listener.accept().await {
+                        let _ = stream.set_nodelay(true);
+                        let io = runtime_hyper::Io::with_vectored_writes(stream);
+                        runtime::spawn(serve_connection(io, runtime_hyper::Timer, body.clone()));
+                    }
+                });
+            }
+        });
+        ManyThreads::This {
+            _loops: loops,
+            addr,
+        }
+    }
+
+    /// tokio's multi-thread runtime with `SERVER_LOOPS` workers, one
+    /// listener, one task per connection, as a tokio user writes it.
+    fn tokio() -> ManyThreads {
+        let rt = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(SERVER_LOOPS)
+            .enable_io()
+            .enable_time()
+            .build()
+            .expect("tokio's multi-thread runtime");
+        let listener = rt
+            .block_on(tokio::net::TcpListener::bind(LOOPBACK))
+            .expect("bind");
+        let addr = listener.local_addr().expect("local address");
+        rt.spawn(async move {
+            let body = response_body();
+            while let Ok((stream, _)) = listener.accept().await {
+                let _ = stream.set_nodelay(true);
+                let io = hyper_util::rt::TokioIo::new(stream);
+                let timer = hyper_util::rt::TokioTimer::new();
+                tokio::spawn(serve_connection(io, timer, body.clone()));
+            }
+        });
+        ManyThreads::Tokio { _runtime: rt, addr }
+    }
+
+    /// Where it listens.
+    fn addr(&self) -> SocketAddr {
+        match self {
+            ManyThreads::This { addr, .. } | ManyThreads::Tokio { addr, .. } => *addr,
+        }
+    }
+}
+
+/// Starts one side's server on several threads.
+type StartMany = fn() -> ManyThreads;
+
+fn hyper_server_rps_2_loops(c: &mut Criterion) {
+    let total = SERVER_LOOPS_CONNECTIONS * SERVER_LOOPS_REQUESTS_PER_CONNECTION;
+    let mut group = c.benchmark_group(HYPER_SERVER_RPS_2_LOOPS.name);
+    group.throughput(Throughput::Elements(total as u64));
+    let sides: [(&str, StartMany); 2] = [
+        (Side::This.name(), ManyThreads::this),
+        (Side::Tokio.name(), ManyThreads::tokio),
+    ];
+    for (side, start) in sides {
+        let server = start();
+        let load = LoadGenerator::connect(server.addr(), SERVER_LOOPS_CONNECTIONS)
+            .unwrap_or_else(|err| panic!("load generator: {err}"));
+        group.bench_function(side, |b| {
+            b.iter(|| match load.run(SERVER_LOOPS_REQUESTS_PER_CONNECTION) {
+                Ok(answered) => assert_eq!(answered, total),
+                Err(err) => panic!("{side}: {err}"),
+            })
+        });
+        drop(load); // close the connections before stopping the server
+        drop(server);
+    }
+    group.finish();
+}
+
+criterion_group!(
+    benches,
+    hyper_client_get,
+    hyper_server_rps,
+    hyper_server_rps_2_loops
+);
 criterion_main!(benches);

@@ -94,6 +94,26 @@ pub const SERVER_CONNECTIONS: usize = 4;
 /// `hyper_server_rps` (4 × 250 = 1,000 requests).
 pub const SERVER_REQUESTS_PER_CONNECTION: usize = 250;
 
+/// Event loops on our side, and worker threads of tokio's multi-thread
+/// runtime on the other, in `hyper_server_rps_2_loops`: the machine's two
+/// cores.
+pub const SERVER_LOOPS: usize = 2;
+
+/// Keep-alive connections in `hyper_server_rps_2_loops`: more than
+/// [`SERVER_CONNECTIONS`], so that the kernel's hash (which picks the loop
+/// of each connection) spreads them over both loops nearly evenly; the
+/// split is fixed for a run, since the connections are made once.
+pub const SERVER_LOOPS_CONNECTIONS: usize = 16;
+
+/// GETs each connection sends per iteration of `hyper_server_rps_2_loops`
+/// (16 × 125 = 2,000 requests).
+pub const SERVER_LOOPS_REQUESTS_PER_CONNECTION: usize = 125;
+
+/// Rounds of multiply-add in each task of `cpu_pair_from_one_loop`: about
+/// 10 ms on the 2-core machine of the README's figures, long beside the
+/// time a parked worker takes to wake and steal on a busy machine.
+pub const CPU_TASK_ROUNDS: u64 = 10_000_000;
+
 /// flags2's `-m 100`, the `flags -a` default: requests in flight at most in
 /// `flags_all`, on both sides (a semaphore of this many permits).
 pub const FLAGS_MAX_REQ: usize = 100;

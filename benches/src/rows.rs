@@ -52,6 +52,8 @@ impl Row {
 const TASKS_ONLY: (Side, &str) = (Side::LocalPool, "pure task rows only");
 /// smol's crates have no HTTP client.
 const NO_SMOL_HTTP: (Side, &str) = (Side::Smol, "no HTTP client in smol");
+/// futures' `LocalPool` is one thread.
+const TASKS_ONLY_SINGLE: (Side, &str) = (Side::LocalPool, "one thread only");
 /// smol's crates have no glue for hyper's runtime traits.
 const NO_SMOL_HYPER: (Side, &str) = (Side::Smol, "no hyper glue in smol");
 
@@ -426,6 +428,46 @@ pub const HYPER_SERVER_RPS: Row = Row {
     absent: &[NO_SMOL_HYPER, TASKS_ONLY],
 };
 
+/// `hyper_server_rps_2_loops`.
+pub const HYPER_SERVER_RPS_2_LOOPS: Row = Row {
+    name: "hyper_server_rps_2_loops",
+    bench: "hyper",
+    does: || {
+        format!(
+            "the same hyper server on {} cores: ours on {} loops (`runtime::loops`, a SO_REUSEPORT listener each), tokio's multi-thread runtime with {} workers (one listener, work-stealing); {} GETs from {} keep-alive clients on std threads",
+            params::SERVER_LOOPS,
+            params::SERVER_LOOPS,
+            params::SERVER_LOOPS,
+            thousands(
+                params::SERVER_LOOPS_CONNECTIONS * params::SERVER_LOOPS_REQUESTS_PER_CONNECTION
+            ),
+            params::SERVER_LOOPS_CONNECTIONS
+        )
+    },
+    drivers: Drivers::IoTime,
+    shape: Shape::Spawned,
+    absent: &[NO_SMOL_HYPER, TASKS_ONLY],
+};
+
+/// `cpu_pair_from_one_loop`.
+pub const CPU_PAIR_FROM_ONE_LOOP: Row = Row {
+    name: "cpu_pair_from_one_loop",
+    bench: "loops",
+    does: || {
+        format!(
+            "one task spawns two CPU-bound tasks ({} multiply-adds each) and awaits both, on {} threads: ours on {} loops (the tasks stay on the spawner's loop), tokio's multi-thread runtime with {} workers (the idle one steals), smol's `Executor` run by {} threads",
+            thousands(params::CPU_TASK_ROUNDS as usize),
+            params::SERVER_LOOPS,
+            params::SERVER_LOOPS,
+            params::SERVER_LOOPS,
+            params::SERVER_LOOPS
+        )
+    },
+    drivers: Drivers::None,
+    shape: Shape::Spawned,
+    absent: &[TASKS_ONLY_SINGLE],
+};
+
 /// `flags_all`.
 pub const FLAGS_ALL: Row = Row {
     name: "flags_all",
@@ -479,6 +521,8 @@ pub const ALL: &[Row] = &[
     HYPER_CLIENT_GET,
     HYPER_CLIENT_GET_BLOCK_ON,
     HYPER_SERVER_RPS,
+    HYPER_SERVER_RPS_2_LOOPS,
+    CPU_PAIR_FROM_ONE_LOOP,
     FLAGS_ALL,
     FLAGS_ALL_BLOCK_ON,
 ];

@@ -109,6 +109,9 @@ pub struct ServeConfig {
     /// Serve https with this certificate and key (`--tls-cert`, `--tls-key`); every server
     /// of the run does.
     pub tls: Option<TlsFiles>,
+    /// Event loops serving in parallel (`--workers`), at least 1; each runs every
+    /// server of the run on its own listening socket.
+    pub workers: usize,
 }
 
 /// One server of a [`ServeConfig`].

@@ -32,11 +32,15 @@
 //! | `ThreadPoolExecutor(max_workers)` | [`Builder::max_blocking_threads`]  |
 //! | `asyncio.run_coroutine_threadsafe(coro, loop)`, `loop.call_soon_threadsafe` | [`Handle::spawn`] |
 //! | `concurrent.futures.Future.result()` | [`RemoteJoinHandle::join`]        |
+//! | one `asyncio.run` per thread (tokio: a `current_thread` runtime per thread) | [`loops::Loops`], [`loops::Builder`] |
+//! | `loop.call_soon_threadsafe(queue.put_nowait, x)` (tokio: `mpsc::unbounded_channel`) | [`loops::channel`] |
+//! | `loop.create_server(..., reuse_port=True)` (tokio: `TcpSocket::set_reuseport`) | [`net::TcpListener::bind_reuseport`] |
 //!
 //! ## Map of the crate
 //!
 //! - `runtime.rs`, `builder.rs`: the [`Runtime`] handle and its settings.
 //! - `handle/`: [`Handle`], the way in from other threads.
+//! - `loops/`: many loops, one per core, and the channel between them.
 //! - `event_loop.rs`: one tick of the loop (read this first).
 //! - `core.rs`: the loop's own state: its subsystems' handles, its settings.
 //! - `context.rs`: the thread-local "running loop": one handle per subsystem.
@@ -77,6 +81,7 @@ mod core;
 mod event_loop;
 pub mod future;
 mod handle;
+pub mod loops;
 pub mod net;
 mod observe;
 mod reactor;

@@ -20,7 +20,7 @@ pub const BOOK_LOCAL_PORT: u16 = 8000;
 /// Options of `flags serve`.
 #[derive(Debug, Args)]
 #[command(
-    after_help = "Examples:\n  flags serve                             LOCAL on http://127.0.0.1:8000/flags; browse http://127.0.0.1:8000/\n  flags serve --port 8001 --delay 0.5..5  a DELAY server, as the book's slow_server.py\n  flags serve --book                      LOCAL, DELAY, ERROR on ports 8000, 8001, 8002\n  flags serve --book --port 0             the same on three free ports (printed at start-up)\n  flags serve --backlog 5                 the listen backlog of python3 -m http.server\n  flags serve --port 8443 --tls-cert server.crt --tls-key server.key\n                                          https on https://127.0.0.1:8443/flags"
+    after_help = "Examples:\n  flags serve                             LOCAL on http://127.0.0.1:8000/flags; browse http://127.0.0.1:8000/\n  flags serve --port 8001 --delay 0.5..5  a DELAY server, as the book's slow_server.py\n  flags serve --book                      LOCAL, DELAY, ERROR on ports 8000, 8001, 8002\n  flags serve --book --port 0             the same on three free ports (printed at start-up)\n  flags serve --workers auto              one event loop per core, sharing the port\n  flags serve --backlog 5                 the listen backlog of python3 -m http.server\n  flags serve --port 8443 --tls-cert server.crt --tls-key server.key\n                                          https on https://127.0.0.1:8443/flags"
 )]
 pub struct ServeArgs {
     /// Port to listen on (0 picks a free one); with --book, LOCAL's port, and DELAY
@@ -68,6 +68,38 @@ pub struct ServeArgs {
     /// The private key (PEM) of --tls-cert.
     #[arg(long, value_name = "FILE", requires = "tls_cert")]
     pub tls_key: Option<PathBuf>,
+    /// Event loops serving in parallel, each on its own thread with its own
+    /// listening socket on the port (SO_REUSEPORT: Linux, BSD, macOS); `auto` is one
+    /// per core. The book's server is one loop.
+    #[arg(long, value_name = "N|auto", default_value = "1")]
+    pub workers: String,
+}
+
+/// Most workers per core that `--workers` accepts: four. One per core is the point
+/// (nginx's `worker_processes auto`); a few more can help when workers wait on the
+/// disk; beyond that they only take turns on the same cores.
+pub const MAX_WORKERS_PER_CORE: usize = 4;
+
+/// The cores this process may use, as the standard library counts them (1 if it
+/// cannot tell).
+pub fn cores() -> usize {
+    std::thread::available_parallelism().map_or(1, |n| n.get())
+}
+
+/// `--workers`: `auto` (one per core) or a number from 1 to `cores` times
+/// [`MAX_WORKERS_PER_CORE`].
+fn parse_workers(value: &str, cores: usize) -> Result<usize, UsageError> {
+    let most = cores.saturating_mul(MAX_WORKERS_PER_CORE);
+    if value.eq_ignore_ascii_case("auto") {
+        return Ok(cores);
+    }
+    match value.trim().parse::<usize>() {
+        Ok(n) if (1..=most).contains(&n) => Ok(n),
+        _ => Err(UsageError::new(format!(
+            "--workers N must be `auto` or a number from 1 to {most} \
+             ({MAX_WORKERS_PER_CORE} per core, {cores} cores); got {value:?}"
+        ))),
+    }
 }
 
 impl ServeArgs {
@@ -88,6 +120,7 @@ impl ServeArgs {
                 ))
             })
         };
+        let workers = parse_workers(&self.workers, cores())?;
         let timeouts = Timeouts {
             idle: seconds(self.idle_timeout, "--idle-timeout")?,
             send: seconds(self.send_timeout, "--send-timeout")?,
@@ -122,6 +155,7 @@ impl ServeArgs {
             seed: self.seed,
             timeouts,
             tls,
+            workers,
         })
     }
 }
@@ -207,6 +241,21 @@ mod tests {
         assert_eq!(teapots.servers[2].chaos.kinds, [Fault::Teapot]);
         assert!(serve(&["--book", "--port", "65534"]).is_err());
         assert!(serve(&["--book", "--delay", "1"]).is_err());
+    }
+
+    #[test]
+    fn workers_are_one_by_default_auto_per_core_and_bounded() {
+        assert_eq!(serve(&[]).unwrap().workers, 1);
+        assert_eq!(serve(&["--workers", "auto"]).unwrap().workers, cores());
+        assert_eq!(serve(&["--workers", "2", "--book"]).unwrap().workers, 2);
+        assert_eq!(parse_workers("8", 2).unwrap(), 8);
+        assert_eq!(parse_workers("AUTO", 3).unwrap(), 3);
+        for bad in ["0", "9", "-1", "two", ""] {
+            let err = parse_workers(bad, 2).unwrap_err().to_string();
+            assert!(err.contains("from 1 to 8"), "{bad:?}: {err}");
+        }
+        let too_many = (cores() * MAX_WORKERS_PER_CORE + 1).to_string();
+        assert!(serve(&["--workers", &too_many]).is_err());
     }
 
     #[test]

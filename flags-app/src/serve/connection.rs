@@ -37,7 +37,7 @@
 //!
 //! [`MAX_REQUEST_HEAD_BYTES`]: super::head::MAX_REQUEST_HEAD_BYTES
 
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::io;
 use std::rc::Rc;
 use std::sync::Arc;
@@ -76,6 +76,11 @@ pub struct Shared {
     pub timeouts: Timeouts,
     /// With `--tls-cert`: the TLS configuration every connection is accepted with.
     pub tls: Option<Arc<rustls::ServerConfig>>,
+    /// Requests whose head was read (answered, or failed on purpose), for the
+    /// report at Ctrl-C.
+    pub requests: Cell<u64>,
+    /// Connections accepted (counted by the accept loop), for the same report.
+    pub connections: Cell<u64>,
 }
 
 /// A response ready to send: head, body, and whether the connection stays open.
@@ -132,6 +137,7 @@ pub async fn handle_connection(tcp: TcpStream, shared: Rc<Shared>) {
         if !matches!(routed, Route::BadRequest(_)) && !plan.delay.is_zero() {
             runtime::time::sleep(plan.delay).await;
         }
+        shared.requests.set(shared.requests.get() + 1);
         if shared.log {
             let fault_note = fault.map(|f| format!(" fault {f:?}")).unwrap_or_default();
             stderr_line(format_args!(

@@ -26,9 +26,10 @@
 //!    the loop); with keep-alive the task loops to step 2 for the next request on
 //!    the same connection.
 //!
-//! Steps 1 and 2 to 6 live in `server.rs` and `connection.rs`; `server.rs` also
-//! starts the server standalone ([`server::run_standalone`], one server or the
-//! book's three, announced by `banner.rs`) or embedded on a second thread
+//! Steps 1 and 2 to 6 live in `server.rs` and `connection.rs`; `workers.rs` starts
+//! the server standalone ([`server::run_standalone`], one server or the book's
+//! three, announced by `banner.rs`, on one event loop or one per `--workers`), and
+//! `server.rs` embedded on a second thread
 //! ([`server::EmbeddedServer`], stopped through [`stop`]).
 
 mod banner;
@@ -54,3 +55,4 @@ pub mod stop;
 pub mod timeouts;
 pub mod tls;
 pub mod validators;
+mod workers;

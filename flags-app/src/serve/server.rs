@@ -1,5 +1,6 @@
-//! Starting the flag server: the accept loop, the standalone `flags serve`, and the
-//! embedded server that `-s LOCAL|DELAY|ERROR` runs on a second thread.
+//! Starting the flag server: the accept loop, and the embedded server that
+//! `-s LOCAL|DELAY|ERROR` runs on a second thread. The standalone `flags serve`,
+//! on one loop or several, is in `workers.rs` ([`run_standalone`]).
 //!
 //! ## Threads
 //!
@@ -38,26 +39,24 @@
 
 use std::cell::RefCell;
 use std::fmt;
-use std::io::{self, Write};
+use std::io;
 use std::net::SocketAddr;
 use std::rc::Rc;
 use std::sync::mpsc;
 use std::thread;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
-use runtime::Runtime;
 use runtime::net::{TcpListener, TcpStream};
 use runtime::sync::{OwnedSemaphorePermit, Semaphore};
 
-use super::banner::banner;
 use super::chaos::{Chaos, Planner};
 use super::connection::{Shared, handle_connection};
 use super::descriptors::{connection_limit, open_files_limit};
 use super::source::{BadDir, Source};
 use super::stop::StopSignal;
 use super::timeouts::Timeouts;
-use super::tls::{TlsSetupError, server_config};
-use crate::config::ServeConfig;
+use super::tls::TlsSetupError;
+pub use super::workers::{WorkerCounts, run_standalone};
 use crate::output::stderr_line;
 
 /// What the log says when the connection limit is reached, after the count.
@@ -104,7 +103,7 @@ impl fmt::Display for ServeError {
 impl std::error::Error for ServeError {}
 
 /// Accepts connections forever, one task per connection, at most `limit` at once.
-async fn accept_loop(listener: TcpListener, shared: Rc<Shared>, limit: usize) {
+pub(super) async fn accept_loop(listener: TcpListener, shared: Rc<Shared>, limit: usize) {
     let slots = Rc::new(Semaphore::new(limit));
     let mut overload = Overload::default();
     loop {
@@ -113,6 +112,7 @@ async fn accept_loop(listener: TcpListener, shared: Rc<Shared>, limit: usize) {
         };
         match accept_next(&listener, &mut overload, &shared).await {
             Ok((stream, _peer)) => {
+                shared.connections.set(shared.connections.get() + 1);
                 // Head and body go out in separate writes; without TCP_NODELAY the
                 // last partial segment of the body could wait for the client's ACK.
                 let _ = stream.set_nodelay(true);
@@ -206,12 +206,12 @@ impl Overload {
 
 /// The connection limit for a server with `source`, from this process's
 /// descriptor limit.
-fn connection_limit_for(source: &Source) -> usize {
+pub(super) fn connection_limit_for(source: &Source) -> usize {
     connection_limit(open_files_limit(), source.descriptors_per_connection())
 }
 
 /// A seed from the clock, for runs without `--seed`.
-fn clock_seed() -> u64 {
+pub(super) fn clock_seed() -> u64 {
     SystemTime::now()
         .duration_since(UNIX_EPOCH)
         .map(|elapsed| elapsed.as_nanos() as u64)
@@ -219,70 +219,11 @@ fn clock_seed() -> u64 {
 }
 
 /// The image source of a configuration: `--dir`, or the built-in archive.
-fn make_source(dir: Option<&std::path::Path>) -> Result<Source, ServeError> {
+pub(super) fn make_source(dir: Option<&std::path::Path>) -> Result<Source, ServeError> {
     match dir {
         Some(dir) => Source::dir(dir).map_err(ServeError::Dir),
         None => Ok(Source::archive()),
     }
-}
-
-/// Runs `flags serve` in the foreground until the process is stopped: every server
-/// of `config` (one, or the book's three) on one runtime, sharing one image source,
-/// each with its own accept loop and its own seeded planner.
-pub fn run_standalone(config: &ServeConfig) -> Result<(), ServeError> {
-    let source = make_source(config.dir.as_deref())?;
-    let seed = config.seed.unwrap_or_else(clock_seed);
-    let tls = match &config.tls {
-        Some(files) => Some(server_config(files).map_err(ServeError::Tls)?),
-        None => None,
-    };
-    let scheme = if tls.is_some() { "https" } else { "http" };
-    let what = match &config.dir {
-        Some(dir) => format!("files under {}", dir.display()),
-        None => "the built-in flags".to_owned(),
-    };
-    let servers = config.servers.clone();
-    let timeouts = config.timeouts;
-    let runtime = Runtime::new().map_err(ServeError::Runtime)?;
-    runtime.block_on(async move {
-        let mut bound = Vec::with_capacity(servers.len());
-        for spec in &servers {
-            let addr = spec.addr;
-            let bind_error = |error| ServeError::Bind { addr, error };
-            let listener =
-                TcpListener::bind_with_backlog(addr, spec.backlog).map_err(bind_error)?;
-            let local = listener.local_addr().map_err(bind_error)?;
-            bound.push((listener, local));
-        }
-        let described: Vec<_> = servers
-            .iter()
-            .zip(&bound)
-            .map(|(spec, (_, local))| (spec.label, *local, &spec.chaos))
-            .collect();
-        // A closed stdout (the reader went away) must not stop the server, so the
-        // banner ignores write errors where `println!` would panic.
-        let mut out = io::stdout().lock();
-        let _ = out.write_all(banner(&what, scheme, &described, seed).as_bytes());
-        let _ = out.flush();
-        drop(out);
-        // The servers of one process share its descriptors, so they share the limit.
-        let limit = (connection_limit_for(&source) / servers.len().max(1)).max(1);
-        let mut loops = Vec::with_capacity(bound.len());
-        for ((listener, _), (spec, index)) in bound.into_iter().zip(servers.iter().zip(0u64..)) {
-            let shared = Rc::new(Shared {
-                source: source.clone(),
-                planner: RefCell::new(Planner::new(spec.chaos.clone(), seed.wrapping_add(index))),
-                log: true,
-                timeouts,
-                tls: tls.clone(),
-            });
-            loops.push(runtime::spawn(accept_loop(listener, shared, limit)));
-        }
-        for accept in loops {
-            let _ = accept.await;
-        }
-        Ok(())
-    })
 }
 
 /// A flag server running on its own thread; stopped when dropped.
@@ -345,6 +286,8 @@ impl EmbeddedServer {
                         log: false,
                         timeouts: Timeouts::default(),
                         tls: None,
+                        requests: Default::default(),
+                        connections: Default::default(),
                     });
                     // Returning ends `block_on`; dropping the runtime then drops
                     // the accept loop and every connection task.

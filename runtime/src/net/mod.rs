@@ -13,6 +13,8 @@
 //!
 //! The little that differs between Unix and Windows (lending the socket's
 //! handle, the listen backlog) is in `platform.rs`.
+//! [`TcpListener::bind_reuseport`] (`reuseport.rs`) binds one listening
+//! socket per loop on a shared port, for [`loops`](crate::loops).
 //!
 //! Sockets must be created inside a runtime, and must be used on its thread.
 //! Dropping one deregisters it from the reactor and closes it.
@@ -20,9 +22,11 @@
 mod io_traits;
 mod lookup;
 mod platform;
+mod reuseport;
 mod tcp_listener;
 mod tcp_stream;
 
 pub use lookup::lookup_host;
+pub use reuseport::reuseport_listener;
 pub use tcp_listener::{DEFAULT_BACKLOG, TcpListener};
 pub use tcp_stream::TcpStream;

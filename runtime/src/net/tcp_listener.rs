@@ -50,6 +50,21 @@ impl TcpListener {
         Ok(TcpListener { io, registration })
     }
 
+    /// Wraps a bound, listening std socket (made on any thread, e.g. by
+    /// [`reuseport_listener`](super::reuseport_listener)), sets it
+    /// non-blocking, and registers it with the current runtime's reactor
+    /// [tokio's `TcpListener::from_std`].
+    ///
+    /// # Errors
+    ///
+    /// Outside a runtime, or if the reactor refuses the socket.
+    pub fn from_std(listener: std::net::TcpListener) -> io::Result<TcpListener> {
+        listener.set_nonblocking(true)?;
+        let mut io = mio::net::TcpListener::from_std(listener);
+        let registration = Registration::new(&mut io)?;
+        Ok(TcpListener { io, registration })
+    }
+
     /// Waits for the next connection and returns it with the peer's address.
     pub async fn accept(&self) -> io::Result<(TcpStream, SocketAddr)> {
         let (stream, peer) = poll_fn(|cx| {
