@@ -4,8 +4,12 @@
 //! Every wait is bounded: a loop that never answers fails the test with a
 //! message instead of hanging it.
 
+#[cfg(target_os = "linux")]
 use std::io::{Read, Write};
-use std::net::{SocketAddr, TcpStream};
+#[cfg(unix)]
+use std::net::SocketAddr;
+#[cfg(target_os = "linux")]
+use std::net::TcpStream;
 use std::rc::Rc;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -14,6 +18,7 @@ use std::thread;
 use std::time::Duration;
 
 use runtime::loops::{self, Builder, Loops};
+#[cfg(target_os = "linux")]
 use runtime::net::TcpListener;
 
 /// Longest any test waits for a loop; generous, for a loaded machine.
