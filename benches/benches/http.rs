@@ -20,8 +20,9 @@
 //! to). Ours also arms its default connect/write/read/total timeouts on every
 //! request, which hyper's client does not have by default; that is part of
 //! what a user of each gets, so it stays in the figure (it can only count
-//! against us). tokio runs with I/O and time, as hyper-util's client
-//! expects. Each iteration runs in a spawned task on both sides. smol has
+//! against us). tokio runs with its I/O driver only: hyper-util's client
+//! as built here uses no timer (no pool timer, no connect timeout, and a
+//! literal address, so no happy-eyeballs fallback sleep). Each iteration runs in a spawned task on both sides. smol has
 //! no HTTP client of its own, so it has no cell here.
 
 use benches::http_server::HttpServer;

@@ -323,7 +323,10 @@ pub const TCP_ECHO_BLOCK_ON: Row = Row {
     ..TCP_ECHO
 };
 
-/// `http_get_keepalive`.
+/// `http_get_keepalive`. tokio gets the I/O driver only: hyper-util's
+/// client uses no timer unless given one (no pool timer, no connect
+/// timeout; its happy-eyeballs fallback, which sleeps, needs a second
+/// address, and the URL is a literal `127.0.0.1`).
 pub const HTTP_GET_KEEPALIVE: Row = Row {
     name: "http_get_keepalive",
     bench: "http",
@@ -334,7 +337,7 @@ pub const HTTP_GET_KEEPALIVE: Row = Row {
             params::HTTP_BODY / 1024
         )
     },
-    drivers: Drivers::IoTime,
+    drivers: Drivers::Io,
     shape: Shape::Spawned,
     absent: &[NO_SMOL_HTTP, TASKS_ONLY],
 };
@@ -350,7 +353,7 @@ pub const HTTP_GET_CONCURRENT: Row = Row {
             params::HTTP_BODY / 1024
         )
     },
-    drivers: Drivers::IoTime,
+    drivers: Drivers::Io,
     shape: Shape::Spawned,
     absent: &[NO_SMOL_HTTP, TASKS_ONLY],
 };

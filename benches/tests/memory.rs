@@ -3,7 +3,8 @@
 use std::process::Command;
 
 use benches::memory::{
-    Case, PER_LISTENER, bytes_per_item, listener_shares, parse_vm_hwm, peak_rss_kib,
+    Case, PER_LISTENER, bytes_per_item, listener_shares, max_connections, parse_vm_hwm,
+    peak_rss_kib,
 };
 use benches::params::MEMORY_TASK_STATE;
 use benches::side::Side;
@@ -117,11 +118,22 @@ fn idle_tasks_cost_at_least_their_state_on_every_side() {
     }
 }
 
+/// Each parked read holds its task's state (a read buffer of
+/// `MEMORY_TASK_STATE` bytes) while it waits on its own loopback connection,
+/// so it costs at least that much on every side. (The child fails if a read
+/// returned instead of parking.) Enough reads that the figure stands well
+/// above a page of noise between the two processes' peaks.
 #[test]
 fn every_runtime_parks_reads_on_its_own_loopback_connections() {
+    let items = max_connections().map_or(2_000, |fit| fit.min(2_000));
     for side in [Side::This, Side::Tokio, Side::Smol] {
-        let loaded = child_peak(Case::ParkedReads, side, 50, false);
-        assert!(loaded > 0, "{side:?}");
+        let empty = child_peak(Case::ParkedReads, side, items, true);
+        let loaded = child_peak(Case::ParkedReads, side, items, false);
+        let per_read = bytes_per_item(empty, loaded, items);
+        assert!(
+            per_read >= MEMORY_TASK_STATE as f64,
+            "{side:?}: {per_read:.0} bytes per parked read ({items} reads), less than its buffer"
+        );
     }
 }
 
