@@ -3,7 +3,8 @@
 
 use std::process::Command;
 
-use benches::memory::{BODY_SIZES, bytes_per_item, chunk_spacing, future_size, glibc_chunk};
+use benches::memory::bodies::{BODY_SIZES, chunk_spacing, future_size, glibc_chunk};
+use benches::memory::bytes_per_item;
 use benches::side::Side;
 
 #[test]

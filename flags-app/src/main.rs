@@ -9,7 +9,7 @@ use clap::Parser;
 use flags_app::cli::{Cli, Command, clap_error_text, usage_error_text};
 use flags_app::download;
 use flags_app::output::{stderr_line, stderr_text};
-use flags_app::serve::server::run_standalone;
+use flags_app::serve::workers::run_standalone;
 use flags_app::usage::USAGE_EXIT_CODE;
 
 /// Exit status when some downloads failed or the run could not start.

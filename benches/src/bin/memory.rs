@@ -28,7 +28,8 @@
 
 use std::process::{Command, ExitCode};
 
-use benches::memory::{self, BODY_SIZES, Case, Load};
+use benches::memory::bodies::BODY_SIZES;
+use benches::memory::{self, Case, Load};
 use benches::side::Side;
 use benches::summary::side_table_head;
 use benches::units::format_kib;
@@ -301,8 +302,8 @@ fn parent(items: Option<usize>) -> ExitCode {
 /// `64 B (chunk 80)`: a body size, with the chunk the allocator was
 /// measured to give a request of that size (`—` for no allocation).
 fn body_label(body: usize) -> String {
-    let size = memory::future_size(body).unwrap_or(body);
-    match memory::chunk_spacing(size, 1_000) {
+    let size = memory::bodies::future_size(body).unwrap_or(body);
+    match memory::bodies::chunk_spacing(size, 1_000) {
         Some(chunk) => format!("{size} B (chunk {chunk})"),
         None => format!("{size} B (no allocation)"),
     }

@@ -26,7 +26,7 @@
 //! task a `Box` in a `Vec`, polled once. It has no sockets or timers to
 //! park on.
 
-mod bodies;
+pub mod bodies;
 mod loads;
 mod sockets;
 
@@ -37,7 +37,6 @@ use crate::rt::Drivers;
 use crate::side::Side;
 use crate::units::thousands;
 
-pub use bodies::{BODY_SIZES, IdleBody, chunk_spacing, future_size, glibc_chunk};
 pub use sockets::{Farm, PER_LISTENER, SocketError, listener_shares, max_connections};
 
 /// A memory case.
@@ -132,7 +131,7 @@ pub fn run_case(case: Case, side: Side, load: Load, items: usize) -> Result<(), 
 }
 
 /// Runs `items` idle tasks whose future is exactly `body` bytes (one of
-/// [`BODY_SIZES`]) on `side`, built without drivers, or only the runtime
+/// [`BODY_SIZES`](bodies::BODY_SIZES)) on `side`, built without drivers, or only the runtime
 /// for [`Load::Empty`]; leaks it all, as [`run_case`] does.
 pub fn run_idle_body(side: Side, load: Load, items: usize, body: usize) -> Result<(), CaseError> {
     bodies::run(side, load, items, body)
@@ -155,7 +154,7 @@ pub enum CaseError {
         /// How many did.
         ended: usize,
     },
-    /// A body size the binary does not build (not one of [`BODY_SIZES`]).
+    /// A body size the binary does not build (not one of [`BODY_SIZES`](bodies::BODY_SIZES)).
     Body(usize),
     /// Not every idle body was polled exactly once.
     Polled {
@@ -179,7 +178,8 @@ impl fmt::Display for CaseError {
             ),
             CaseError::Body(body) => write!(
                 f,
-                "no idle body of {body} bytes: the sizes are {BODY_SIZES:?}"
+                "no idle body of {body} bytes: the sizes are {:?}",
+                bodies::BODY_SIZES
             ),
             CaseError::Polled { polled, expected } => write!(
                 f,

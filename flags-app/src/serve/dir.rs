@@ -34,8 +34,8 @@ use std::path::Path;
 use std::sync::Arc;
 use std::time::Instant;
 
+use super::body::Body;
 use super::file_cache::{FileId, Lookup, SMALL_FILE_MAX, with_cache};
-use super::source::Body;
 
 /// `root/flags/{cc}/{name}` (`name` is `{cc}.gif` or `metadata.json`) as a
 /// [`Body`]; `Ok(None)` when there is no such regular file inside `root`.

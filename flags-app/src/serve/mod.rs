@@ -27,12 +27,13 @@
 //!    the same connection.
 //!
 //! Steps 1 and 2 to 6 live in `server.rs` and `connection.rs`; `workers.rs` starts
-//! the server standalone ([`server::run_standalone`], one server or the book's
+//! the server standalone ([`workers::run_standalone`], one server or the book's
 //! three, announced by `banner.rs`, on one event loop or one per `--workers`), and
 //! `server.rs` embedded on a second thread
 //! ([`server::EmbeddedServer`], stopped through [`stop`]).
 
 mod banner;
+mod body;
 pub mod chaos;
 mod connection;
 pub mod descriptors;
@@ -55,4 +56,4 @@ pub mod stop;
 pub mod timeouts;
 pub mod tls;
 pub mod validators;
-mod workers;
+pub mod workers;

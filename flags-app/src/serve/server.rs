@@ -1,6 +1,6 @@
 //! Starting the flag server: the accept loop, and the embedded server that
 //! `-s LOCAL|DELAY|ERROR` runs on a second thread. The standalone `flags serve`,
-//! on one loop or several, is in `workers.rs` ([`run_standalone`]).
+//! on one loop or several, is in `workers.rs` ([`run_standalone`](super::workers::run_standalone)).
 //!
 //! ## Threads
 //!
@@ -56,7 +56,6 @@ use super::source::{BadDir, Source};
 use super::stop::StopSignal;
 use super::timeouts::Timeouts;
 use super::tls::TlsSetupError;
-pub use super::workers::{WorkerCounts, run_standalone};
 use crate::output::stderr_line;
 
 /// What the log says when the connection limit is reached, after the count.

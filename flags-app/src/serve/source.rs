@@ -32,14 +32,12 @@
 //! `aio threads` for reads that would block; tokio's `fs` also uses its blocking
 //! pool, one `spawn_blocking` per read of up to 2 MiB.
 
-use std::fs::File;
 use std::io;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
-use std::time::SystemTime;
 
+pub use super::body::Body;
 use super::dir::serve_file;
-use super::validators::FileStamp;
 
 use crate::countries::COUNTRIES;
 
@@ -76,56 +74,6 @@ impl std::fmt::Display for BadDir {
 impl std::error::Error for BadDir {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         Some(&self.error)
-    }
-}
-
-/// The bytes of one answer: in memory, or a file to stream.
-#[derive(Debug)]
-pub enum Body {
-    /// Bytes already in memory (a built-in file, a page, an error body, a
-    /// `--dir` file that changed while it was read); no validators.
-    Bytes(Arc<[u8]>),
-    /// A small `--dir` file's bytes, shared with the warm-file cache.
-    Cached {
-        /// The whole file.
-        bytes: Arc<[u8]>,
-        /// Its modification time, for `Last-Modified` and `ETag`.
-        modified: SystemTime,
-    },
-    /// An open file under `--dir` and its length when opened.
-    File {
-        /// The file, read from its start.
-        file: File,
-        /// Its length in bytes, which the response head announces.
-        len: u64,
-        /// Its modification time when opened, for `Last-Modified` and `ETag`.
-        modified: SystemTime,
-    },
-}
-
-impl Body {
-    /// The length in bytes.
-    pub fn len(&self) -> u64 {
-        match self {
-            Body::Bytes(bytes) | Body::Cached { bytes, .. } => bytes.len() as u64,
-            Body::File { len, .. } => *len,
-        }
-    }
-
-    /// What `Last-Modified` and `ETag` are made from: a file's time and length.
-    pub fn stamp(&self) -> Option<FileStamp> {
-        match self {
-            Body::Bytes(_) => None,
-            Body::Cached { modified, .. } | Body::File { modified, .. } => Some(FileStamp {
-                modified: *modified,
-                len: self.len(),
-            }),
-        }
-    }
-
-    /// Whether the body has no bytes.
-    pub fn is_empty(&self) -> bool {
-        self.len() == 0
     }
 }
 
