@@ -18,14 +18,13 @@ use crate::site::Site;
 use crate::usage::{UsageError, clap_usage_text, usage_text};
 
 mod serve;
+mod timeout;
 
 pub use serve::ServeArgs;
+use timeout::{MAX_TIMEOUT_SECS, timeout_secs};
 
 /// Most concurrent requests allowed, as flags2's `MAX_CONCUR_REQ`.
 pub const MAX_CONCUR_REQ: i64 = 1000;
-
-/// Longest timeout accepted, in seconds (an hour).
-const MAX_TIMEOUT_SECS: f64 = 3600.0;
 
 /// The longest `--stagger`, in milliseconds: ten seconds between requests is
 /// already a crawl.
@@ -177,13 +176,6 @@ pub fn usage_error_text(error: &UsageError) -> String {
 /// What to print for one of clap's errors, in the same shape.
 pub fn clap_error_text(error: &clap::Error) -> String {
     clap_usage_text(error, &usage_line())
-}
-
-/// A number of seconds from the command line as a duration, if it is above 0 and at
-/// most an hour.
-fn timeout_secs(secs: f64) -> Option<Duration> {
-    (secs.is_finite() && secs > 0.0 && secs <= MAX_TIMEOUT_SECS)
-        .then(|| Duration::from_secs_f64(secs))
 }
 
 impl DownloadArgs {

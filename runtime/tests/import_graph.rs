@@ -61,15 +61,6 @@ const CRATES: &[&str] = &[
 /// The crate whose task core may be a cycle.
 const RUNTIME: &str = "runtime";
 
-/// The one known cycle outside the runtime, to be taken apart: the flag
-/// program's `serve` arguments (`cli/serve.rs`) borrow the timeout limit
-/// and parser of its parent (`cli.rs`), which builds them. The cure is to
-/// move those two items to a file both import; that file is being changed
-/// for `serve --workers` at the same time, so the move waits. The test
-/// fails if this cycle grows or disappears, so the exception cannot
-/// outlive it unnoticed.
-const KNOWN_CYCLE: (&str, &[&str]) = ("flags-app", &["cli.rs", "cli/serve.rs"]);
-
 /// A module path such as `["task", "header"]`, and the file defining it.
 type Modules = BTreeMap<Vec<String>, String>;
 
@@ -443,19 +434,6 @@ fn no_other_crate_has_an_import_cycle() {
         assert!(!edges.is_empty(), "{krate}: no source files found");
         found.extend(cycles(&edges).into_iter().map(|cycle| (*krate, cycle)));
     }
-    let known = (
-        KNOWN_CYCLE.0,
-        KNOWN_CYCLE
-            .1
-            .iter()
-            .map(|f| f.to_string())
-            .collect::<BTreeSet<_>>(),
-    );
-    assert!(
-        found.contains(&known),
-        "the known cycle {known:?} is gone: remove KNOWN_CYCLE"
-    );
-    found.retain(|cycle| *cycle != known);
     assert!(found.is_empty(), "import cycles: {found:?}");
 }
 

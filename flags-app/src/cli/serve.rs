@@ -5,7 +5,7 @@ use std::path::PathBuf;
 
 use clap::Args;
 
-use super::{MAX_TIMEOUT_SECS, timeout_secs};
+use super::timeout::{MAX_TIMEOUT_SECS, timeout_secs};
 use crate::config::{DEFAULT_BACKLOG, ServeConfig, ServerSpec};
 use crate::serve::chaos::{Chaos, DelayRange, Fault};
 use crate::serve::timeouts::{IDLE_TIMEOUT, SEND_TIMEOUT, Timeouts};
