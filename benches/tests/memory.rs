@@ -10,6 +10,8 @@ use benches::params::MEMORY_TASK_STATE;
 use benches::side::Side;
 use benches::units::{format_kib, thousands};
 
+mod util;
+
 #[test]
 fn vm_hwm_is_read_in_kib() {
     let status = "Name:\tmemory\nVmPeak:\t  20000 kB\nVmHWM:\t    5120 kB\nVmRSS:\t 4000 kB\n";
@@ -85,23 +87,7 @@ fn local_pool_runs_only_the_idle_task_case() {
 
 /// Runs the memory binary's child mode; returns the peak in KiB it prints.
 fn child_peak(case: Case, side: Side, items: usize, empty: bool) -> u64 {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_memory"));
-    command.args(["--items", &items.to_string(), "--case", case.name()]);
-    command.args(["--side", side.name()]);
-    if empty {
-        command.arg("--empty");
-    }
-    let output = command.output().expect("run the memory binary");
-    assert!(
-        output.status.success(),
-        "{case:?} on {side:?}: {}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    let stdout = String::from_utf8_lossy(&output.stdout);
-    stdout
-        .trim()
-        .parse()
-        .unwrap_or_else(|_| panic!("not a number: {stdout:?}"))
+    util::child_peak_kib(case.name(), side, items, &[], empty, &format!("{case:?}"))
 }
 
 #[test]

@@ -7,6 +7,8 @@ use benches::memory::bodies::{BODY_SIZES, chunk_spacing, future_size, glibc_chun
 use benches::memory::bytes_per_item;
 use benches::side::Side;
 
+mod util;
+
 #[test]
 fn each_idle_body_is_exactly_its_size() {
     for body in BODY_SIZES {
@@ -46,23 +48,16 @@ fn glibc_puts_requests_in_16_byte_classes_with_an_8_byte_header() {
 
 /// Runs the memory binary's child mode for idle bodies; the peak in KiB.
 fn body_peak(side: Side, body: usize, items: usize, empty: bool) -> u64 {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_memory"));
-    command.args(["--items", &items.to_string(), "--case", "idle_tasks"]);
-    command.args(["--side", side.name(), "--body", &body.to_string()]);
-    if empty {
-        command.arg("--empty");
-    }
-    let output = command.output().expect("run the memory binary");
-    assert!(
-        output.status.success(),
-        "body {body} on {side:?}: {}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    let stdout = String::from_utf8_lossy(&output.stdout);
-    stdout
-        .trim()
-        .parse()
-        .unwrap_or_else(|_| panic!("not a number: {stdout:?}"))
+    let body_arg = body.to_string();
+    let what = format!("body {body}");
+    util::child_peak_kib(
+        "idle_tasks",
+        side,
+        items,
+        &["--body", &body_arg],
+        empty,
+        &what,
+    )
 }
 
 #[test]

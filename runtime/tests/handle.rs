@@ -195,20 +195,11 @@ fn a_task_left_waiting_when_the_runtime_drops_is_cancelled_after_its_future_is_d
         "join to return for a task the runtime dropped at shutdown",
         || {
             let rt = Runtime::new().unwrap();
-            let dropped = Arc::new(AtomicBool::new(false));
-            let started = Arc::new(AtomicBool::new(false));
-            let task = rt
-                .handle()
-                .spawn({
-                    let guard = DropFlag(dropped.clone());
-                    let started = started.clone();
-                    async move {
-                        let _guard = guard;
-                        started.store(true, Ordering::Release);
-                        std::future::pending::<()>().await;
-                    }
-                })
-                .unwrap();
+            let WaitingForever {
+                task,
+                started,
+                dropped,
+            } = spawn_waiting_forever(&rt);
             // Run the loop until the task has started; it then waits forever.
             rt.block_on(async {
                 while !started.load(Ordering::Acquire) {
@@ -262,6 +253,41 @@ fn join_on_the_runtimes_own_thread_panics_instead_of_hanging() {
     assert!(message.contains("would block forever"), "{message}");
 }
 
+/// A task spawned through a handle that never finishes by itself, with the
+/// flags that say it was first polled and that its future was dropped.
+struct WaitingForever {
+    /// The task's handle.
+    task: RemoteJoinHandle<()>,
+    /// Set by the task's first poll.
+    started: Arc<AtomicBool>,
+    /// Set when the task's future is dropped.
+    dropped: Arc<AtomicBool>,
+}
+
+/// Spawns, through `rt`'s handle, a task that marks its first poll and then
+/// waits forever (it does not run until something drives `rt`).
+fn spawn_waiting_forever(rt: &Runtime) -> WaitingForever {
+    let dropped = Arc::new(AtomicBool::new(false));
+    let started = Arc::new(AtomicBool::new(false));
+    let task = rt
+        .handle()
+        .spawn({
+            let guard = DropFlag(dropped.clone());
+            let started = started.clone();
+            async move {
+                let _guard = guard;
+                started.store(true, Ordering::Release);
+                std::future::pending::<()>().await;
+            }
+        })
+        .unwrap();
+    WaitingForever {
+        task,
+        started,
+        dropped,
+    }
+}
+
 /// Sets its flag when dropped; `Send`, for a future spawned from afar.
 struct DropFlag(Arc<AtomicBool>);
 
@@ -278,20 +304,11 @@ fn abort_from_another_thread_drops_the_future_on_the_runtime() {
         "an abort from another thread to wake the task and end its join",
         || {
             let rt = Runtime::new().unwrap();
-            let dropped = Arc::new(AtomicBool::new(false));
-            let started = Arc::new(AtomicBool::new(false));
-            let task = rt
-                .handle()
-                .spawn({
-                    let guard = DropFlag(dropped.clone());
-                    let started = started.clone();
-                    async move {
-                        let _guard = guard;
-                        started.store(true, Ordering::Release);
-                        std::future::pending::<()>().await;
-                    }
-                })
-                .unwrap();
+            let WaitingForever {
+                task,
+                started,
+                dropped,
+            } = spawn_waiting_forever(&rt);
             // The abort comes after the task's first poll, so only the
             // abort's wake can bring the task back to see the flag.
             let aborter = thread::spawn(move || {

@@ -191,46 +191,32 @@ fn a_wait_is_named_by_what_ended_it_when_that_was_its_second_wait() {
         interest: Readiness::READABLE,
     };
     let timer = Wait::Timer { deadline: 9.0 };
-    // A read under a timeout that timed out: a wait for the timer.
-    assert_eq!(
-        await_ended_by(io, timer, WakeCause::Timer),
-        SliceKind::Await {
-            on: timer,
-            also: Some(io)
-        }
-    );
-    // The same wait ended by the socket keeps its order.
-    let readable = WakeCause::Io {
-        token: 3,
+    let join = Wait::Join { task: 5 };
+    let socket = |token| WakeCause::Io {
+        token,
         readiness: Readiness::READABLE,
     };
-    assert_eq!(
-        await_ended_by(io, timer, readable),
-        SliceKind::Await {
-            on: io,
-            also: Some(timer)
-        }
-    );
-    // An event on another socket ends neither: the order stays.
-    let other = WakeCause::Io {
-        token: 4,
-        readiness: Readiness::READABLE,
-    };
-    assert_eq!(
-        await_ended_by(io, timer, other),
-        SliceKind::Await {
-            on: io,
-            also: Some(timer)
-        }
-    );
-    // A join under a timeout, ended by the awaited task.
-    assert_eq!(
-        await_ended_by(timer, Wait::Join { task: 5 }, WakeCause::Task(5)),
-        SliceKind::Await {
-            on: Wait::Join { task: 5 },
-            also: Some(timer)
-        }
-    );
+    // (first wait, second wait, what ended it) -> (named as, also)
+    let cases = [
+        // A read under a timeout that timed out: a wait for the timer.
+        ((io, timer, WakeCause::Timer), (timer, io)),
+        // The same wait ended by the socket keeps its order.
+        ((io, timer, socket(3)), (io, timer)),
+        // An event on another socket ends neither: the order stays.
+        ((io, timer, socket(4)), (io, timer)),
+        // A join under a timeout, ended by the awaited task.
+        ((timer, join, WakeCause::Task(5)), (join, timer)),
+    ];
+    for ((first, second, cause), (on, also)) in cases {
+        assert_eq!(
+            await_ended_by(first, second, cause),
+            SliceKind::Await {
+                on,
+                also: Some(also)
+            },
+            "{first:?} then {second:?}, ended by {cause:?}"
+        );
+    }
 }
 
 #[test]
