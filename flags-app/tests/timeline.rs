@@ -291,9 +291,13 @@ fn the_page_of_an_async_run_shows_a_row_per_code_and_one_event_loop() {
         ["event loop"],
         "the downloader's loop only"
     );
+    // Phases are drawn as bands; their names are in the page's data (a band
+    // too narrow for its label, as a fast run makes the semaphore's, is
+    // still named on hover).
+    assert!(dom.contains("class=\"slice phase\""), "phases are drawn");
     assert!(
-        dom.contains(">waiting for the semaphore</text>"),
-        "phases are drawn and named"
+        dom.contains("waiting for the semaphore"),
+        "phases are named"
     );
 }
 
