@@ -35,10 +35,10 @@ use std::future::Future;
 use std::panic::Location;
 use std::pin::pin;
 use std::task::{Context, Poll};
-use std::time::Duration;
 
 use crate::core::Core;
 use crate::observe::Observer;
+use crate::reactor::Park;
 use crate::task::Polled;
 use crate::task::header::Header;
 use crate::task::raw::RawTask;
@@ -139,16 +139,19 @@ impl Core {
     fn park(&self) {
         let scheduler = &self.handles.scheduler;
         let busy = scheduler.has_ready_work();
-        let (timeout, reason) = if busy {
-            (Some(Duration::ZERO), ParkReason::QueuedWork)
+        let (park, reason) = if busy {
+            (Park::No, ParkReason::QueuedWork)
         } else {
-            match self.idle_timeout() {
-                Some(timeout) => (Some(timeout), ParkReason::NextTimer),
-                None => (None, ParkReason::NothingToDo),
+            match self.idle_park() {
+                Park::Forever => (Park::Forever, ParkReason::NothingToDo),
+                park => (park, ParkReason::NextTimer),
             }
         };
         let parked = self.observer().park_started();
-        let events = match self.handles.reactor.poll(timeout) {
+        // The timeout, for the observer's report only when something watches
+        // (reading the clock for nothing would cost the unwatched loop).
+        let timeout = parked.and_then(|_| park.timeout());
+        let events = match self.handles.reactor.poll(park) {
             Ok(events) => events,
             // epoll_wait only fails on a broken epoll fd or bad arguments:
             // the loop cannot go on, and block_on has no error channel.
@@ -172,14 +175,21 @@ impl Core {
     }
 
     /// How long the loop may block when no task is queued: until the next
-    /// timer, or (`None`) until an event or a remote wake.
-    fn idle_timeout(&self) -> Option<Duration> {
+    /// timer, or until an event or a remote wake.
+    fn idle_park(&self) -> Park {
         if self.paused_behind_blocking_jobs() {
             // The paused clock must not jump while a job runs, and there is
             // nothing to do until the job's remote wake arrives.
-            return None;
+            return Park::Forever;
         }
-        self.handles.timers.park_timeout()
+        let timers = &self.handles.timers;
+        match timers.next_deadline() {
+            None => Park::Forever,
+            // A paused clock's timers are in virtual time: the loop only
+            // peeks at I/O, then jumps the clock (auto-advance, `time/driver.rs`).
+            Some(_) if timers.clock.is_paused() => Park::No,
+            Some(at) => Park::Until(at),
+        }
     }
 
     /// True if the clock is paused and a `spawn_blocking` job is running or

@@ -76,6 +76,11 @@ pub(crate) fn park_line(
     events: u32,
 ) -> String {
     let timeout = match timeout {
+        // The loop wakes to the microsecond (`reactor/alarm.rs`): a wait of
+        // less than a millisecond is shown in microseconds, not as "0 ms".
+        Some(timeout) if !timeout.is_zero() && timeout.as_millis() == 0 => {
+            format!("{} µs", timeout.as_micros())
+        }
         Some(timeout) => format!("{} ms", timeout.as_millis()),
         None => "forever".to_owned(),
     };

@@ -49,6 +49,41 @@ fn sleep_never_completes_before_its_duration() {
 }
 
 #[test]
+fn sub_millisecond_sleeps_never_complete_early() {
+    // Below a millisecond the loop's wait ends by the alarm (a timerfd on
+    // Linux), not by epoll_wait's own timeout: neither may end it early.
+    runtime::run(async {
+        for us in [1, 50, 250, 999, 1_001, 1_500] {
+            let duration = Duration::from_micros(us);
+            let start = Instant::now();
+            sleep(duration).await;
+            let took = start.elapsed();
+            assert!(
+                took >= duration,
+                "sleep({duration:?}) completed after {took:?}"
+            );
+            assert!(took < duration + HANG_GUARD);
+        }
+    });
+}
+
+#[test]
+fn the_paused_clock_jumps_to_a_deadline_to_the_microsecond() {
+    // The wheel counts microseconds: an idle loop's clock lands on the
+    // deadline itself, not on the next whole millisecond.
+    paused().block_on(async {
+        let start = time::now();
+        sleep(Duration::from_micros(1_500)).await;
+        assert_eq!(time::now() - start, Duration::from_micros(1_500));
+        // A deadline between two microseconds waits for the later one:
+        // rounded up, never early.
+        let start = time::now();
+        sleep(Duration::from_nanos(2_000_001)).await;
+        assert_eq!(time::now() - start, Duration::from_micros(2_001));
+    });
+}
+
+#[test]
 fn concurrent_sleeps_never_complete_early() {
     runtime::run(async {
         let handles: Vec<_> = (0..200u64)

@@ -1,14 +1,15 @@
-//! The [`Reactor`]: the `mio::Poll`, one slot per registered socket, and the
-//! `epoll_wait` that turns readiness into wakes. The design (readiness flags,
-//! edge triggering, tokens) is in the module doc of `reactor/mod.rs`.
+//! The [`Reactor`]: the `mio::Poll`, one slot per registered socket, the
+//! alarm for the next timer (`alarm.rs`), and the `epoll_wait` that turns
+//! readiness into wakes. The design (readiness flags, edge triggering,
+//! tokens) is in the module doc of `reactor/mod.rs`.
 
 use std::cell::{Cell, RefCell};
 use std::io;
 use std::task::Waker;
-use std::time::Duration;
 
 use mio::{Events, Interest, Poll, Token};
 
+use super::alarm::{ALARM_TOKEN, Alarm, Park};
 use crate::slab::Slab;
 use crate::stats::add;
 use crate::timeline::hooks;
@@ -68,17 +69,22 @@ pub(crate) struct Reactor {
     to_wake: RefCell<Vec<(Waker, usize, Direction)>>,
     /// Socket events delivered so far, for `Stats::io_events`.
     events_delivered: Cell<u64>,
+    /// Wakes `poll` at the next timer's deadline (a timerfd on Linux).
+    alarm: Alarm,
 }
 
 impl Reactor {
     /// A reactor with its own `epoll` instance.
     pub(crate) fn new() -> io::Result<Reactor> {
+        let poll = Poll::new()?;
+        let alarm = Alarm::new(poll.registry());
         Ok(Reactor {
-            poll: RefCell::new(Poll::new()?),
+            poll: RefCell::new(poll),
             events: RefCell::new(Events::with_capacity(EVENTS_CAPACITY)),
             slots: RefCell::new(Slab::default()),
             to_wake: RefCell::new(Vec::new()),
             events_delivered: Cell::new(0),
+            alarm,
         })
     }
 
@@ -168,10 +174,11 @@ impl Reactor {
         }
     }
 
-    /// Waits for events for at most `timeout` (`None`: until one arrives, or
-    /// until another thread wakes the loop), then wakes the tasks waiting on
+    /// Waits for events as long as `park` allows (until its deadline, an
+    /// event, or another thread's wake), then wakes the tasks waiting on
     /// them. Returns how many socket events arrived.
-    pub(crate) fn poll(&self, timeout: Option<Duration>) -> io::Result<usize> {
+    pub(crate) fn poll(&self, park: Park) -> io::Result<usize> {
+        let timeout = self.alarm.poll_timeout(park);
         let mut events = self.events.borrow_mut();
         match self.poll.borrow_mut().poll(&mut events, timeout) {
             Ok(()) => {}
@@ -190,6 +197,12 @@ impl Reactor {
                 if event.token() == WAKE_TOKEN {
                     // Another thread's wake: its task is in the remote
                     // queue, which the loop drains after this poll.
+                    continue;
+                }
+                if event.token() == ALARM_TOKEN {
+                    // The next timer's deadline: the loop fires the timers
+                    // after this poll.
+                    self.alarm.rang();
                     continue;
                 }
                 io_events += 1;

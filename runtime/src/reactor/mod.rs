@@ -46,17 +46,25 @@
 //!   wakes tasks.
 //! - `registration.rs`: a socket's link to the reactor, and the retry loop
 //!   (try, `WouldBlock`, wait) that every I/O call goes through.
+//! - `alarm.rs`: how the poll ends at the next timer's deadline to the
+//!   microsecond, though `epoll_wait` counts milliseconds: a timerfd in the
+//!   epoll set on Linux (`timerfd.rs`, the runtime's one system call outside
+//!   mio), the poll timeout elsewhere.
 //!
 //! ## Tokens
 //!
 //! A socket's token is its slab index. [`WAKE_TOKEN`](driver::WAKE_TOKEN) is reserved for the
-//! `mio::Waker` that other threads use to interrupt the poll. A slot is freed
+//! `mio::Waker` that other threads use to interrupt the poll, and
+//! [`ALARM_TOKEN`](alarm::ALARM_TOKEN) for the alarm's timerfd. A slot is freed
 //! when its socket is dropped; since every batch of events is handled right
 //! after `epoll_wait` returns, before any task runs and can free a slot, an
 //! event can never reach a slot that has changed hands.
 
+mod alarm;
 pub(crate) mod driver;
 mod registration;
+mod timerfd;
 
+pub(crate) use alarm::Park;
 pub(crate) use driver::Direction;
 pub(crate) use registration::Registration;

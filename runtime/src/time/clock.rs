@@ -1,12 +1,21 @@
 //! The runtime's clock: real time, or a paused test clock.
 //!
-//! Every timer deadline is an `Instant`, but the wheel counts whole
-//! milliseconds since an *epoch* (the `Instant` the runtime was built). The
-//! clock converts between the two, and the rounding is where "never early"
-//! starts: a deadline is rounded **up** to its millisecond, the current time
-//! **down** to its millisecond, and the wheel fires a timer only when
-//! `deadline_ms <= now_ms`, so `deadline <= epoch + deadline_ms <= epoch +
-//! now_ms <= now`.
+//! Every timer deadline is an `Instant`, but the wheel counts whole *ticks*
+//! of one microsecond ([`TICK`]) since an *epoch* (the `Instant` the runtime
+//! was built). The clock converts between the two, and the rounding is where
+//! "never early" starts: a deadline is rounded **up** to its tick, the
+//! current time **down** to its tick, and the wheel fires a timer only when
+//! `deadline_tick <= now_tick`, so `deadline <= epoch + deadline_tick <=
+//! epoch + now_tick <= now`.
+//!
+//! Why a microsecond: the loop can sleep until a deadline to the nanosecond
+//! on Linux (a timerfd, `reactor/alarm.rs`), so the wheel's tick is what
+//! bounds how late a timer fires on an idle loop. A microsecond is below the
+//! cost of one wake-up (a few microseconds), so a finer tick would buy
+//! nothing; it still lets the wheel's six levels reach about 19 hours before
+//! a timer has to be placed again (`wheel.rs`). tokio's tick is a
+//! millisecond, the unit of `epoll_wait`'s timeout, which is all a loop
+//! that blocks only through that timeout can use.
 //!
 //! The paused clock (`Builder::start_paused(true)`) stands still at the
 //! epoch. It moves only when a test calls [`advance`](super::control::advance), or
@@ -17,13 +26,16 @@
 use std::cell::Cell;
 use std::time::{Duration, Instant};
 
-/// Nanoseconds per millisecond, the wheel's resolution.
-const NANOS_PER_MS: u32 = 1_000_000;
+/// Nanoseconds per tick: the wheel's resolution is one microsecond (see the
+/// module doc).
+const NANOS_PER_TICK: u32 = 1_000;
+/// Ticks per second.
+const TICKS_PER_SEC: u64 = 1_000_000;
 
 /// Real or paused time, plus the epoch of the wheel. Runtime thread only.
 #[derive(Debug)]
 pub(crate) struct Clock {
-    /// Millisecond 0 of the wheel: when the runtime was built.
+    /// Tick 0 of the wheel: when the runtime was built.
     epoch: Instant,
     /// `None` for real time; `Some(offset)` when paused, where the time is
     /// `epoch + offset`. Only grows.
@@ -62,29 +74,30 @@ impl Clock {
         true
     }
 
-    /// The millisecond an instant falls in, rounded up: the wheel deadline
-    /// of a timer due at `deadline`. Instants before the epoch are 0.
-    pub(crate) fn deadline_ms(&self, deadline: Instant) -> u64 {
-        ceil_ms(deadline.saturating_duration_since(self.epoch))
+    /// The tick an instant falls in, rounded up: the wheel deadline of a
+    /// timer due at `deadline`. Instants before the epoch are tick 0.
+    pub(crate) fn deadline_tick(&self, deadline: Instant) -> u64 {
+        ceil_ticks(deadline.saturating_duration_since(self.epoch))
     }
 
-    /// The current time in whole milliseconds since the epoch, rounded down.
-    pub(crate) fn now_ms(&self) -> u64 {
+    /// The current time in whole ticks since the epoch, rounded down.
+    pub(crate) fn now_tick(&self) -> u64 {
         let since = self.now().saturating_duration_since(self.epoch);
-        since.as_secs().saturating_mul(1_000) + u64::from(since.subsec_nanos() / NANOS_PER_MS)
+        since.as_secs().saturating_mul(TICKS_PER_SEC)
+            + u64::from(since.subsec_nanos() / NANOS_PER_TICK)
     }
 
-    /// The instant of millisecond `ms`, if representable.
-    pub(crate) fn instant_at(&self, ms: u64) -> Option<Instant> {
-        self.epoch.checked_add(Duration::from_millis(ms))
+    /// The instant of tick `tick`, if representable.
+    pub(crate) fn instant_at(&self, tick: u64) -> Option<Instant> {
+        self.epoch.checked_add(Duration::from_micros(tick))
     }
 }
 
-/// A duration in whole milliseconds, rounded up (saturating).
-pub(crate) fn ceil_ms(duration: Duration) -> u64 {
-    let whole = duration.as_secs().saturating_mul(1_000)
-        + u64::from(duration.subsec_nanos() / NANOS_PER_MS);
+/// A duration in whole ticks, rounded up (saturating).
+fn ceil_ticks(duration: Duration) -> u64 {
+    let whole = duration.as_secs().saturating_mul(TICKS_PER_SEC)
+        + u64::from(duration.subsec_nanos() / NANOS_PER_TICK);
     whole.saturating_add(u64::from(
-        !duration.subsec_nanos().is_multiple_of(NANOS_PER_MS),
+        !duration.subsec_nanos().is_multiple_of(NANOS_PER_TICK),
     ))
 }

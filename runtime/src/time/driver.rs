@@ -4,12 +4,12 @@
 //! each [`Sleep`] keeps an `Rc` of it so that it can deregister in `Drop`.
 //! The event loop uses it twice per tick (see `event_loop.rs`):
 //!
-//! 1. [`TimerDriver::park_timeout`] before `epoll_wait`: how long the loop
-//!    may block, from the wheel's next expiration, rounded up to a whole
-//!    millisecond so that the loop never wakes before a deadline's
-//!    millisecond has begun.
+//! 1. [`TimerDriver::next_deadline`] before `epoll_wait`: until when the
+//!    loop may block, the instant of the wheel's next expiration, to the
+//!    microsecond. The reactor's alarm wakes the loop then
+//!    (`reactor/alarm.rs`: a timerfd on Linux, the poll timeout elsewhere).
 //! 2. [`TimerDriver::fire`] after it: advance the wheel to the current
-//!    millisecond, collect the wakers of every timer that came due, release
+//!    tick, collect the wakers of every timer that came due, release
 //!    the wheel's borrow, then wake them ("wake after the borrow",
 //!    CONTRIBUTING.md: a wake may run code that registers a new timer).
 //!    Each wake is made with the timers as its cause, for the timeline
@@ -17,10 +17,11 @@
 //!
 //! ## Auto-advance of the paused clock
 //!
-//! With a paused clock, `park_timeout` returns zero while timers exist, so
-//! the loop only peeks at I/O. If that peek made no task runnable, the loop is
+//! With a paused clock the loop never blocks for a timer (`event_loop.rs`
+//! parks with no wait while timers exist), so it only peeks at I/O. If that peek made no task runnable, the loop is
 //! idle and would otherwise wait forever: `fire(idle = true)` jumps the clock
-//! to the next expiration, and the timers there fire. This is tokio's
+//! to the next timer's deadline (through any cascade points on the way,
+//! see `jump_to_next_timer`), and the timers there fire. This is tokio's
 //! auto-advance. As in tokio, the loop does not count as idle while a
 //! `spawn_blocking` job is running or queued (its result could wake a task):
 //! it then waits for the job instead (`event_loop.rs`), so under a paused
@@ -32,9 +33,9 @@ use std::cell::{Cell, RefCell};
 use std::fmt;
 use std::mem;
 use std::task::{Poll, Waker};
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
-use super::clock::{self, Clock};
+use super::clock::Clock;
 use super::wheel::{TimerKey, Wheel};
 use crate::stats::{add, bump};
 use crate::timeline::hooks;
@@ -86,9 +87,9 @@ impl TimerDriver {
     /// Registers a timer for `deadline` that will wake `waker`.
     pub(crate) fn register(&self, deadline: Instant, waker: Waker) -> TimerKey {
         self.record_wait(deadline);
-        let ms = self.clock.deadline_ms(deadline);
+        let tick = self.clock.deadline_tick(deadline);
         bump(&self.armed);
-        self.wheel.borrow_mut().insert(ms, waker)
+        self.wheel.borrow_mut().insert(tick, waker)
     }
 
     /// Tells the timeline the task being polled waits for `deadline`.
@@ -144,8 +145,8 @@ impl TimerDriver {
 
     /// Moves a live timer. Returns false if it already fired.
     pub(crate) fn reset(&self, key: TimerKey, deadline: Instant) -> bool {
-        let ms = self.clock.deadline_ms(deadline);
-        let moved = self.wheel.borrow_mut().reset(key, ms);
+        let tick = self.clock.deadline_tick(deadline);
+        let moved = self.wheel.borrow_mut().reset(key, tick);
         if moved {
             bump(&self.armed);
         }
@@ -175,18 +176,15 @@ impl TimerDriver {
         self.wheel.borrow().len()
     }
 
-    /// How long the loop may block in `epoll_wait` when no task is runnable:
-    /// `None` (until I/O) without timers; zero under a paused clock with
-    /// timers (see auto-advance); otherwise until the next expiration,
-    /// rounded up to a whole millisecond.
-    pub(crate) fn park_timeout(&self) -> Option<Duration> {
+    /// Until when the loop may block in `epoll_wait` when no task is
+    /// runnable: the instant of the wheel's next expiration, or `None`
+    /// without timers. The expiration may be a cascade point rather than a
+    /// deadline (`wheel.rs`): the loop then wakes, fires nothing, and asks
+    /// again. On a paused clock the instant is virtual; the loop does not
+    /// block for it (auto-advance).
+    pub(crate) fn next_deadline(&self) -> Option<Instant> {
         let next = self.wheel.borrow().next_expiration()?;
-        if self.clock.is_paused() {
-            return Some(Duration::ZERO);
-        }
-        let at = self.clock.instant_at(next)?;
-        let remaining = at.saturating_duration_since(Instant::now());
-        Some(Duration::from_millis(clock::ceil_ms(remaining)))
+        self.clock.instant_at(next)
     }
 
     /// Fires every timer that is due and wakes its task. `idle` means no
@@ -199,15 +197,14 @@ impl TimerDriver {
             // timer may take a cascade more; it is never fired early.
             return 0;
         }
-        if idle && self.clock.is_paused() {
-            let next = self.wheel.borrow().next_expiration();
-            if let Some(at) = next.and_then(|ms| self.clock.instant_at(ms)) {
-                self.clock.advance_to(at);
-            }
-        }
-        let now = self.clock.now_ms();
         let mut due = mem::take(&mut *self.due.borrow_mut());
-        self.wheel.borrow_mut().advance(now, &mut due);
+        {
+            let mut wheel = self.wheel.borrow_mut();
+            if idle && self.clock.is_paused() {
+                self.jump_to_next_timer(&mut wheel, &mut due);
+            }
+            wheel.advance(self.clock.now_tick(), &mut due);
+        }
         let count = due.len();
         add(&self.fired, count as u64);
         // No borrow is held while the tasks are woken.
@@ -218,6 +215,26 @@ impl TimerDriver {
         hooks::set_cause(WakeCause::Loop);
         *self.due.borrow_mut() = due;
         count
+    }
+}
+
+impl TimerDriver {
+    /// Auto-advance: jumps the paused clock to the next expiration and
+    /// advances the wheel there, again and again until a timer comes due.
+    /// An expiration may be only a cascade point (`wheel.rs`), where nothing
+    /// fires; an idle loop would come back to it at once with nothing else
+    /// to do, so the jump goes on to the first deadline, in one tick, as a
+    /// real loop's wait would. Each step moves the wheel forward, and it
+    /// holds a timer, so one comes due. Wakes nothing (the caller does).
+    fn jump_to_next_timer(&self, wheel: &mut Wheel<Waker>, due: &mut Vec<(TimerKey, Waker)>) {
+        while due.is_empty()
+            && let Some(at) = wheel
+                .next_expiration()
+                .and_then(|tick| self.clock.instant_at(tick))
+        {
+            self.clock.advance_to(at);
+            wheel.advance(self.clock.now_tick(), due);
+        }
     }
 }
 

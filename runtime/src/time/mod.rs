@@ -12,26 +12,31 @@
 //!
 //! ## How a sleep works
 //!
-//! There is no timer thread and no timerfd. The event loop owns one
-//! `TimerDriver` (`driver.rs`), which a `Sleep` finds through the running
-//! loop's context: a hierarchical timing wheel
-//! (`wheel.rs`, whose doc is the data-structure design) plus a clock
-//! (`clock.rs`). A [`Sleep`] registers its deadline and its task's waker in
-//! the wheel on its first poll. Before blocking in `epoll_wait`, the loop asks
-//! the wheel for its next expiration and uses it as the poll timeout, rounded
-//! up to a whole millisecond; after the poll it fires every due timer, which
-//! wakes the sleeping tasks (`driver.rs`). asyncio does the same with a heap
-//! of `TimerHandle`s in `_run_once`; tokio with the same kind of wheel.
+//! There is no timer thread. The event loop owns one `TimerDriver`
+//! (`driver.rs`), which a `Sleep` finds through the running loop's context:
+//! a hierarchical timing wheel (`wheel.rs`, whose doc is the data-structure
+//! design) plus a clock (`clock.rs`) that counts in microseconds. A [`Sleep`]
+//! registers its deadline and its task's waker in the wheel on its first
+//! poll. Before blocking in `epoll_wait`, the loop asks the wheel for its next
+//! expiration and blocks until then: on Linux a timerfd in the epoll set,
+//! armed to that instant, ends the wait to the nanosecond; elsewhere the
+//! remaining time is the poll's timeout, which mio rounds up to whole
+//! milliseconds on epoll (`reactor/alarm.rs` weighs the ways to wake on
+//! time). After the poll the loop fires every due timer, which wakes the
+//! sleeping tasks (`driver.rs`). asyncio does the same with a heap of
+//! `TimerHandle`s in `_run_once`; tokio with the same kind of wheel, in
+//! milliseconds.
 //!
 //! ## Guarantees
 //!
 //! - A sleep of `d` never completes before `d` has passed on the runtime's
-//!   clock: deadlines are rounded up to the millisecond and "now" down
+//!   clock: deadlines are rounded up to the microsecond and "now" down
 //!   (`clock.rs`), and the wheel never fires early (`wheel.rs`).
-//! - On an idle machine it completes about a millisecond late at most, plus
-//!   the time the loop is busy running other tasks: the wheel's resolution
-//!   is 1 ms.
-//!
+//! - On Linux it completes late by the time the kernel takes to wake the
+//!   thread (tens of microseconds on an idle machine), plus the time the loop
+//!   is busy running other tasks. Elsewhere, where the loop blocks for whole
+//!   milliseconds (epoll without timerfd, Windows), up to a millisecond more.
+
 //! ## The paused test clock
 //!
 //! [`Builder::start_paused(true)`](crate::Builder::start_paused) builds a

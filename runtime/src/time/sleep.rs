@@ -7,7 +7,7 @@
 //!     │ first poll, deadline not reached
 //!     ▼
 //!  registered: a wheel entry (key) holds the task's waker
-//!     │ the loop fires the entry (deadline's ms reached) → task woken, key stale
+//!     │ the loop fires the entry (deadline's tick reached) → task woken, key stale
 //!     ▼
 //!  poll sees now >= deadline → Ready
 //! ```
@@ -42,8 +42,10 @@ const FAR_FUTURE: Duration = Duration::from_secs(86_400 * 365 * 30);
 /// Waits until `duration` has passed on the runtime's clock [asyncio.sleep].
 ///
 /// The deadline is fixed when `sleep` is called, not when it is first
-/// awaited. It never completes early; it may complete up to about a
-/// millisecond late (the wheel's resolution) plus scheduling delay.
+/// awaited. It never completes early; it completes late by the kernel's
+/// wake-up time plus scheduling delay (on Linux; where the loop can only
+/// block for whole milliseconds, up to a millisecond more: see the module
+/// doc of [`time`](crate::time)).
 ///
 /// # Panics
 ///

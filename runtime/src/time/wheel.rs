@@ -1,8 +1,8 @@
 //! A hierarchical timing wheel: the data structure behind every `sleep`.
 //!
-//! The event loop keeps one [`Wheel`]. A timer is a deadline (whole
-//! milliseconds since the wheel's epoch) plus a value (the driver stores the
-//! sleeping task's `Waker`). The wheel answers two questions cheaply:
+//! The event loop keeps one [`Wheel`]. A timer is a deadline (whole *ticks*
+//! since the wheel's epoch; the driver's tick is a microsecond, `clock.rs`)
+//! plus a value (the driver stores the sleeping task's `Waker`). The wheel answers two questions cheaply:
 //! *when is the next thing due?* ([`Wheel::next_expiration`], which the loop
 //! turns into mio's poll timeout) and *what is due now?* ([`Wheel::advance`]).
 //! This module knows nothing about tasks, clocks or `Instant`s; it is plain
@@ -10,21 +10,22 @@
 //!
 //! # Structure (Varghese & Lauck, "Hashed and Hierarchical Timing Wheels", 1987)
 //!
-//! Six levels of 64 slots. A slot of level `L` covers `64^L` milliseconds,
-//! so each level covers exactly one slot of the level above it:
+//! Six levels of 64 slots. A slot of level `L` covers `64^L` ticks, so each
+//! level covers exactly one slot of the level above it (times for the
+//! driver's 1 µs tick):
 //!
 //! ```text
 //!            slot 0   slot 1   slot 2           slot 63     one slot    whole level
-//! level 5  [        |        |        | ...  |        ]   2^30 ms     2^36 ms
-//!                                                          ~12.4 days  ~2.2 years
-//! level 4  [        |        |        | ...  |        ]   2^24 ms     ~12.4 days
-//!                                                          ~4.7 h
-//! level 3  [        |        |        | ...  |        ]   2^18 ms     ~4.7 h
-//!                                                          ~4.4 min
-//! level 2  [        |        |        | ...  |        ]   2^12 ms     ~4.4 min
-//!                                                          ~4.1 s
-//! level 1  [        |        |        | ...  |        ]   64 ms       ~4.1 s
-//! level 0  [        |        |        | ...  |        ]   1 ms        64 ms
+//! level 5  [        |        |        | ...  |        ]   2^30 ticks  2^36 ticks
+//!                                                          ~17.9 min   ~19.1 h
+//! level 4  [        |        |        | ...  |        ]   2^24 ticks  ~17.9 min
+//!                                                          ~16.8 s
+//! level 3  [        |        |        | ...  |        ]   2^18 ticks  ~16.8 s
+//!                                                          ~262 ms
+//! level 2  [        |        |        | ...  |        ]   2^12 ticks  ~262 ms
+//!                                                          ~4.1 ms
+//! level 1  [        |        |        | ...  |        ]   64 µs       ~4.1 ms
+//! level 0  [        |        |        | ...  |        ]   1 µs        64 µs
 //!                       ^
 //!                       position of `elapsed` on each level: (elapsed >> 6L) % 64
 //! ```
@@ -45,7 +46,7 @@
 //!
 //! Example: at `elapsed = 10`, a deadline of 100 (digits `1,36`) differs from
 //! 10 (digits `0,10`) first in digit 1, so it goes to level 1, slot 1: the slot
-//! covering 64..=127 ms. When the wheel reaches 64 that slot *cascades*: each
+//! covering ticks 64..=127. When the wheel reaches 64 that slot *cascades*: each
 //! entry is placed again by the same rule, now relative to `elapsed = 64`, and
 //! 100 lands in level 0, slot 36. Entries only ever move down the levels.
 //!
@@ -53,11 +54,14 @@
 //! fires on the next [`Wheel::advance`].
 //!
 //! **Beyond the last level.** A deadline whose level-5 digit is 64 or more
-//! slots ahead of `elapsed`'s (more than about 2.2 years away) does not fit.
+//! slots ahead of `elapsed`'s (more than about 19 hours away) does not fit.
 //! It is clamped: stored in the level-5 slot 63 slots ahead, the farthest one.
-//! When that slot comes due (after between 62 and 63 level-5 slots, ~2.1
-//! years) the entry is placed again by its real deadline, which it keeps. So a
-//! far deadline fires exactly on time; it just takes more than one lap.
+//! When that slot comes due (after between 62 and 63 level-5 slots, ~18.7
+//! hours) the entry is placed again by its real deadline, which it keeps. So a
+//! far deadline fires exactly on time; it just takes more than one lap, one
+//! more cascade per lap. (tokio's six levels of 1 ms reach 2.2 years; ours of
+//! 1 µs trade that reach for the precision, and a day-long timeout costs one
+//! extra cascade.)
 //!
 //! # Why a timer never fires early
 //!
@@ -76,7 +80,7 @@
 //! `advance` fires in deadline order. Equal deadlines fire in the order they
 //! were inserted (or last reset): lists are appended at the tail and cascades
 //! keep list order. The one exception is equal deadlines that were clamped
-//! (more than ~2.2 years out when inserted), which may fire in either order.
+//! (more than ~19 hours out when inserted), which may fire in either order.
 //!
 //! # Implementation
 //!
@@ -93,8 +97,11 @@
 //! `Sleep` futures themselves (intrusive linked lists of pinned nodes), so a
 //! timer costs no slab slot and no key lookup, at the price of `unsafe` code
 //! and pinning. We keep entries in a slab because it is safe and easier to
-//! follow. tokio also rounds deadlines up to the next millisecond the same way
-//! the driver here does. The slab never shrinks: after a peak of a million
+//! follow. tokio's tick is a millisecond: its deadlines are rounded up to the
+//! next whole millisecond, as the driver here rounds them up to the next
+//! microsecond. Each extra level a timer starts on costs it one more cascade
+//! (a 1 s timeout starts on level 3 here, on level 1 in tokio), and an idle
+//! loop wakes at each cascade point on the way down. The slab never shrinks: after a peak of a million
 //! timers its memory stays reserved (tokio's memory goes away with the futures).
 
 use std::fmt;
@@ -106,8 +113,8 @@ const SLOT_BITS: u32 = 6;
 const SLOTS: usize = 1 << SLOT_BITS;
 /// Mask for one digit.
 const SLOT_MASK: u64 = (SLOTS as u64) - 1;
-/// Number of levels; with 64 slots of 1 ms this reaches 2^36 ms (~2.2 years),
-/// tokio's `NUM_LEVELS`.
+/// Number of levels, tokio's `NUM_LEVELS`; with 64 slots of 1 µs this reaches
+/// 2^36 µs (~19 hours) before clamping.
 const LEVELS: usize = 6;
 /// Index of the pending list (deadlines at or before `elapsed`) in `lists`,
 /// after the `LEVELS * SLOTS` slot lists.
@@ -134,8 +141,8 @@ struct Entry<T> {
     generation: u32,
     /// The caller's value; `None` means the slot is vacant.
     value: Option<T>,
-    /// Milliseconds since the epoch; always the real deadline, even when the
-    /// entry sits in a clamped slot.
+    /// Ticks since the epoch; always the real deadline, even when the entry
+    /// sits in a clamped slot.
     deadline: u64,
     /// Which list holds the entry: `level * 64 + slot`, or `PENDING`.
     /// Meaningless while vacant.
@@ -163,10 +170,10 @@ impl List {
     };
 }
 
-/// A hierarchical timing wheel with millisecond resolution. See the module
+/// A hierarchical timing wheel with a resolution of one tick. See the module
 /// documentation. Owned by one time driver; not shared between threads.
 pub(crate) struct Wheel<T> {
-    /// The wheel's time in ms since its epoch: the largest `now` passed to
+    /// The wheel's time in ticks since its epoch: the largest `now` passed to
     /// `advance`. Every deadline at or before it has fired, except entries on
     /// the pending list. Never goes backwards.
     elapsed: u64,

@@ -13,9 +13,9 @@ use proptest::prelude::*;
 
 use super::wheel::{TimerKey, Wheel};
 
-/// 2^30 ms: one slot of the top level.
+/// 2^30 ticks: one slot of the top level.
 const TOP_SLOT: u64 = 1 << 30;
-/// 2^36 ms: the whole wheel; farther deadlines are clamped.
+/// 2^36 ticks: the whole wheel; farther deadlines are clamped.
 const HORIZON: u64 = 1 << 36;
 
 /// Deadlines and distances at and around every level boundary.
@@ -51,9 +51,9 @@ const BOUNDARIES: &[u64] = &[
 /// A deadline, either absolute or relative to the wheel's time when used.
 #[derive(Clone, Copy, Debug)]
 enum When {
-    /// This many ms since the epoch.
+    /// This many ticks since the epoch.
     At(u64),
-    /// This many ms after `elapsed()`.
+    /// This many ticks after `elapsed()`.
     In(u64),
     /// Never in practice: `u64::MAX`.
     Never,
@@ -68,7 +68,7 @@ enum Op {
     Cancel(usize),
     /// Reset the n-th key ever issued to a new deadline.
     Reset(usize, When),
-    /// Advance the wheel by this many ms.
+    /// Advance the wheel by this many ticks.
     AdvanceBy(u64),
     /// Advance to `next_expiration()`, as the event loop does.
     AdvanceToNext,
@@ -342,7 +342,7 @@ fn entries_cascade_down_and_fire_exactly_on_their_deadline() {
     wheel.insert(100, "level 1");
     wheel.insert(5_000, "level 2");
     wheel.insert(300_000, "level 3");
-    // The first expiration is the cascade of level 1 slot 1 at 64 ms.
+    // The first expiration is the cascade of level 1 slot 1 at tick 64.
     assert_eq!(wheel.next_expiration(), Some(64));
     assert!(fire(&mut wheel, 64).is_empty());
     assert_eq!(wheel.next_expiration(), Some(100), "now on level 0");
