@@ -18,11 +18,11 @@
 //! ## Auto-advance of the paused clock
 //!
 //! With a paused clock the loop never blocks for a timer (`event_loop.rs`
-//! parks with no wait while timers exist), so it only peeks at I/O. If that peek made no task runnable, the loop is
-//! idle and would otherwise wait forever: `fire(idle = true)` jumps the clock
-//! to the next timer's deadline (through any cascade points on the way,
-//! see `jump_to_next_timer`), and the timers there fire. This is tokio's
-//! auto-advance. As in tokio, the loop does not count as idle while a
+//! parks with no wait while timers exist), so it only peeks at I/O. If that
+//! peek made no task runnable, the loop is idle and would otherwise wait
+//! forever: `fire(idle = true)` jumps the clock to the next timer's deadline
+//! (through any cascade points on the way, see `jump_to_next_timer`), and
+//! the timers there fire. This is tokio's auto-advance. As in tokio, the loop does not count as idle while a
 //! `spawn_blocking` job is running or queued (its result could wake a task):
 //! it then waits for the job instead (`event_loop.rs`), so under a paused
 //! clock a timeout around blocking work does not elapse at once.
