@@ -26,7 +26,8 @@
 //!
 //! The `slab` crate is this structure, with more methods; the runtime keeps
 //! its dependencies to `mio`, `crossbeam-channel`, `socket2` and
-//! `futures-io`, and this is forty lines.
+//! `futures-io` (and `libc` on Linux, for the timerfd), and this is forty
+//! lines.
 
 /// Values at stable `usize` indexes, reusing freed ones. Owned by one
 /// `RefCell` on the runtime's thread, borrowed briefly.

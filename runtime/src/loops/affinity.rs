@@ -5,10 +5,11 @@
 //! kernel never moves two loops onto the same core while another idles.
 //!
 //! Linux says which cores a thread may run on with `sched_setaffinity(2)`.
-//! None of the runtime's dependencies (mio, crossbeam-channel, socket2,
-//! futures-io) wraps it, and the `libc` crate would be a dependency for two
-//! functions; so, as `net/tcp_listener.rs` does for `listen(2)`, we declare
-//! the two C library functions ourselves. The mask is glibc's and musl's
+//! None of mio, crossbeam-channel, socket2 or futures-io wraps it, and two
+//! functions over a plain bit mask need no crate; so, as `net/platform.rs`
+//! does for `listen(2)`, we declare the two C library functions ourselves.
+//! (The runtime does use `libc` on Linux, for the timerfd, whose structures
+//! differ between architectures: `reactor/timerfd.rs`.) The mask is glibc's and musl's
 //! `cpu_set_t`: 1024 bits.
 //!
 //! Loop `i` gets the `i`-th core of the set the process may use (its

@@ -81,7 +81,8 @@ mod unix {
     /// BSDs (macOS among them) only changes its backlog.
     ///
     /// We declare the one libc function we need instead of adding a
-    /// dependency to the runtime.
+    /// dependency to the runtime on every Unix (it has `libc` on Linux only,
+    /// for the timerfd).
     pub fn set_backlog(listener: &mio::net::TcpListener, backlog: u32) -> io::Result<()> {
         unsafe extern "C" {
             /// `int listen(int sockfd, int backlog)` from the C library.

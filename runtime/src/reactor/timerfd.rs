@@ -2,6 +2,12 @@
 //! without mio. The design (why a timerfd, and what happens elsewhere) is in
 //! `alarm.rs`; this file is only the thin, `unsafe` wrapper.
 //!
+//! Through the `libc` crate, not our own `extern "C"` declarations as
+//! `net/platform.rs` has for `listen(2)`: `struct timespec` and the flag
+//! values are not the same on every Linux architecture (`time_t`'s width on
+//! 32-bit targets, `O_NONBLOCK` and `O_CLOEXEC` on sparc and mips), and
+//! `libc` is where they are kept right. mio already depends on it.
+//!
 //! Compiled on Linux outside Miri. Miri does not emulate `timerfd_create`,
 //! and other systems have no timerfd: there [`TimerFd::new`] always fails,
 //! and the alarm falls back to the poll timeout (`alarm.rs`).
