@@ -16,10 +16,10 @@ use std::sync::Arc;
 use std::task::{Context, Poll};
 
 use super::error::JoinError;
-use super::harness::{Polled, vtable};
+use super::harness::{Polled, remote_vtable, vtable};
 use super::header::{Header, MAIN_SLOT};
 use super::id::TaskId;
-use super::layout;
+use super::layout::{self, JoinPart};
 use super::schedule::RemoteQueue;
 use super::waker::WakerRef;
 
@@ -70,8 +70,37 @@ impl RawTask {
         F::Output: 'static,
     {
         let header = Header::new(3, vtable::<F>(), remote, id, slot, name, spawned_at);
-        let ptr = layout::allocate(header, future);
+        let ptr = layout::allocate::<F, layout::LocalJoin>(header, future).cast::<Header>();
         [RawTask { ptr }, RawTask { ptr }, RawTask { ptr }]
+    }
+
+    /// Makes the block of a task spawned from another thread
+    /// (`Handle::spawn`), on that thread, in one allocation whose join part
+    /// is `J`. Three references, as for [`RawTask::new`]: the task set's and
+    /// the first queue entry's (both travel to the loop in the spawn
+    /// message, `schedule.rs`) and the `RemoteJoinHandle`'s. Also returns
+    /// the join part's address, which the `RemoteJoinHandle` keeps (it does
+    /// not know `F`, so could not find the part behind the header). The
+    /// task set slot is chosen when the loop adopts the task.
+    pub(crate) fn new_remote<F, J>(
+        future: F,
+        remote: Arc<RemoteQueue>,
+        id: TaskId,
+        spawned_at: &'static Location<'static>,
+    ) -> ([RawTask; 3], NonNull<J>)
+    where
+        F: Future + Send + 'static,
+        F::Output: Send + 'static,
+        J: JoinPart<F::Output> + 'static,
+    {
+        let header = Header::new(3, remote_vtable::<F, J>(), remote, id, 0, None, spawned_at);
+        let cell = layout::allocate::<F, J>(header, future);
+        // SAFETY: `cell` is the live block just made; the field's address is
+        // taken without making a reference, and keeps the block's
+        // provenance (rule 1).
+        let join = unsafe { NonNull::new_unchecked(&raw mut (*cell.as_ptr()).join) };
+        let ptr = cell.cast::<Header>();
+        ([RawTask { ptr }, RawTask { ptr }, RawTask { ptr }], join)
     }
 
     /// Makes the block that stands for a `block_on` future: a header (so the
@@ -156,7 +185,8 @@ impl RawTask {
     /// # Safety
     ///
     /// On the task's runtime thread (rule 3), not from inside the task's own
-    /// poll.
+    /// poll; or, for a task made by `Handle::spawn` that its loop never
+    /// adopted, by the holder of its spawn message (rule 3's exception).
     pub(crate) unsafe fn cancel(&self) {
         // SAFETY: passed on from the caller.
         unsafe { (self.header().vtable.cancel)(self.ptr) }
