@@ -105,32 +105,50 @@ fn waits_forever(
     }
 }
 
+/// Idle tasks the abort test aborts one after the other: each abort is one
+/// more chance for Miri to find the flag's store unpublished.
+const ABORTED: usize = 3;
+
 #[test]
 fn an_abort_from_another_thread_reaches_an_idle_task() {
-    let (cancelled, dropped) = bounded("an abort from another thread to end the task", || {
+    let ends = bounded("an abort from another thread to end each task", || {
         let rt = Runtime::new().unwrap();
-        let started = Arc::new(AtomicBool::new(false));
-        let dropped = Arc::new(AtomicBool::new(false));
-        let task = rt
-            .handle()
-            .spawn(waits_forever(started.clone(), dropped.clone()))
-            .unwrap();
-        // Only the abort's wake can bring the idle task back to see the flag.
+        let tasks: Vec<_> = (0..ABORTED)
+            .map(|_| {
+                let started = Arc::new(AtomicBool::new(false));
+                let dropped = Arc::new(AtomicBool::new(false));
+                let task = rt
+                    .handle()
+                    .spawn(waits_forever(started.clone(), dropped.clone()))
+                    .unwrap();
+                (task, started, dropped)
+            })
+            .collect();
+        // Each task is idle when it is aborted (it has been polled once and
+        // waits for nothing), so only the abort's wake brings it back to
+        // see the flag.
         let aborter = thread::spawn(move || {
-            while !started.load(Ordering::Acquire) {
-                thread::yield_now();
-            }
-            task.abort();
-            task.join()
+            tasks
+                .into_iter()
+                .map(|(task, started, dropped)| {
+                    while !started.load(Ordering::Acquire) {
+                        thread::yield_now();
+                    }
+                    task.abort();
+                    let cancelled = task.join().unwrap_err().is_cancelled();
+                    (cancelled, dropped.load(Ordering::Acquire))
+                })
+                .collect::<Vec<_>>()
         });
-        let result = run_until(&rt, aborter);
-        (
-            result.unwrap_err().is_cancelled(),
-            dropped.load(Ordering::Acquire),
-        )
+        run_until(&rt, aborter)
     });
-    assert!(cancelled, "the handle says cancelled");
-    assert!(dropped, "the future was dropped before the handle said so");
+    for (i, (cancelled, dropped)) in ends.into_iter().enumerate() {
+        assert!(cancelled, "task {i}: the handle says cancelled");
+        assert!(
+            dropped,
+            "task {i}: the future was dropped before the handle said so"
+        );
+    }
 }
 
 #[test]

@@ -15,17 +15,17 @@
 //!     [ header | stage: fut | RemoteJoin<T> ]       adopts the task (a slot in
 //!     sends its pointer ──> RemoteQueue ──eventfd──> its task set), polls it
 //!     returns a RemoteJoinHandle ──┐                like any task; at the end
-//!                                  │ (points at     puts the result in the
-//!                                  │  the block)    block's RemoteJoin<T>
-//!   .join() blocks, or .await ─────┴──> RemoteJoin<T>: abort flag, Mutex
+//!                                  │ (points at     writes the output into the
+//!                                  │  the block)    stage and marks it Done in
+//!   .join() blocks, or .await ─────┴──> the block's RemoteJoin<T> (a mutex)
 //! ```
 //!
 //! ## Parts
 //!
 //! - this file: [`Handle`], its errors, and `spawn`;
 //! - `remote_task.rs`: the join part a remote spawn's block carries
-//!   (`RemoteJoin`: the abort flag and the result) and the
-//!   [`RemoteJoinHandle`] that reads it.
+//!   (`RemoteJoin`: the abort flag, and the output's phase under a mutex)
+//!   and the [`RemoteJoinHandle`] that reads it.
 //!
 //! The block itself is made by the task core (`RawTask::new_remote`), and
 //! travels to the loop as a `SpawnedTask` (`task/schedule.rs`).
@@ -47,8 +47,8 @@
 //! ## Allocations
 //!
 //! A remote spawn is one allocation: the task's block, which holds the
-//! header, the user's future inline (nothing once it ends) and the join
-//! part with the output. The `RemoteJoinHandle` points at that block, as
+//! header, the user's future inline (then its output, in the same bytes)
+//! and the join part. The `RemoteJoinHandle` points at that block, as
 //! tokio's `JoinHandle` is its task and async-executor's `Task` is its
 //! async-task. The remote queue, a crossbeam channel, adds storage of its
 //! own: one block of 31 entries every 31 messages, wakes and spawns alike,
@@ -147,13 +147,13 @@ impl Handle {
         F: Future + Send + 'static,
         F::Output: Send + 'static,
     {
-        let (spawned, for_handle, join) = SpawnedTask::new::<F, RemoteJoin<F::Output>>(
+        let (spawned, parts) = SpawnedTask::new::<F, RemoteJoin<F::Output>>(
             future,
             Arc::clone(&self.remote),
             TaskId::next(),
             Location::caller(),
         );
-        let handle = RemoteJoinHandle::new(for_handle, join);
+        let handle = RemoteJoinHandle::new(parts);
         // A task given back was never queued: dropping it cancels it here
         // (its future is dropped on this thread), before the handle goes.
         self.remote.spawn(spawned).map_err(|_| SpawnError(()))?;

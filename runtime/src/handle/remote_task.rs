@@ -11,19 +11,27 @@
 //! ```text
 //!   abort: AtomicBool     set by RemoteJoinHandle::abort (any thread), then the task is woken;
 //!                         read by the loop just before each poll (task/harness.rs)
-//!   outcome: Mutex<Outcome<T>>
-//!     Pending(awaiter) ──the task ends──> Done(result) ──join / poll──> Taken
-//!        │                                    │
-//!        └──the handle is dropped──> Detached └──the handle is dropped──> Taken
-//!                 (a result that comes later is dropped at once)
+//!   state: Mutex<{ phase, awaiter's waker }>
+//!     Pending ──the task ends: output written to the stage──> Done ──join / poll──> Taken
+//!        │                                                      │
+//!        └──the handle is dropped──> Detached                   └──the handle is dropped──> Taken
+//!             (an output that comes later is dropped at once)      (and the output with it)
 //! ```
 //!
-//! **The outcome** is behind a `Mutex`, and the mutex is the whole
-//! synchronisation: the loop writes `Done` before it unlocks, and a `join`
-//! or a poll that finds `Done` locked after that, so it sees the whole
-//! value. The awaiter's waker is woken after the lock is released ("wake
-//! after the borrow", CONTRIBUTING.md), and stored with [`WakerSlot`],
-//! which replaces it only when it would wake someone else. A blocking
+//! **The output** goes where a local task's goes, in the stage (the union
+//! the future leaves empty when it ends), so it costs the block no room of
+//! its own. The phase says whether it is there, and the mutex is the whole
+//! synchronisation: the loop writes the output into the stage, then sets
+//! `Done` under the lock; the handle reads the stage only after it found
+//! `Done` under the same lock (and set `Taken`, so it reads it once). The
+//! unlock is a release and the lock an acquire, so the handle sees the whole
+//! value. After `end` the loop never touches the stage again, and the
+//! lifecycle byte's stage bits stay `Empty` for a remote spawn: the phase
+//! stands in for them (rules 3 and 8 of `task/mod.rs`).
+//!
+//! The awaiter's waker is woken after the lock is released ("wake after
+//! the borrow", CONTRIBUTING.md), and stored with [`WakerSlot`], which
+//! replaces it only when it would wake someone else. A blocking
 //! [`join`](RemoteJoinHandle::join) is a poll with a waker that unparks the
 //! joining thread.
 //!
@@ -48,6 +56,8 @@
 
 use std::fmt;
 use std::future::Future;
+use std::marker::PhantomData;
+use std::mem::ManuallyDrop;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::pin::Pin;
 use std::ptr::NonNull;
@@ -59,8 +69,8 @@ use std::thread::{self, Thread};
 use crate::context;
 use crate::task::JoinError;
 use crate::task::id::TaskId;
-use crate::task::layout::{Ended, JoinPart, TaskCell};
-use crate::task::raw::RawTask;
+use crate::task::layout::{Ended, JoinPart, OutputSlot, TaskCell};
+use crate::task::raw::{RawTask, RemoteParts};
 use crate::timeline::hooks;
 use crate::waker_slot::WakerSlot;
 use ::timeline::Wait;
@@ -73,28 +83,39 @@ pub(crate) struct RemoteJoin<T> {
     /// it wakes the task; the loop reads it before each poll. `Relaxed`:
     /// the wake publishes it (see the module doc).
     abort: AtomicBool,
-    /// The task's result, from the loop to the handle. Locked briefly by
-    /// both sides, never across a wake.
-    outcome: Mutex<Outcome<T>>,
+    /// Where the output is in its life, and who awaits it. Locked briefly
+    /// by the loop and the handle, never across a wake.
+    state: Mutex<JoinState>,
+    /// The output's type: the output itself is in the stage.
+    _output: PhantomData<fn() -> T>,
 }
 
-/// The life of a remote task's result; see the module doc.
-enum Outcome<T> {
-    /// Not ended yet; the waker of whoever awaits the handle, if one does.
-    Pending(WakerSlot),
-    /// Ended (finished, panicked or cancelled); waiting to be taken.
-    Done(Result<T, JoinError>),
+/// What [`RemoteJoin`]'s mutex guards.
+struct JoinState {
+    /// Whether the output is in the stage, and whether anyone will take it.
+    phase: Phase,
+    /// The waker of whoever awaits the handle, while `Pending`.
+    awaiter: WakerSlot,
+}
+
+/// The life of a remote task's output; see the module doc.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Phase {
+    /// Not ended yet.
+    Pending,
+    /// Ended (finished, panicked or cancelled): the output is in the stage.
+    Done,
     /// Taken by `join` or the awaiting poll, or dropped with the handle.
     Taken,
-    /// The handle was dropped before the task ended: its result is dropped
-    /// as soon as it comes.
+    /// The handle was dropped before the task ended: its output is dropped
+    /// as soon as it comes, never stored.
     Detached,
 }
 
 impl<T> RemoteJoin<T> {
-    /// Locks the outcome; no code panics while it is held, so no poisoning.
-    fn lock(&self) -> MutexGuard<'_, Outcome<T>> {
-        self.outcome.lock().unwrap_or_else(PoisonError::into_inner)
+    /// Locks the state; no code panics while it is held, so no poisoning.
+    fn lock(&self) -> MutexGuard<'_, JoinState> {
+        self.state.lock().unwrap_or_else(PoisonError::into_inner)
     }
 }
 
@@ -102,7 +123,11 @@ impl<T: Send> JoinPart<T> for RemoteJoin<T> {
     fn new() -> RemoteJoin<T> {
         RemoteJoin {
             abort: AtomicBool::new(false),
-            outcome: Mutex::new(Outcome::Pending(WakerSlot::new())),
+            state: Mutex::new(JoinState {
+                phase: Phase::Pending,
+                awaiter: WakerSlot::new(),
+            }),
+            _output: PhantomData,
         }
     }
 
@@ -116,19 +141,16 @@ impl<T: Send> JoinPart<T> for RemoteJoin<T> {
         cell: &TaskCell<F, RemoteJoin<T>>,
         result: Result<T, Ended>,
     ) -> Option<Waker> {
-        let id = cell.header.id;
-        let result = match result {
-            Ok(output) => Ok(output),
-            Err(Ended::Cancelled) => Err(JoinError::cancelled(id)),
-            Err(Ended::Panicked(payload)) => Err(JoinError::panic(id, payload)),
-        };
-        let mut outcome = cell.join.lock();
-        if let Outcome::Pending(awaiter) = &mut *outcome {
-            let waker = awaiter.take();
-            *outcome = Outcome::Done(result);
-            return waker;
+        let mut state = cell.join.lock();
+        if state.phase == Phase::Pending {
+            // SAFETY: the stage is empty and not borrowed (the caller's
+            // promise), so this overwrites nothing; the handle reads it only
+            // after it finds `Done`, set below under the same lock.
+            unsafe { (*cell.stage.get()).output = ManuallyDrop::new(result) };
+            state.phase = Phase::Done;
+            return state.awaiter.take();
         }
-        drop(outcome);
+        drop(state);
         // Detached: nobody will read it. (A panic payload's destructor may
         // panic; it must not unwind into the harness.)
         let _ = catch_unwind(AssertUnwindSafe(move || drop(result)));
@@ -153,22 +175,29 @@ pub struct RemoteJoinHandle<T> {
     /// The join part inside the task's block (the handle does not know the
     /// future's type, so it could not find it behind the header).
     join: NonNull<RemoteJoin<T>>,
+    /// The stage's room for the output, which the handle reads once, after
+    /// the join part's phase said `Done`.
+    output: NonNull<OutputSlot<T>>,
 }
 
 // SAFETY: the handle touches the task only through the header's atomics and
-// immutable fields (`RawTask` is `Send`, rule 3 of `task/mod.rs`) and
-// through the join part, whose abort flag is atomic and whose outcome is
-// behind a mutex; the output it may take or drop on its thread is `Send`.
+// immutable fields (`RawTask` is `Send`, rule 3 of `task/mod.rs`), through
+// the join part, whose abort flag is atomic and whose state is behind a
+// mutex, and through the output, which it reads once, ordered by that mutex
+// (module doc); the output it may take or drop on its thread is `Send`.
 unsafe impl<T: Send> Send for RemoteJoinHandle<T> {}
 // SAFETY: every `&self` method is one of those thread-safe accesses;
 // none gives out a `&T`.
 unsafe impl<T: Send> Sync for RemoteJoinHandle<T> {}
 
 impl<T> RemoteJoinHandle<T> {
-    /// Wraps the handle's reference to a task just sent to its runtime, and
-    /// the address of the task's join part.
-    pub(super) fn new(task: RawTask, join: NonNull<RemoteJoin<T>>) -> RemoteJoinHandle<T> {
-        RemoteJoinHandle { task, join }
+    /// Wraps what the handle needs of a task just made for its runtime.
+    pub(super) fn new(parts: RemoteParts<RemoteJoin<T>, T>) -> RemoteJoinHandle<T> {
+        RemoteJoinHandle {
+            task: parts.task,
+            join: parts.join,
+            output: parts.output,
+        }
     }
 
     /// The join part.
@@ -178,6 +207,26 @@ impl<T> RemoteJoinHandle<T> {
         // `self.task` holds its reference; only shared references are made
         // to it, and its mutable parts are an atomic and a mutex.
         unsafe { self.join.as_ref() }
+    }
+
+    /// Moves the output out of the stage, as the task's result.
+    ///
+    /// # Safety
+    ///
+    /// The caller has just moved the phase from `Done` to `Taken` under the
+    /// join part's lock: the output is there, written before the loop
+    /// unlocked, and nobody else will read it.
+    unsafe fn take_output(&self) -> Result<T, JoinError> {
+        // SAFETY: the caller's promise; the pointer is the block's stage
+        // (made by `RawTask::new_remote`), alive while `self.task` holds its
+        // reference, and the loop no longer touches the stage.
+        let ended = unsafe { ManuallyDrop::take(&mut *self.output.as_ptr()) };
+        let id = self.task.header().id;
+        match ended {
+            Ok(output) => Ok(output),
+            Err(Ended::Cancelled) => Err(JoinError::cancelled(id)),
+            Err(Ended::Panicked(payload)) => Err(JoinError::panic(id, payload)),
+        }
     }
 
     /// Blocks this thread until the task ends, and returns its output
@@ -230,7 +279,7 @@ impl<T> RemoteJoinHandle<T> {
 
     /// True once the task has ended [Future.done()].
     pub fn is_finished(&self) -> bool {
-        !matches!(*self.join_part().lock(), Outcome::Pending(_))
+        self.join_part().lock().phase != Phase::Pending
     }
 
     /// The task's id, unique within the process.
@@ -243,20 +292,22 @@ impl<T> Future for RemoteJoinHandle<T> {
     type Output = Result<T, JoinError>;
 
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
-        let mut outcome = self.join_part().lock();
-        let old = match &mut *outcome {
-            Outcome::Pending(awaiter) => awaiter.register(cx.waker()),
-            Outcome::Done(_) => {
-                let Outcome::Done(result) = std::mem::replace(&mut *outcome, Outcome::Taken) else {
-                    unreachable!("matched Done just above");
-                };
-                return Poll::Ready(result);
+        let mut state = self.join_part().lock();
+        match state.phase {
+            Phase::Pending => {}
+            Phase::Done => {
+                state.phase = Phase::Taken;
+                drop(state);
+                // SAFETY: the phase went from `Done` to `Taken` just now,
+                // under the lock.
+                return Poll::Ready(unsafe { self.take_output() });
             }
-            Outcome::Taken | Outcome::Detached => {
+            Phase::Taken | Phase::Detached => {
                 panic!("a RemoteJoinHandle was polled after it returned its task's output")
             }
-        };
-        drop(outcome);
+        }
+        let old = state.awaiter.register(cx.waker());
+        drop(state);
         drop(old);
         let task = self.task.header().id.0;
         hooks::record(|rec| rec.waits_on(Wait::Join { task }));
@@ -266,16 +317,26 @@ impl<T> Future for RemoteJoinHandle<T> {
 
 impl<T> Drop for RemoteJoinHandle<T> {
     fn drop(&mut self) {
-        let mut outcome = self.join_part().lock();
-        let left = match &mut *outcome {
-            Outcome::Pending(_) => std::mem::replace(&mut *outcome, Outcome::Detached),
-            Outcome::Done(_) => std::mem::replace(&mut *outcome, Outcome::Taken),
-            Outcome::Taken | Outcome::Detached => return,
-        };
-        drop(outcome);
-        // The awaiter's waker, or the result nobody took: dropped after the
-        // lock, on this thread (`T: Send`).
-        drop(left);
+        let mut state = self.join_part().lock();
+        match state.phase {
+            // The usual end: `join` or the awaiting poll took the output.
+            Phase::Taken | Phase::Detached => {}
+            Phase::Pending => {
+                state.phase = Phase::Detached;
+                let awaiter = state.awaiter.take();
+                drop(state);
+                drop(awaiter); // after the lock
+            }
+            Phase::Done => {
+                state.phase = Phase::Taken;
+                drop(state);
+                // Nobody took the output: dropped here, on this thread (`T:
+                // Send`).
+                // SAFETY: the phase went from `Done` to `Taken` just now,
+                // under the lock.
+                drop(unsafe { self.take_output() });
+            }
+        }
         // Then `self.task` gives up the handle's reference.
     }
 }

@@ -23,8 +23,11 @@
 //!   `JoinHandle`. The output itself goes in the stage. Runtime thread only,
 //!   like the `JoinHandle` (rule 3).
 //! - `RemoteJoin<T>` (`handle/remote_task.rs`), for `Handle::spawn`: an
-//!   abort flag and a small mutex with the output, which the
-//!   `RemoteJoinHandle` reads from any thread.
+//!   abort flag, and a small mutex with the awaiter's waker and the phase
+//!   of the output. The output itself goes in the stage too; the
+//!   `RemoteJoinHandle`, on any thread, takes it from there once the phase
+//!   says it is there (the mutex orders the two), so the stage's output
+//!   room serves both kinds of task and a remote spawn's block stays small.
 //!
 //! [`JoinPart`] is what the harness asks of either: is an abort asked for,
 //! and keep this result (or drop it) when the task ends.
@@ -142,11 +145,14 @@ pub(crate) union Stage<F: Future> {
     /// The future, pinned in place (rule 6). Bit `STAGE_FUTURE`.
     pub(crate) future: ManuallyDrop<F>,
     /// How it ended, kept until the `JoinHandle` takes it. Bit
-    /// `STAGE_OUTPUT`.
-    pub(crate) output: ManuallyDrop<Result<F::Output, Ended>>,
+    /// `STAGE_OUTPUT` (for a remote spawn: the join part's phase).
+    pub(crate) output: OutputSlot<F::Output>,
     /// Neither: the value a `block_on` future's block starts with.
     empty: (),
 }
+
+/// The stage's room for how a task whose output is `T` ended.
+pub(crate) type OutputSlot<T> = ManuallyDrop<Result<T, Ended>>;
 
 /// Why a task has no output. Turned into a `JoinError` (which adds the
 /// task's id) when the `JoinHandle` reads it, so the stage stays small.
@@ -221,7 +227,7 @@ pub(crate) unsafe fn dealloc<F: Future, J>(ptr: NonNull<Header>) {
     // 1), whose pointer `Box::from_raw` may take back, and nobody else can
     // reach it. Its stage is empty (rule 5), and a union drops nothing
     // anyway, so the drop frees only the header's `Send` parts and the join
-    // part (a join waker, or a remote spawn's `Send` output).
+    // part (a join waker, or a remote spawn's mutex and awaiter's waker).
     let cell = unsafe { Box::from_raw(ptr.cast::<TaskCell<F, J>>().as_ptr()) };
     debug_assert_eq!(cell.header.lifecycle.stage(), StageKind::Empty, "rule 5");
     drop(cell);

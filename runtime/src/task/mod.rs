@@ -67,8 +67,9 @@
 //!   +--------------------------------------+
 //!   | the join part                        |
 //!   |   spawn: the JoinHandle's waker      |     runtime thread only
-//!   |   Handle::spawn: an abort flag, the  |     any thread (an atomic,
-//!   |     output and awaiter in a mutex    |     a mutex)
+//!   |   Handle::spawn: an abort flag, and  |     any thread (an atomic,
+//!   |     a mutex with the output's phase  |     a mutex)
+//!   |     and the awaiter's waker          |
 //!   +--------------------------------------+
 //! ```
 //!
@@ -95,7 +96,10 @@
 //!    adopts it, its stage belongs to whoever holds its spawn message
 //!    (`SpawnedTask`, `schedule.rs`), which cancels it if it is dropped
 //!    unadopted; and its join part (`RemoteJoin`) is any thread's, being an
-//!    atomic flag and a mutex.
+//!    atomic flag and a mutex, under which its phase says when the task's
+//!    output is in the stage: from then on the output belongs to the
+//!    `RemoteJoinHandle`, which takes it on its own thread (the loop no
+//!    longer touches the stage once the task has ended).
 //! 4. **No stage access while the future runs.** While the future is polled
 //!    or dropped, the `RUNNING` bit is set and the loop holds a mutable
 //!    reference into the stage. Code the future runs may reach its own
@@ -109,7 +113,8 @@
 //!    `JoinHandle` takes it or goes; both on the runtime's thread. The task
 //!    set and the `JoinHandle` hold references until then, so a `dealloc`
 //!    elsewhere finds the stage empty and frees only the header's `Send`
-//!    parts and the join part (a remote spawn's output there is `Send`).
+//!    parts and the join part. (A remote spawn's output, `Send`, is taken or
+//!    dropped by its `RemoteJoinHandle`, which holds a reference until then.)
 //! 6. **Pinning.** The future never moves: it is written into the block at
 //!    spawn and dropped in place (`ManuallyDrop::drop`), never moved out.
 //! 7. **Panics.** A panic in `poll` or in a destructor of the future or the
@@ -121,7 +126,8 @@
 //!    drops it. Neither: nothing, which is also how a `block_on` future's
 //!    block starts and how every block ends (rule 5). Each bit is cleared
 //!    right after its value is moved out or dropped, and set right after it
-//!    is written.
+//!    is written. A remote spawn's output is the exception: its join part's
+//!    phase records it (rule 3), and the stage bits stay clear after `end`.
 //!
 //! ## What tokio does differently
 //!

@@ -9,6 +9,7 @@
 //! runtime's thread (rule 3 of `task/mod.rs`); they call the harness
 //! (`harness.rs`) through the vtable.
 
+use std::cell::UnsafeCell;
 use std::future::Future;
 use std::panic::Location;
 use std::ptr::NonNull;
@@ -19,7 +20,7 @@ use super::error::JoinError;
 use super::harness::{Polled, remote_vtable, vtable};
 use super::header::{Header, MAIN_SLOT};
 use super::id::TaskId;
-use super::layout::{self, JoinPart};
+use super::layout::{self, JoinPart, OutputSlot};
 use super::schedule::RemoteQueue;
 use super::waker::WakerRef;
 
@@ -37,6 +38,19 @@ pub(crate) struct Vtable {
     pub(crate) drop_join_handle: unsafe fn(NonNull<Header>),
     /// Frees the block.
     pub(crate) dealloc: unsafe fn(NonNull<Header>),
+}
+
+/// What a `RemoteJoinHandle` holds of a block whose future type it does
+/// not know, so could not find its parts behind the header: made by
+/// [`RawTask::new_remote`].
+pub(crate) struct RemoteParts<J, T> {
+    /// The handle's reference to the task.
+    pub(crate) task: RawTask,
+    /// The block's join part.
+    pub(crate) join: NonNull<J>,
+    /// The stage's room for the output, which the join part's phase says
+    /// is filled (rule 3's exception in `task/mod.rs`).
+    pub(crate) output: NonNull<OutputSlot<T>>,
 }
 
 /// One counted reference to a task (rule 2): the task set's, a queue
@@ -77,30 +91,42 @@ impl RawTask {
     /// Makes the block of a task spawned from another thread
     /// (`Handle::spawn`), on that thread, in one allocation whose join part
     /// is `J`. Three references, as for [`RawTask::new`]: the task set's and
-    /// the first queue entry's (both travel to the loop in the spawn
-    /// message, `schedule.rs`) and the `RemoteJoinHandle`'s. Also returns
-    /// the join part's address, which the `RemoteJoinHandle` keeps (it does
-    /// not know `F`, so could not find the part behind the header). The
-    /// task set slot is chosen when the loop adopts the task.
+    /// the first queue entry's (returned here; both travel to the loop in
+    /// the spawn message, `schedule.rs`) and the `RemoteJoinHandle`'s, in
+    /// [`RemoteParts`] with the addresses that handle needs. The task set
+    /// slot is chosen when the loop adopts the task.
     pub(crate) fn new_remote<F, J>(
         future: F,
         remote: Arc<RemoteQueue>,
         id: TaskId,
         spawned_at: &'static Location<'static>,
-    ) -> ([RawTask; 3], NonNull<J>)
+    ) -> ([RawTask; 2], RemoteParts<J, F::Output>)
     where
         F: Future + Send + 'static,
         F::Output: Send + 'static,
         J: JoinPart<F::Output> + 'static,
     {
         let header = Header::new(3, remote_vtable::<F, J>(), remote, id, 0, None, spawned_at);
-        let cell = layout::allocate::<F, J>(header, future);
-        // SAFETY: `cell` is the live block just made; the field's address is
-        // taken without making a reference, and keeps the block's
-        // provenance (rule 1).
-        let join = unsafe { NonNull::new_unchecked(&raw mut (*cell.as_ptr()).join) };
-        let ptr = cell.cast::<Header>();
-        ([RawTask { ptr }, RawTask { ptr }, RawTask { ptr }], join)
+        let block = layout::allocate::<F, J>(header, future);
+        let cell = block.as_ptr();
+        // SAFETY: `cell` is the live block just made, and nothing else
+        // reaches it yet. The two addresses are taken without making a
+        // reference (the output is not there yet), and keep the block's
+        // provenance (rule 1); neither is null, being inside the block.
+        let (join, output) = unsafe {
+            let stage = UnsafeCell::raw_get(&raw const (*cell).stage);
+            (
+                NonNull::new_unchecked(&raw mut (*cell).join),
+                NonNull::new_unchecked(&raw mut (*stage).output),
+            )
+        };
+        let ptr = block.cast::<Header>();
+        let handle = RemoteParts {
+            task: RawTask { ptr },
+            join,
+            output,
+        };
+        ([RawTask { ptr }, RawTask { ptr }], handle)
     }
 
     /// Makes the block that stands for a `block_on` future: a header (so the

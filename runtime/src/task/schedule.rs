@@ -42,7 +42,6 @@ use std::cell::RefCell;
 use std::collections::VecDeque;
 use std::future::Future;
 use std::panic::Location;
-use std::ptr::NonNull;
 use std::rc::Rc;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -51,7 +50,7 @@ use crossbeam_channel::{Receiver, Sender};
 
 use super::id::TaskId;
 use super::layout::JoinPart;
-use super::raw::RawTask;
+use super::raw::{RawTask, RemoteParts};
 use super::set::TaskSet;
 use crate::context;
 use crate::observe::Observer;
@@ -145,25 +144,20 @@ pub(crate) struct SpawnedTask {
 impl SpawnedTask {
     /// Makes the task of `future` on this thread (`RawTask::new_remote`),
     /// with join part `J`, for the runtime behind `remote`. Returns the
-    /// message to send, the `RemoteJoinHandle`'s reference, and the join
-    /// part's address.
+    /// message to send, and what the `RemoteJoinHandle` holds.
     pub(crate) fn new<F, J>(
         future: F,
         remote: Arc<RemoteQueue>,
         id: TaskId,
         spawned_at: &'static Location<'static>,
-    ) -> (SpawnedTask, RawTask, NonNull<J>)
+    ) -> (SpawnedTask, RemoteParts<J, F::Output>)
     where
         F: Future + Send + 'static,
         F::Output: Send + 'static,
         J: JoinPart<F::Output> + 'static,
     {
-        let ([for_set, for_queue, for_handle], join) =
-            RawTask::new_remote::<F, J>(future, remote, id, spawned_at);
-        let spawned = SpawnedTask {
-            refs: Some([for_set, for_queue]),
-        };
-        (spawned, for_handle, join)
+        let (refs, handle) = RawTask::new_remote::<F, J>(future, remote, id, spawned_at);
+        (SpawnedTask { refs: Some(refs) }, handle)
     }
 }
 
