@@ -176,8 +176,9 @@ pub struct RemoteJoinHandle<T> {
     /// future's type, so it could not find it behind the header).
     join: NonNull<RemoteJoin<T>>,
     /// The stage's room for the output, which the handle reads once, after
-    /// the join part's phase said `Done`.
-    output: NonNull<OutputSlot<T>>,
+    /// the join part's phase said `Done`; `None` once read, so that the
+    /// handle's drop knows without taking the lock.
+    output: Option<NonNull<OutputSlot<T>>>,
 }
 
 // SAFETY: the handle touches the task only through the header's atomics and
@@ -196,7 +197,7 @@ impl<T> RemoteJoinHandle<T> {
         RemoteJoinHandle {
             task: parts.task,
             join: parts.join,
-            output: parts.output,
+            output: Some(parts.output),
         }
     }
 
@@ -216,11 +217,15 @@ impl<T> RemoteJoinHandle<T> {
     /// The caller has just moved the phase from `Done` to `Taken` under the
     /// join part's lock: the output is there, written before the loop
     /// unlocked, and nobody else will read it.
-    unsafe fn take_output(&self) -> Result<T, JoinError> {
+    unsafe fn take_output(&mut self) -> Result<T, JoinError> {
+        let output = self
+            .output
+            .take()
+            .expect("the phase was Done, so the output was never taken");
         // SAFETY: the caller's promise; the pointer is the block's stage
         // (made by `RawTask::new_remote`), alive while `self.task` holds its
         // reference, and the loop no longer touches the stage.
-        let ended = unsafe { ManuallyDrop::take(&mut *self.output.as_ptr()) };
+        let ended = unsafe { ManuallyDrop::take(&mut *output.as_ptr()) };
         let id = self.task.header().id;
         match ended {
             Ok(output) => Ok(output),
@@ -292,7 +297,8 @@ impl<T> Future for RemoteJoinHandle<T> {
     type Output = Result<T, JoinError>;
 
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
-        let mut state = self.join_part().lock();
+        let this = self.get_mut();
+        let mut state = this.join_part().lock();
         match state.phase {
             Phase::Pending => {}
             Phase::Done => {
@@ -300,7 +306,7 @@ impl<T> Future for RemoteJoinHandle<T> {
                 drop(state);
                 // SAFETY: the phase went from `Done` to `Taken` just now,
                 // under the lock.
-                return Poll::Ready(unsafe { self.take_output() });
+                return Poll::Ready(unsafe { this.take_output() });
             }
             Phase::Taken | Phase::Detached => {
                 panic!("a RemoteJoinHandle was polled after it returned its task's output")
@@ -309,7 +315,7 @@ impl<T> Future for RemoteJoinHandle<T> {
         let old = state.awaiter.register(cx.waker());
         drop(state);
         drop(old);
-        let task = self.task.header().id.0;
+        let task = this.task.header().id.0;
         hooks::record(|rec| rec.waits_on(Wait::Join { task }));
         Poll::Pending
     }
@@ -317,9 +323,13 @@ impl<T> Future for RemoteJoinHandle<T> {
 
 impl<T> Drop for RemoteJoinHandle<T> {
     fn drop(&mut self) {
+        if self.output.is_none() {
+            // The usual end: `join` or the awaiting poll took the output,
+            // and the phase is `Taken` for good. No lock needed.
+            return;
+        }
         let mut state = self.join_part().lock();
         match state.phase {
-            // The usual end: `join` or the awaiting poll took the output.
             Phase::Taken | Phase::Detached => {}
             Phase::Pending => {
                 state.phase = Phase::Detached;

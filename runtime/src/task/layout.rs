@@ -223,12 +223,19 @@ pub(crate) unsafe fn cell<'a, F: Future, J>(ptr: NonNull<Header>) -> &'a TaskCel
 ///
 /// The last reference is gone (rule 2) and the block is of this `F` and `J`.
 pub(crate) unsafe fn dealloc<F: Future, J>(ptr: NonNull<Header>) {
+    let cell = ptr.cast::<TaskCell<F, J>>().as_ptr();
     // SAFETY: the block came from `Box::leak` of a `TaskCell<F, J>` (rule
-    // 1), whose pointer `Box::from_raw` may take back, and nobody else can
-    // reach it. Its stage is empty (rule 5), and a union drops nothing
-    // anyway, so the drop frees only the header's `Send` parts and the join
-    // part (a join waker, or a remote spawn's mutex and awaiter's waker).
-    let cell = unsafe { Box::from_raw(ptr.cast::<TaskCell<F, J>>().as_ptr()) };
-    debug_assert_eq!(cell.header.lifecycle.stage(), StageKind::Empty, "rule 5");
-    drop(cell);
+    // 1), so it was allocated by the global allocator with this type's
+    // layout, and nobody else can reach it. Its stage is empty (rule 5),
+    // and a union drops nothing anyway, so only the header's `Send` parts
+    // and the join part (a join waker, or a remote spawn's mutex and
+    // awaiter's waker) are dropped, in place, each once, before the memory
+    // is freed. (Field by field rather than `drop(Box::from_raw(..))`, whose
+    // drop of the generic cell the compiler left as a call.)
+    unsafe {
+        debug_assert_eq!((*cell).header.lifecycle.stage(), StageKind::Empty, "rule 5");
+        std::ptr::drop_in_place(&raw mut (*cell).header);
+        std::ptr::drop_in_place(&raw mut (*cell).join);
+        std::alloc::dealloc(cell.cast(), std::alloc::Layout::new::<TaskCell<F, J>>());
+    }
 }
