@@ -117,7 +117,9 @@ impl Core {
         // SAFETY: as above, and the task has not ended (checked above).
         let polled = self.poll_step(header, || unsafe { task.poll() });
         if polled != Polled::Pending {
-            self.handles.scheduler.remove_ended(task, false);
+            // Cancelled: a remote spawn's abort, seen by the harness.
+            let cancelled = polled == Polled::Cancelled;
+            self.handles.scheduler.remove_ended(task, cancelled);
         }
     }
 

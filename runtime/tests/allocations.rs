@@ -1,7 +1,8 @@
 //! How many heap allocations a spawn costs, counted by a global allocator
 //! that counts. One task is one allocation (`runtime/src/task/layout.rs`): the
 //! header, the future and its output in one block. A named task adds one
-//! for its name.
+//! for its name. A task spawned from another thread (`Handle::spawn`) is one
+//! allocation too, made on the spawning thread.
 //!
 //! The counter is per thread (a `const` thread-local `Cell`, which needs no
 //! allocation and no destructor), so tests running in parallel do not see
@@ -10,7 +11,7 @@
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::cell::Cell;
 
-use runtime::Runtime;
+use runtime::{RemoteJoinHandle, Runtime};
 
 /// `System`, counting the calls to `alloc` made on each thread.
 struct Counting;
@@ -123,4 +124,54 @@ fn polling_waking_and_joining_allocate_nothing() {
             }
         }
     });
+}
+
+/// Entries in one block of crossbeam's unbounded channel (its `BLOCK_CAP`),
+/// which the remote queue is: the sender allocates the next block when it
+/// fills one.
+const CHANNEL_BLOCK_ENTRIES: usize = 31;
+
+#[test]
+fn a_spawn_from_another_thread_is_one_allocation() {
+    let rt = Runtime::new().unwrap();
+    let handle = rt.handle();
+    // A first batch grows the run queue and the task set; the second is
+    // measured. The spawns come from this thread while the loop is idle, as
+    // in the `spawn_many_remote` bench row.
+    for round in 0..2 {
+        let mut tasks: Vec<RemoteJoinHandle<usize>> = Vec::with_capacity(TASKS);
+        let per_spawn: Vec<usize> = (0..TASKS)
+            .map(|i| {
+                allocations_during(|| {
+                    tasks.push(handle.spawn(async move { i * 2 }).unwrap());
+                })
+            })
+            .collect();
+        let sum = rt.block_on(async {
+            let mut sum = 0;
+            for task in tasks {
+                sum += task.await.unwrap();
+            }
+            sum
+        });
+        assert_eq!(sum, TASKS * (TASKS - 1));
+        if round == 0 {
+            continue;
+        }
+        // Each spawn allocates its task's block, and nothing else but the
+        // channel's next block, which the spawn that fills one allocates.
+        assert!(
+            per_spawn.iter().all(|&n| n == 1 || n == 2),
+            "one allocation per spawn, two when the channel grows: {per_spawn:?}"
+        );
+        let growths: Vec<usize> = (0..TASKS).filter(|&i| per_spawn[i] == 2).collect();
+        assert!(
+            growths
+                .windows(2)
+                .all(|pair| pair[1] - pair[0] >= CHANNEL_BLOCK_ENTRIES),
+            "the channel grows at most once every {CHANNEL_BLOCK_ENTRIES} messages: \
+             spawns {growths:?} allocated twice"
+        );
+        assert!(growths.len() <= TASKS / CHANNEL_BLOCK_ENTRIES + 1);
+    }
 }

@@ -112,10 +112,10 @@ fn a_spawn_wakes_a_parked_loop() {
     );
 }
 
-/// `join` on another thread blocks until the task ends: the completion
-/// signals its condition variable. The task ends only after the joining
-/// thread has said it is about to call `join`, and a pause (on the loop's
-/// thread, in a test), so `join` is waiting by then.
+/// `join` on another thread blocks until the task ends: the task's end
+/// wakes the joining thread's waker, which unparks it. The task ends only
+/// after the joining thread has said it is about to call `join`, and a
+/// pause (on the loop's thread, in a test), so `join` is waiting by then.
 #[test]
 fn join_on_another_thread_waits_for_a_task_that_ends_later() {
     watchdog::within(WATCHDOG, "join to return once the task ended", || {

@@ -9,40 +9,53 @@
 //! blocks the calling thread. Ours:
 //!
 //! ```text
-//!   other thread                                  the runtime's thread
-//!   handle.spawn(fut) ──> RemoteQueue ──eventfd──> loop drains it:
-//!     fut: Send                                     spawns a local task running
-//!     returns RemoteJoinHandle ─┐                   remote_task(fut, completion)
-//!                               │                        │ Ready / panic / cancel
-//!   .join() blocks, or .await ──┴── Completion (Mutex + Condvar) <──┘
+//!   other thread                                    the runtime's thread
+//!   handle.spawn(fut), fut: Send
+//!     makes the task, ONE block:                    the loop drains the queue,
+//!     [ header | stage: fut | RemoteJoin<T> ]       adopts the task (a slot in
+//!     sends its pointer ──> RemoteQueue ──eventfd──> its task set), polls it
+//!     returns a RemoteJoinHandle ──┐                like any task; at the end
+//!                                  │ (points at     writes the output into the
+//!                                  │  the block)    stage and marks it Done in
+//!   .join() blocks, or .await ─────┴──> the block's RemoteJoin<T> (a mutex)
 //! ```
 //!
 //! ## Parts
 //!
 //! - this file: [`Handle`], its errors, and `spawn`;
-//! - `remote_task.rs`: the future the loop runs for a remote spawn, the
-//!   [`RemoteJoinHandle`] the caller keeps, and the `Completion` they share.
+//! - `remote_task.rs`: the join part a remote spawn's block carries
+//!   (`RemoteJoin`: the abort flag, and the output's phase under a mutex)
+//!   and the [`RemoteJoinHandle`] that reads it.
+//!
+//! The block itself is made by the task core (`RawTask::new_remote`), and
+//! travels to the loop as a `SpawnedTask` (`task/schedule.rs`).
 //!
 //! ## Rules
 //!
-//! 1. The future crosses threads once, inside the spawn message, so it must
-//!    be `Send`; from then on it runs as an ordinary local task on the
-//!    runtime's thread, with a name-less task id of its own.
+//! 1. The task is made whole on the calling thread, future included, so
+//!    the future must be `Send`; only the task's pointer crosses to the
+//!    loop, which then runs it as it runs any task, on its own thread,
+//!    with a name-less task id chosen at the spawn.
 //! 2. The spawn goes through the same remote queue as wakes from other
 //!    threads (`task/schedule.rs`), so it wakes a parked loop the same way
-//!    (the eventfd) and obeys the same "no message is stranded" argument.
+//!    (the eventfd) and obeys the same "no message is stranded" argument;
+//!    the channel's send and receive publish the block to the loop.
 //! 3. A handle never panics because its runtime is gone: `spawn` returns
-//!    [`SpawnError`], and a spawn that was sent but never ran (the runtime
+//!    [`SpawnError`], and a spawn that was sent but never run (the runtime
 //!    was dropped first) completes its `RemoteJoinHandle` as cancelled.
 //!
-//! tokio's `Handle::spawn` pushes the task itself onto the scheduler's
-//! injection queue, made on the calling thread; ours sends a closure that
-//! makes the task on the loop's thread, so the task layout never has to be
-//! built away from its runtime. A remote spawn therefore allocates three
-//! times: the `Completion` (so that another thread can `join`), the boxed
-//! closure, and the task, whose one allocation holds the user's future
-//! inline. tokio allocates once (its `JoinHandle` is the task) and
-//! async-executor once too (an async-task); see benches/README.md.
+//! ## Allocations
+//!
+//! A remote spawn is one allocation: the task's block, which holds the
+//! header, the user's future inline (then its output, in the same bytes)
+//! and the join part. The `RemoteJoinHandle` points at that block, as
+//! tokio's `JoinHandle` is its task and async-executor's `Task` is its
+//! async-task. The remote queue, a crossbeam channel, adds storage of its
+//! own: one block of 31 entries every 31 messages, wakes and spawns alike,
+//! which smol's `Executor` (a `ConcurrentQueue` of the same shape) pays too
+//! and tokio, whose injection queue links the task headers, does not. A
+//! blocking [`RemoteJoinHandle::join`] allocates once more, for the waker
+//! that unparks the joining thread. The figures are in benches/README.md.
 
 mod remote_task;
 
@@ -51,13 +64,12 @@ use std::future::Future;
 use std::panic::Location;
 use std::sync::Arc;
 
+use remote_task::RemoteJoin;
 pub use remote_task::RemoteJoinHandle;
-use remote_task::{Completion, remote_task};
 
 use crate::context;
-use crate::task::JoinHandle;
 use crate::task::id::TaskId;
-use crate::task::schedule::{RemoteQueue, SpawnRequest};
+use crate::task::schedule::{RemoteQueue, SpawnedTask};
 
 /// A handle to a runtime that any thread may hold and clone
 /// [the loop object asyncio.run_coroutine_threadsafe takes].
@@ -118,8 +130,9 @@ impl Handle {
     /// Spawns `future` onto the runtime from any thread
     /// [asyncio.run_coroutine_threadsafe(coro, loop)].
     ///
-    /// The future is sent to the runtime's thread, which starts it as a task
-    /// at its next turn (waking the loop if it is parked). The returned
+    /// The task is made on this thread and sent to the runtime's thread,
+    /// which starts it at its next turn (waking the loop if it is parked).
+    /// The returned
     /// [`RemoteJoinHandle`] can be awaited anywhere, or waited on with
     /// [`join`](RemoteJoinHandle::join) from a thread that is not the
     /// runtime's. Spawning before the runtime's `block_on` runs is fine: the
@@ -134,22 +147,17 @@ impl Handle {
         F: Future + Send + 'static,
         F::Output: Send + 'static,
     {
-        let id = TaskId::next();
-        let completion = Arc::new(Completion::new(id, self.remote.runtime_id));
-        let task = remote_task(future, Arc::clone(&completion));
-        let spawned_at = Location::caller();
-        let request: SpawnRequest = Box::new(move |scheduler| {
-            // Detached: the task's output goes through the completion, so
-            // its own `JoinHandle` is dropped at once (which also tells the
-            // task not to keep its `()` output).
-            let handle: JoinHandle<()> =
-                JoinHandle::new(scheduler.spawn(task, id, None, spawned_at));
-            drop(handle);
-        });
-        // A request given back was never queued: dropping it drops the
-        // remote task, whose reporter completes the handle as cancelled.
-        self.remote.spawn(request).map_err(|_| SpawnError(()))?;
-        Ok(RemoteJoinHandle::new(completion))
+        let (spawned, parts) = SpawnedTask::new::<F, RemoteJoin<F::Output>>(
+            future,
+            Arc::clone(&self.remote),
+            TaskId::next(),
+            Location::caller(),
+        );
+        let handle = RemoteJoinHandle::new(parts);
+        // A task given back was never queued: dropping it cancels it here
+        // (its future is dropped on this thread), before the handle goes.
+        self.remote.spawn(spawned).map_err(|_| SpawnError(()))?;
+        Ok(handle)
     }
 }
 

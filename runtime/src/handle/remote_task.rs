@@ -1,217 +1,160 @@
-//! A task spawned from another thread: the future the loop runs
-//! ([`remote_task`]), the handle the other thread keeps
-//! ([`RemoteJoinHandle`]), and what they share ([`Completion`]).
+//! A task spawned from another thread: the join part its block carries
+//! ([`RemoteJoin`]) and the handle the other thread keeps
+//! ([`RemoteJoinHandle`]).
 //!
-//! ## The completion
+//! ## The join part
 //!
-//! One `Mutex` holds the state both sides touch, and a `Condvar` lets a
-//! thread block until it changes:
+//! A remote spawn's block (`task/layout.rs`) ends with a `RemoteJoin<T>`
+//! where a local task keeps its `JoinHandle`'s waker. It has two parts,
+//! each with its own rule for who touches it:
 //!
 //! ```text
-//!   Pending { awaiter, task, abort } ──complete──> Done(result) ──taken──> Taken
-//!     awaiter: the waker of whoever awaits the RemoteJoinHandle
-//!     task:    the waker of the task, so `abort` from any thread can wake it
+//!   abort: AtomicBool     set by RemoteJoinHandle::abort (any thread), then the task is woken;
+//!                         read by the loop just before each poll (task/harness.rs)
+//!   state: Mutex<{ phase, awaiter's waker }>
+//!     Pending ──the task ends: output written to the stage──> Done ──join / poll──> Taken
+//!        │                                                      │
+//!        └──the handle is dropped──> Detached                   └──the handle is dropped──> Taken
+//!             (an output that comes later is dropped at once)      (and the output with it)
 //! ```
 //!
-//! The mutex is the synchronisation: the loop writes the result before it
-//! unlocks, and a `join` or poll that finds `Done` locked after, so it sees
-//! the whole value. Every waker is woken after the lock is released ("wake
-//! after the borrow", CONTRIBUTING.md), and stored with [`WakerSlot`],
-//! which replaces it only when it would wake someone else.
+//! **The output** goes where a local task's goes, in the stage (the union
+//! the future leaves empty when it ends), so it costs the block no room of
+//! its own. The phase says whether it is there, and the mutex is the whole
+//! synchronisation: the loop writes the output into the stage, then sets
+//! `Done` under the lock; the handle reads the stage only after it found
+//! `Done` under the same lock (and set `Taken`, so it reads it once). The
+//! unlock is a release and the lock an acquire, so the handle sees the whole
+//! value. After `end` the loop never touches the stage again, and the
+//! lifecycle byte's stage bits stay `Empty` for a remote spawn: the phase
+//! stands in for them (rules 3 and 8 of `task/mod.rs`).
+//!
+//! The awaiter's waker is woken after the lock is released ("wake after
+//! the borrow", CONTRIBUTING.md), and stored with [`WakerSlot`], which
+//! replaces it only when it would wake someone else. A blocking
+//! [`join`](RemoteJoinHandle::join) is a poll with a waker that unparks the
+//! joining thread.
+//!
+//! **The abort flag** is written and read `Relaxed`: the wake that follows
+//! the store publishes it, as a wake publishes whatever its waker wrote
+//! before it (rules W and C in `task/state.rs`): the loop clears the task's
+//! `SCHEDULED` flag with an Acquire read-modify-write before the poll that
+//! reads the abort flag, and that clear reads the abort's Release wake (or
+//! the wake comes after the clear, and queues the task for another poll
+//! that sees the flag). A task that has not reached its loop yet is still
+//! `SCHEDULED`, and its first poll sees the flag the same way.
+//! `tests/remote_spawn_race.rs` runs this under Miri's weak-memory
+//! emulation.
 //!
 //! ## Cancellation
 //!
-//! `abort` sets the flag and wakes the task; the task's next poll sees the
-//! flag, drops the future (on the runtime's thread, where it belongs) and
-//! completes as cancelled. A remote task dropped before it completed (the
-//! runtime shut down, or the spawn message was never run) completes as
-//! cancelled when its [`Reporter`] is dropped, so a waiting `join` always
-//! returns.
+//! An aborted task's future is dropped on the runtime's thread, where it
+//! ran, before the outcome says cancelled. A task that never reached its
+//! loop (the runtime was dropped first) is cancelled by whoever drops its
+//! spawn message (`SpawnedTask` in `task/schedule.rs`), so a waiting `join`
+//! always returns.
 
 use std::fmt;
-use std::future::{Future, poll_fn};
+use std::future::Future;
+use std::marker::PhantomData;
+use std::mem::ManuallyDrop;
 use std::panic::{AssertUnwindSafe, catch_unwind};
-use std::pin::{Pin, pin};
-use std::sync::{Arc, Condvar, Mutex, MutexGuard, PoisonError};
-use std::task::{Context, Poll};
+use std::pin::Pin;
+use std::ptr::NonNull;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+use std::task::{Context, Poll, Wake, Waker};
+use std::thread::{self, Thread};
 
 use crate::context;
 use crate::task::JoinError;
 use crate::task::id::TaskId;
+use crate::task::layout::{Ended, JoinPart, OutputSlot, TaskCell};
+use crate::task::raw::{RawTask, RemoteParts};
 use crate::timeline::hooks;
 use crate::waker_slot::WakerSlot;
 use ::timeline::Wait;
 
-/// The life of a remote task's result; see the module doc.
-enum State<T> {
-    /// Not finished yet.
-    Pending {
-        /// The task awaiting the `RemoteJoinHandle`, if one does.
-        awaiter: WakerSlot,
-        /// The remote task's own waker, once it has been polled.
-        task: WakerSlot,
-        /// `abort` was called.
-        abort: bool,
-    },
-    /// Finished, panicked or cancelled; waiting to be taken.
-    Done(Result<T, JoinError>),
-    /// Taken by `join` or by the awaiting poll.
+/// The join part of a task spawned from another thread; see the module
+/// doc. (The lifecycle byte's `JOIN_INTEREST` bit, which a local task's
+/// `JoinHandle` uses, plays no part here.)
+pub(crate) struct RemoteJoin<T> {
+    /// `RemoteJoinHandle::abort` was called. Any thread writes it, before
+    /// it wakes the task; the loop reads it before each poll. `Relaxed`:
+    /// the wake publishes it (see the module doc).
+    abort: AtomicBool,
+    /// Where the output is in its life, and who awaits it. Locked briefly
+    /// by the loop and the handle, never across a wake.
+    state: Mutex<JoinState>,
+    /// The output's type: the output itself is in the stage.
+    _output: PhantomData<fn() -> T>,
+}
+
+/// What [`RemoteJoin`]'s mutex guards.
+struct JoinState {
+    /// Whether the output is in the stage, and whether anyone will take it.
+    phase: Phase,
+    /// The waker of whoever awaits the handle, while `Pending`.
+    awaiter: WakerSlot,
+}
+
+/// The life of a remote task's output; see the module doc.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Phase {
+    /// Not ended yet.
+    Pending,
+    /// Ended (finished, panicked or cancelled): the output is in the stage.
+    Done,
+    /// Taken by `join` or the awaiting poll, or dropped with the handle.
     Taken,
+    /// The handle was dropped before the task ended: its output is dropped
+    /// as soon as it comes, never stored.
+    Detached,
 }
 
-/// What a remote task and its handle share.
-pub(super) struct Completion<T> {
-    /// The state; locked briefly by both sides, never across a wake.
-    state: Mutex<State<T>>,
-    /// Signalled when the state becomes `Done`, for `join`.
-    done: Condvar,
-    /// The task's id, chosen when it was spawned (before it reached the
-    /// runtime), so a cancellation can be reported even if it never ran.
-    id: TaskId,
-    /// The runtime the task runs on: `join` refuses to block its thread.
-    runtime_id: u64,
-}
-
-impl<T> Completion<T> {
-    /// A completion for a task not finished yet.
-    pub(super) fn new(id: TaskId, runtime_id: u64) -> Completion<T> {
-        Completion {
-            state: Mutex::new(State::Pending {
-                awaiter: WakerSlot::new(),
-                task: WakerSlot::new(),
-                abort: false,
-            }),
-            done: Condvar::new(),
-            id,
-            runtime_id,
-        }
-    }
-
+impl<T> RemoteJoin<T> {
     /// Locks the state; no code panics while it is held, so no poisoning.
-    fn lock(&self) -> MutexGuard<'_, State<T>> {
+    fn lock(&self) -> MutexGuard<'_, JoinState> {
         self.state.lock().unwrap_or_else(PoisonError::into_inner)
     }
-
-    /// Records the result (the first one wins) and wakes whoever waits.
-    fn complete(&self, result: Result<T, JoinError>) {
-        let awaiter = {
-            let mut state = self.lock();
-            let State::Pending { awaiter, .. } = &mut *state else {
-                return;
-            };
-            let waker = awaiter.take();
-            *state = State::Done(result);
-            waker
-        };
-        self.done.notify_all();
-        if let Some(waker) = awaiter {
-            waker.wake();
-        }
-    }
-
-    /// Takes the result if it is there: `Done` becomes `Taken`.
-    fn take(state: &mut State<T>) -> Option<Result<T, JoinError>> {
-        match std::mem::replace(state, State::Taken) {
-            State::Done(result) => Some(result),
-            State::Taken => panic!("a RemoteJoinHandle's output was taken twice"),
-            pending => {
-                *state = pending;
-                None
-            }
-        }
-    }
 }
 
-/// The future the loop runs for a remote spawn: the user's future, then its
-/// result reported to `completion`.
-///
-/// An `async` block, so that the user's future is pinned in place inside the
-/// task's one allocation (no box of its own, no `unsafe`). Each poll first
-/// checks for `abort`; when set, the future is dropped (on the runtime's
-/// thread, where it belongs) before the completion says cancelled. The
-/// [`Reporter`] is declared before the future, so if the block is dropped
-/// unfinished (the runtime shut down) the future is dropped first too.
-pub(super) fn remote_task<F: Future>(
-    future: F,
-    completion: Arc<Completion<F::Output>>,
-) -> impl Future<Output = ()> {
-    let reporter = Reporter {
-        completion: Some(completion),
-    };
-    async move {
-        let reporter = reporter;
-        let result = {
-            let mut future = pin!(future);
-            poll_fn(|cx| reporter.poll_once(future.as_mut(), cx)).await
-        };
-        reporter.report(result);
-    }
-}
-
-/// Reports a remote task's end to its completion exactly once: its result
-/// ([`Reporter::report`]), or cancelled when dropped before that (the
-/// runtime shut down, or the spawn message was never run), so a waiting
-/// `join` always returns.
-struct Reporter<T> {
-    /// Shared with the `RemoteJoinHandle`; `None` once reported.
-    completion: Option<Arc<Completion<T>>>,
-}
-
-impl<T> Reporter<T> {
-    /// Polls `future` once, unless `abort` was called: then (or when it
-    /// ends or panics) the result. Registers the task's waker, so that
-    /// `abort` from any thread can wake it.
-    fn poll_once<F: Future<Output = T>>(
-        &self,
-        future: Pin<&mut F>,
-        cx: &mut Context<'_>,
-    ) -> Poll<Result<T, JoinError>> {
-        let Some(completion) = &self.completion else {
-            return Poll::Pending; // never: reported only after the last poll
-        };
-        let aborted = {
-            let mut state = completion.lock();
-            match &mut *state {
-                State::Pending { task, abort, .. } => {
-                    if *abort {
-                        true
-                    } else {
-                        let old = task.register(cx.waker());
-                        drop(state);
-                        drop(old);
-                        false
-                    }
-                }
-                State::Done(_) | State::Taken => true,
-            }
-        };
-        if aborted {
-            return Poll::Ready(Err(JoinError::cancelled(completion.id)));
-        }
-        // A panic is the task's result, as for a local task; the local task
-        // running this future then ends normally.
-        match catch_unwind(AssertUnwindSafe(|| future.poll(cx))) {
-            Ok(Poll::Pending) => Poll::Pending,
-            Ok(Poll::Ready(value)) => Poll::Ready(Ok(value)),
-            Err(payload) => Poll::Ready(Err(JoinError::panic(completion.id, payload))),
+impl<T: Send> JoinPart<T> for RemoteJoin<T> {
+    fn new() -> RemoteJoin<T> {
+        RemoteJoin {
+            abort: AtomicBool::new(false),
+            state: Mutex::new(JoinState {
+                phase: Phase::Pending,
+                awaiter: WakerSlot::new(),
+            }),
+            _output: PhantomData,
         }
     }
 
-    /// Reports `result`.
-    fn report(mut self, result: Result<T, JoinError>) {
-        if let Some(completion) = self.completion.take() {
-            completion.complete(result);
-        }
+    #[inline]
+    fn abort_requested(&self) -> bool {
+        // Relaxed: published by the wake that follows the store (module doc).
+        self.abort.load(Ordering::Relaxed)
     }
-}
 
-impl<T> Drop for Reporter<T> {
-    fn drop(&mut self) {
-        if let Some(completion) = self.completion.take() {
-            // Dropped before it ended. (A panic of the future's own `Drop`
-            // unwinds from the task's drop, where it is caught.)
-            completion.complete(Err(JoinError::cancelled(completion.id)));
+    unsafe fn keep<F: Future<Output = T>>(
+        cell: &TaskCell<F, RemoteJoin<T>>,
+        result: Result<T, Ended>,
+    ) -> Option<Waker> {
+        let mut state = cell.join.lock();
+        if state.phase == Phase::Pending {
+            // SAFETY: the stage is empty and not borrowed (the caller's
+            // promise), so this overwrites nothing; the handle reads it only
+            // after it finds `Done`, set below under the same lock.
+            unsafe { (*cell.stage.get()).output = ManuallyDrop::new(result) };
+            state.phase = Phase::Done;
+            return state.awaiter.take();
         }
+        drop(state);
+        // Detached: nobody will read it. (A panic payload's destructor may
+        // panic; it must not unwind into the harness.)
+        let _ = catch_unwind(AssertUnwindSafe(move || drop(result)));
+        None
     }
 }
 
@@ -221,15 +164,74 @@ impl<T> Drop for Reporter<T> {
 /// `Send` and `Sync`: await it on any runtime or executor, or block on it
 /// with [`join`](Self::join) from a thread that is not the runtime's.
 /// Dropping it detaches the task, which runs on.
+///
+/// Like tokio's `JoinHandle`, it points at the task itself: the result
+/// waits in the task's own block, so a remote spawn is one allocation.
 pub struct RemoteJoinHandle<T> {
-    /// Shared with the task.
-    completion: Arc<Completion<T>>,
+    /// The handle's reference to the task (rule 2 of `task/mod.rs`): keeps
+    /// the block, and so the join part, alive. Used on any thread for the
+    /// header's atomics only (`abort`'s wake, the id).
+    task: RawTask,
+    /// The join part inside the task's block (the handle does not know the
+    /// future's type, so it could not find it behind the header).
+    join: NonNull<RemoteJoin<T>>,
+    /// The stage's room for the output, which the handle reads once, after
+    /// the join part's phase said `Done`; `None` once read, so that the
+    /// handle's drop knows without taking the lock.
+    output: Option<NonNull<OutputSlot<T>>>,
 }
 
+// SAFETY: the handle touches the task only through the header's atomics and
+// immutable fields (`RawTask` is `Send`, rule 3 of `task/mod.rs`), through
+// the join part, whose abort flag is atomic and whose state is behind a
+// mutex, and through the output, which it reads once, ordered by that mutex
+// (module doc); the output it may take or drop on its thread is `Send`.
+unsafe impl<T: Send> Send for RemoteJoinHandle<T> {}
+// SAFETY: every `&self` method is one of those thread-safe accesses;
+// none gives out a `&T`.
+unsafe impl<T: Send> Sync for RemoteJoinHandle<T> {}
+
 impl<T> RemoteJoinHandle<T> {
-    /// Wraps the completion of a task just sent to its runtime.
-    pub(super) fn new(completion: Arc<Completion<T>>) -> RemoteJoinHandle<T> {
-        RemoteJoinHandle { completion }
+    /// Wraps what the handle needs of a task just made for its runtime.
+    pub(super) fn new(parts: RemoteParts<RemoteJoin<T>, T>) -> RemoteJoinHandle<T> {
+        RemoteJoinHandle {
+            task: parts.task,
+            join: parts.join,
+            output: Some(parts.output),
+        }
+    }
+
+    /// The join part.
+    fn join_part(&self) -> &RemoteJoin<T> {
+        // SAFETY: the pointer is the block's join part (made by
+        // `RawTask::new_remote`, with the block's provenance), alive while
+        // `self.task` holds its reference; only shared references are made
+        // to it, and its mutable parts are an atomic and a mutex.
+        unsafe { self.join.as_ref() }
+    }
+
+    /// Moves the output out of the stage, as the task's result.
+    ///
+    /// # Safety
+    ///
+    /// The caller has just moved the phase from `Done` to `Taken` under the
+    /// join part's lock: the output is there, written before the loop
+    /// unlocked, and nobody else will read it.
+    unsafe fn take_output(&mut self) -> Result<T, JoinError> {
+        let output = self
+            .output
+            .take()
+            .expect("the phase was Done, so the output was never taken");
+        // SAFETY: the caller's promise; the pointer is the block's stage
+        // (made by `RawTask::new_remote`), alive while `self.task` holds its
+        // reference, and the loop no longer touches the stage.
+        let ended = unsafe { ManuallyDrop::take(&mut *output.as_ptr()) };
+        let id = self.task.header().id;
+        match ended {
+            Ok(output) => Ok(output),
+            Err(Ended::Cancelled) => Err(JoinError::cancelled(id)),
+            Err(Ended::Panicked(payload)) => Err(JoinError::panic(id, payload)),
+        }
     }
 
     /// Blocks this thread until the task ends, and returns its output
@@ -245,25 +247,25 @@ impl<T> RemoteJoinHandle<T> {
     /// If called on the thread of the task's own runtime: that thread would
     /// block and never run the task. Await the handle there instead.
     #[track_caller]
-    pub fn join(self) -> Result<T, JoinError> {
+    pub fn join(mut self) -> Result<T, JoinError> {
+        let runtime_id = self.task.header().remote.runtime_id;
         let own_thread = context::try_with(|handles| handles.scheduler.runtime_id())
-            .is_some_and(|id| id == self.completion.runtime_id);
+            .is_some_and(|id| id == runtime_id);
         if own_thread {
             panic!(
                 "RemoteJoinHandle::join called on the thread of the task's own runtime, \
                  which would block forever: `.await` the handle instead"
             );
         }
-        let mut state = self.completion.lock();
+        let waker = Waker::from(Arc::new(Unparker(thread::current())));
+        let mut cx = Context::from_waker(&waker);
         loop {
-            if let Some(result) = Completion::take(&mut state) {
+            if let Poll::Ready(result) = Pin::new(&mut self).poll(&mut cx) {
                 return result;
             }
-            state = self
-                .completion
-                .done
-                .wait(state)
-                .unwrap_or_else(PoisonError::into_inner);
+            // Returns at the unpark of the task's end (or spuriously: the
+            // loop polls again).
+            thread::park();
         }
     }
 
@@ -271,28 +273,23 @@ impl<T> RemoteJoinHandle<T> {
     /// the future at its next turn, and the handle then gives a `JoinError`
     /// with `is_cancelled()`. Does nothing to a task that has ended.
     pub fn abort(&self) {
-        let task = {
-            let mut state = self.completion.lock();
-            let State::Pending { task, abort, .. } = &mut *state else {
-                return;
-            };
-            *abort = true;
-            task.take()
-        };
-        if let Some(waker) = task {
-            waker.wake();
+        if self.is_finished() {
+            return;
         }
-        // Not polled yet: its first poll will see the flag.
+        // Relaxed, then the wake: the wake publishes the flag to the poll
+        // that reads it (rules W and C in `task/state.rs`).
+        self.join_part().abort.store(true, Ordering::Relaxed);
+        self.task.schedule();
     }
 
     /// True once the task has ended [Future.done()].
     pub fn is_finished(&self) -> bool {
-        !matches!(*self.completion.lock(), State::Pending { .. })
+        self.join_part().lock().phase != Phase::Pending
     }
 
     /// The task's id, unique within the process.
     pub fn id(&self) -> TaskId {
-        self.completion.id
+        self.task.header().id
     }
 }
 
@@ -300,27 +297,78 @@ impl<T> Future for RemoteJoinHandle<T> {
     type Output = Result<T, JoinError>;
 
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
-        let mut state = self.completion.lock();
-        if let Some(result) = Completion::take(&mut state) {
-            return Poll::Ready(result);
+        let this = self.get_mut();
+        let mut state = this.join_part().lock();
+        match state.phase {
+            Phase::Pending => {}
+            Phase::Done => {
+                state.phase = Phase::Taken;
+                drop(state);
+                // SAFETY: the phase went from `Done` to `Taken` just now,
+                // under the lock.
+                return Poll::Ready(unsafe { this.take_output() });
+            }
+            Phase::Taken | Phase::Detached => {
+                panic!("a RemoteJoinHandle was polled after it returned its task's output")
+            }
         }
-        let State::Pending { awaiter, .. } = &mut *state else {
-            unreachable!("take returned None, so the state is pending");
-        };
-        let old = awaiter.register(cx.waker());
+        let old = state.awaiter.register(cx.waker());
         drop(state);
         drop(old);
-        let task = self.completion.id.0;
+        let task = this.task.header().id.0;
         hooks::record(|rec| rec.waits_on(Wait::Join { task }));
         Poll::Pending
+    }
+}
+
+impl<T> Drop for RemoteJoinHandle<T> {
+    fn drop(&mut self) {
+        if self.output.is_none() {
+            // The usual end: `join` or the awaiting poll took the output,
+            // and the phase is `Taken` for good. No lock needed.
+            return;
+        }
+        let mut state = self.join_part().lock();
+        match state.phase {
+            Phase::Taken | Phase::Detached => {}
+            Phase::Pending => {
+                state.phase = Phase::Detached;
+                let awaiter = state.awaiter.take();
+                drop(state);
+                drop(awaiter); // after the lock
+            }
+            Phase::Done => {
+                state.phase = Phase::Taken;
+                drop(state);
+                // Nobody took the output: dropped here, on this thread (`T:
+                // Send`).
+                // SAFETY: the phase went from `Done` to `Taken` just now,
+                // under the lock.
+                drop(unsafe { self.take_output() });
+            }
+        }
+        // Then `self.task` gives up the handle's reference.
     }
 }
 
 impl<T> fmt::Debug for RemoteJoinHandle<T> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("RemoteJoinHandle")
-            .field("id", &self.completion.id)
+            .field("id", &self.id())
             .field("finished", &self.is_finished())
             .finish()
+    }
+}
+
+/// The waker of a thread blocked in [`RemoteJoinHandle::join`].
+struct Unparker(Thread);
+
+impl Wake for Unparker {
+    fn wake(self: Arc<Self>) {
+        self.0.unpark();
+    }
+
+    fn wake_by_ref(self: &Arc<Self>) {
+        self.0.unpark();
     }
 }

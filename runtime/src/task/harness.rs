@@ -13,9 +13,13 @@
 //!   drop_join_handle ──> drop the result now, if it was kept
 //! ```
 //!
-//! Each function is generic over `F` and reached through [`Vtable`], so that
-//! code holding only a header pointer (the loop, a `JoinHandle<T>`) can call
-//! it. The rules the comments cite (3 to 8) are in `task/mod.rs`.
+//! Each function is generic over `F` (and, for the ones both kinds of task
+//! share, over the join part `J`, `layout.rs`) and reached through
+//! [`Vtable`], so that code holding only a header pointer (the loop, a
+//! `JoinHandle<T>`) can call it. A remote spawn's poll first asks its join
+//! part whether another thread asked for an abort; `end` hands the result
+//! to the join part, which keeps it where its joiner looks. The rules the
+//! comments cite (3 to 8) are in `task/mod.rs`.
 
 use std::future::Future;
 use std::mem::ManuallyDrop;
@@ -26,7 +30,7 @@ use std::task::{Context, Poll, Waker};
 
 use super::error::JoinError;
 use super::header::Header;
-use super::layout::{Ended, TaskCell, cell, dealloc};
+use super::layout::{Ended, JoinPart, LocalJoin, TaskCell, cell, dealloc};
 use super::lifecycle::StageKind;
 use super::raw::Vtable;
 use super::waker::raw_waker;
@@ -44,6 +48,10 @@ pub(crate) enum Polled {
     /// The future panicked in this call (the panic is its result): the task
     /// ended and must leave the task set.
     Panicked,
+    /// The future was dropped instead of polled, because another thread
+    /// aborted the task (a remote spawn's abort): the task ended and must
+    /// leave the task set.
+    Cancelled,
 }
 
 impl From<Polled> for PollOutcome {
@@ -53,11 +61,12 @@ impl From<Polled> for PollOutcome {
             Polled::Pending => PollOutcome::Pending,
             Polled::Ready => PollOutcome::Ready,
             Polled::Panicked => PollOutcome::Panicked,
+            Polled::Cancelled => PollOutcome::Cancelled,
         }
     }
 }
 
-/// The vtable of tasks whose future is `F`.
+/// The vtable of tasks made by `spawn`, whose future is `F`.
 pub(crate) fn vtable<F>() -> &'static Vtable
 where
     F: Future + 'static,
@@ -65,25 +74,61 @@ where
 {
     // Promoted to a `static` by the compiler: one table per `F`.
     &Vtable {
-        poll: poll::<F>,
-        cancel: cancel::<F>,
+        poll: poll::<F, LocalJoin>,
+        cancel: cancel::<F, LocalJoin>,
         poll_join: poll_join::<F>,
         drop_join_handle: drop_join_handle::<F>,
-        dealloc: dealloc::<F>,
+        dealloc: dealloc::<F, LocalJoin>,
     }
 }
 
-/// `Vtable::poll` for `F`.
+/// The vtable of tasks made by `Handle::spawn`, whose future is `F` and
+/// join part `J`. Such a task has no `JoinHandle`, only a
+/// `RemoteJoinHandle`, which reaches the join part directly; so the two
+/// `JoinHandle` entries are never called.
+pub(crate) fn remote_vtable<F, J>() -> &'static Vtable
+where
+    F: Future + 'static,
+    F::Output: 'static,
+    J: JoinPart<F::Output> + 'static,
+{
+    // Promoted to a `static` by the compiler: one table per `F`.
+    &Vtable {
+        poll: poll::<F, J>,
+        cancel: cancel::<F, J>,
+        poll_join: no_poll_join,
+        drop_join_handle: no_drop_join_handle,
+        dealloc: dealloc::<F, J>,
+    }
+}
+
+/// `Vtable::poll_join` of a remote spawn, which has no `JoinHandle`.
+unsafe fn no_poll_join(_: NonNull<Header>, _: *mut (), _: &mut Context<'_>) {
+    unreachable!("a remote spawn has no JoinHandle");
+}
+
+/// `Vtable::drop_join_handle` of a remote spawn, which has no `JoinHandle`.
+unsafe fn no_drop_join_handle(_: NonNull<Header>) {
+    unreachable!("a remote spawn has no JoinHandle");
+}
+
+/// `Vtable::poll` for `F` and `J`.
 ///
 /// # Safety
 ///
 /// As [`RawTask::poll`](super::raw::RawTask::poll), with a live block of
-/// this `F` whose task has not ended.
-unsafe fn poll<F: Future>(ptr: NonNull<Header>) -> Polled {
+/// this `F` and `J` whose task has not ended.
+unsafe fn poll<F: Future, J: JoinPart<F::Output>>(ptr: NonNull<Header>) -> Polled {
     // SAFETY: the caller's promise.
-    let cell = unsafe { cell::<F>(ptr) };
+    let cell = unsafe { cell::<F, J>(ptr) };
     let lifecycle = &cell.header.lifecycle;
     debug_assert_eq!(lifecycle.stage(), StageKind::Future, "an ended task polled");
+    if cell.join.abort_requested() {
+        // SAFETY: runtime thread, not running (rules 3 and 4), and the stage
+        // holds the future (rule 8: the task has not ended).
+        unsafe { end(cell, None) };
+        return Polled::Cancelled;
+    }
     // SAFETY: runtime thread, and not running (rules 3 and 4): nobody else
     // holds a reference into the stage, which holds the future (rule 8: the
     // task has not ended). The future stays at this address until `end`
@@ -109,32 +154,37 @@ unsafe fn poll<F: Future>(ptr: NonNull<Header>) -> Polled {
     polled
 }
 
-/// `Vtable::cancel` for `F`.
+/// `Vtable::cancel` for `F` and `J`.
 ///
 /// # Safety
 ///
 /// As [`RawTask::cancel`](super::raw::RawTask::cancel), with a live block
-/// of this `F`.
-unsafe fn cancel<F: Future>(ptr: NonNull<Header>) {
+/// of this `F` and `J`.
+unsafe fn cancel<F: Future, J: JoinPart<F::Output>>(ptr: NonNull<Header>) {
     // SAFETY: the caller's promise.
-    let cell = unsafe { cell::<F>(ptr) };
+    let cell = unsafe { cell::<F, J>(ptr) };
     if cell.header.lifecycle.stage() == StageKind::Future {
-        // SAFETY: runtime thread, not running (rules 3 and 4), and the stage
-        // holds the future (rule 8).
+        // SAFETY: the stage's thread (the caller's promise: rule 3 or its
+        // exception), not running (rule 4), and the stage holds the future
+        // (rule 8).
         unsafe { end(cell, None) };
     }
 }
 
-/// Ends a running task: drops the future in place, stores `result` (or a
-/// cancellation when `None`) if a `JoinHandle` wants it, and wakes the
-/// joiner. A panic in the future's destructor is a cancellation's result
-/// too; after `Ready` it is ignored (the task has its output).
+/// Ends a running task: drops the future in place, hands `result` (or a
+/// cancellation when `None`) to the join part, which keeps it if a joiner
+/// wants it, and wakes the joiner. A panic in the future's destructor is a
+/// cancellation's result too; after `Ready` it is ignored (the task has its
+/// output).
 ///
 /// # Safety
 ///
-/// Runtime thread, the stage holds the future, and no reference into the
-/// stage is alive.
-unsafe fn end<F: Future>(cell: &TaskCell<F>, result: Option<Result<F::Output, Ended>>) {
+/// Runtime thread (or the stage's owner before adoption, rule 3), the stage
+/// holds the future, and no reference into the stage is alive.
+unsafe fn end<F: Future, J: JoinPart<F::Output>>(
+    cell: &TaskCell<F, J>,
+    result: Option<Result<F::Output, Ended>>,
+) {
     let lifecycle = &cell.header.lifecycle;
     let stage = cell.stage.get();
     lifecycle.set_running(true); // rule 4, while the future's Drop runs
@@ -151,26 +201,18 @@ unsafe fn end<F: Future>(cell: &TaskCell<F>, result: Option<Result<F::Output, En
         (None, Ok(())) => Err(Ended::Cancelled),
         (None, Err(payload)) => Err(Ended::Panicked(payload)),
     };
-    if lifecycle.join_interest() {
-        // SAFETY: the stage is empty (the future was dropped above), so this
-        // overwrites nothing that needs dropping; then rule 8's bit.
-        unsafe { (*stage).output = ManuallyDrop::new(result) };
-        lifecycle.set_stage(StageKind::Output);
-    } else {
-        // Nobody will read it: drop it now, on this thread (rule 5).
-        let _ = catch_unwind(AssertUnwindSafe(move || drop(result)));
-    }
+    // SAFETY: the stage's thread (the caller's promise), and the stage is
+    // empty (the future was dropped above) and not borrowed.
+    let joiner = unsafe { J::keep(cell, result) };
     lifecycle.set_running(false);
     lifecycle.set_done(cancelled);
-    // SAFETY: runtime thread; no other reference to the join waker exists
-    // (the joiner only stores into it from `poll_join`, not now).
-    let joiner = unsafe { (*cell.join_waker.get()).take() };
     if let Some(waker) = joiner {
         waker.wake();
     }
 }
 
-/// Takes the output out of the stage, if it holds one (rule 8).
+/// Takes the output out of a `spawn`ed task's stage, if it holds one (rule
+/// 8).
 ///
 /// # Safety
 ///
@@ -193,13 +235,14 @@ unsafe fn take_output<F: Future>(cell: &TaskCell<F>) -> Option<Result<F::Output,
 /// As [`RawTask::poll_join`](super::raw::RawTask::poll_join); `out` points
 /// at a `Poll<Result<F::Output, JoinError>>`.
 unsafe fn poll_join<F: Future>(ptr: NonNull<Header>, out: *mut (), cx: &mut Context<'_>) {
-    // SAFETY: the caller's promise.
-    let cell = unsafe { cell::<F>(ptr) };
+    // SAFETY: the caller's promise (a `JoinHandle` is made only by `spawn`,
+    // whose blocks have a `LocalJoin`).
+    let cell = unsafe { cell::<F, LocalJoin>(ptr) };
     let header = &cell.header;
     if header.lifecycle.is_running() || !header.lifecycle.is_done() {
         // Rule 4: only the join waker, never the stage.
         // SAFETY: runtime thread; nothing else borrows the join waker now.
-        let old = unsafe { (*cell.join_waker.get()).register(cx.waker()) };
+        let old = unsafe { (*cell.join.waker.get()).register(cx.waker()) };
         drop(old);
         hooks::record(|rec| rec.waits_on(Wait::Join { task: header.id.0 }));
         return;
@@ -225,8 +268,8 @@ unsafe fn poll_join<F: Future>(ptr: NonNull<Header>, out: *mut (), cx: &mut Cont
 /// As [`RawTask::drop_join_handle`](super::raw::RawTask::drop_join_handle),
 /// with a live block of this `F`.
 unsafe fn drop_join_handle<F: Future>(ptr: NonNull<Header>) {
-    // SAFETY: the caller's promise.
-    let cell = unsafe { cell::<F>(ptr) };
+    // SAFETY: the caller's promise, as in `poll_join`.
+    let cell = unsafe { cell::<F, LocalJoin>(ptr) };
     let lifecycle = &cell.header.lifecycle;
     lifecycle.drop_join_interest();
     if lifecycle.is_running() {

@@ -13,11 +13,13 @@
 //!
 //! and what never changes after spawn: the vtable of the future's type, the
 //! way back to the owning runtime's queues, and how the task is named in
-//! reprs, traces and warnings (its id, name, spawn location, and its slot
-//! in the task set).
+//! reprs, traces and warnings (its id, name and spawn location). Its slot in
+//! the task set is written once, by the loop, when the task enters the set:
+//! at spawn for a local task, on arrival for one spawned from another thread.
 
 use std::panic::Location;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicU32, Ordering};
 
 use super::id::TaskId;
 use super::lifecycle::{Lifecycle, TaskStatus};
@@ -52,8 +54,12 @@ pub(crate) struct Header {
     /// The name given with `task::Builder::name`, if any.
     pub(crate) name: Option<Box<TaskName>>,
     /// The index of the task in its runtime's task set, or [`MAIN_SLOT`] for
-    /// the future given to `block_on`. Fixed at spawn.
-    pub(crate) slot: u32,
+    /// the future given to `block_on`. Runtime thread only, written once
+    /// when the task enters the set (for a remote spawn that is after the
+    /// block was made on another thread, so the field cannot be a plain
+    /// `u32` fixed at construction); atomic only because the header is
+    /// shared, hence `Relaxed`, like the lifecycle byte.
+    slot: AtomicU32,
 }
 
 impl Header {
@@ -77,8 +83,22 @@ impl Header {
             id,
             spawned_at,
             name: name.map(|name| Box::new(TaskName(name))),
-            slot,
+            slot: AtomicU32::new(slot),
         }
+    }
+
+    /// The task's slot in its runtime's task set ([`MAIN_SLOT`] for the
+    /// `block_on` future). Runtime thread only.
+    #[inline]
+    pub(crate) fn slot(&self) -> u32 {
+        self.slot.load(Ordering::Relaxed)
+    }
+
+    /// Records the slot of a task made on another thread, as the loop puts
+    /// it in its task set. Runtime thread only.
+    #[inline]
+    pub(crate) fn set_slot(&self, slot: u32) {
+        self.slot.store(slot, Ordering::Relaxed);
     }
 
     /// The name, if the task has one.
@@ -100,7 +120,7 @@ impl ObservedTask for Header {
     /// `task 3 'spin'`, `task 4`, or `task 1 'block_on'` for the future
     /// given to `block_on`.
     fn describe(&self) -> String {
-        match (self.name(), self.slot) {
+        match (self.name(), self.slot()) {
             (_, MAIN_SLOT) => format!("task {} 'block_on'", self.id),
             (Some(name), _) => format!("task {} '{name}'", self.id),
             (None, _) => format!("task {}", self.id),
@@ -112,7 +132,7 @@ impl ObservedTask for Header {
     }
 
     fn is_block_on(&self) -> bool {
-        self.slot == MAIN_SLOT
+        self.slot() == MAIN_SLOT
     }
 }
 

@@ -1,17 +1,36 @@
-//! The task's one allocation: [`TaskCell`], its union [`Stage`], and the
-//! code that makes the block, finds it behind a header pointer, and frees it.
+//! The task's one allocation: [`TaskCell`], its union [`Stage`], its join
+//! part ([`JoinPart`]), and the code that makes the block, finds it behind a
+//! header pointer, and frees it.
 //!
 //! ```text
 //!   NonNull<Header> ─┐   (a Waker's data pointer, a queue entry, the task set's
 //!                    ▼    entry, a JoinHandle: all point at the same block)
-//!   ┌────────────────────────────────────┐  #[repr(C)] TaskCell<F>
+//!   ┌────────────────────────────────────┐  #[repr(C)] TaskCell<F, J>
 //!   │ header: Header   (any thread)      │  offset 0, so a pointer to the
 //!   ├────────────────────────────────────┤  header is a pointer to the cell
 //!   │ stage: UnsafeCell<Stage<F>>        │  a union: the future, then the
 //!   │                  (runtime thread)  │  output, in the same bytes
-//!   │ join_waker: UnsafeCell<WakerSlot>  │
+//!   │ join: J                            │  what the joiner needs
 //!   └────────────────────────────────────┘
 //! ```
+//!
+//! ## The join part
+//!
+//! The last field is what the task keeps for whoever awaits it, and the one
+//! thing that differs between the two kinds of task:
+//!
+//! - [`LocalJoin`], for `spawn`: the waker of the task awaiting the
+//!   `JoinHandle`. The output itself goes in the stage. Runtime thread only,
+//!   like the `JoinHandle` (rule 3).
+//! - `RemoteJoin<T>` (`handle/remote_task.rs`), for `Handle::spawn`: an
+//!   abort flag, and a small mutex with the awaiter's waker and the phase
+//!   of the output. The output itself goes in the stage too; the
+//!   `RemoteJoinHandle`, on any thread, takes it from there once the phase
+//!   says it is there (the mutex orders the two), so the stage's output
+//!   room serves both kinds of task and a remote spawn's block stays small.
+//!
+//! [`JoinPart`] is what the harness asks of either: is an abort asked for,
+//! and keep this result (or drop it) when the task ends.
 //!
 //! ## Why the stage is a union
 //!
@@ -29,6 +48,9 @@ use std::cell::UnsafeCell;
 use std::future::Future;
 use std::mem::ManuallyDrop;
 use std::ptr::NonNull;
+use std::task::Waker;
+
+use std::panic::{AssertUnwindSafe, catch_unwind};
 
 use super::header::Header;
 use super::lifecycle::StageKind;
@@ -37,13 +59,83 @@ use crate::waker_slot::WakerSlot;
 /// The whole block; see the module doc. Named `TaskCell` rather than
 /// `Cell` so that it is not mistaken for `std::cell::Cell`.
 #[repr(C)]
-pub(crate) struct TaskCell<F: Future> {
-    /// First, so a `NonNull<Header>` is a `NonNull<TaskCell<F>>` (rule 1).
+pub(crate) struct TaskCell<F: Future, J = LocalJoin> {
+    /// First, so a `NonNull<Header>` is a `NonNull<TaskCell<F, J>>` (rule 1).
     pub(crate) header: Header,
     /// The future, then its result (rules 3 to 8).
     pub(crate) stage: UnsafeCell<Stage<F>>,
-    /// The task awaiting the `JoinHandle`, if one waits (rule 3).
-    pub(crate) join_waker: UnsafeCell<WakerSlot>,
+    /// What the joiner needs: [`LocalJoin`] or a remote spawn's
+    /// `RemoteJoin` (see "The join part").
+    pub(crate) join: J,
+}
+
+/// The join part of a task made by `spawn`.
+pub(crate) struct LocalJoin {
+    /// The task awaiting the `JoinHandle`, if one waits. Runtime thread
+    /// only (rule 3).
+    pub(crate) waker: UnsafeCell<WakerSlot>,
+}
+
+/// What the harness (`harness.rs`) asks of a task's join part, for a future
+/// whose output is `T`.
+pub(crate) trait JoinPart<T>: Sized {
+    /// The join part of a task just made.
+    fn new() -> Self;
+
+    /// True if the task must be dropped instead of polled: an abort asked
+    /// for from another thread (a local abort goes through the lifecycle
+    /// byte instead). Read by the harness on the runtime's thread, just
+    /// before a poll.
+    fn abort_requested(&self) -> bool;
+
+    /// The task has ended with `result`: keep it for the joiner, or drop it
+    /// if nobody will read it. Returns the joiner's waker, which the harness
+    /// wakes once the task is marked done.
+    ///
+    /// # Safety
+    ///
+    /// Called by the harness's `end` only: on the thread that owns the
+    /// stage (rule 3), with the stage empty and no reference into it alive.
+    unsafe fn keep<F: Future<Output = T>>(
+        cell: &TaskCell<F, Self>,
+        result: Result<T, Ended>,
+    ) -> Option<Waker>;
+}
+
+impl<T> JoinPart<T> for LocalJoin {
+    fn new() -> LocalJoin {
+        LocalJoin {
+            waker: UnsafeCell::new(WakerSlot::new()),
+        }
+    }
+
+    /// Never: `JoinHandle::abort` sets the lifecycle byte, which the loop
+    /// reads before it gets here.
+    #[inline]
+    fn abort_requested(&self) -> bool {
+        false
+    }
+
+    unsafe fn keep<F: Future<Output = T>>(
+        cell: &TaskCell<F, LocalJoin>,
+        result: Result<T, Ended>,
+    ) -> Option<Waker> {
+        let lifecycle = &cell.header.lifecycle;
+        if lifecycle.join_interest() {
+            // SAFETY: the stage is empty and not borrowed (the caller's
+            // promise), so this overwrites nothing that needs dropping;
+            // then rule 8's bit.
+            unsafe { (*cell.stage.get()).output = ManuallyDrop::new(result) };
+            lifecycle.set_stage(StageKind::Output);
+        } else {
+            // Nobody will read it: drop it now, on this thread (rule 5).
+            let _ = catch_unwind(AssertUnwindSafe(move || drop(result)));
+        }
+        // SAFETY: runtime thread (the caller's promise); no other reference
+        // to the join waker exists (the `JoinHandle` only stores into it
+        // from `poll_join`, not now).
+        unsafe { (*cell.join.waker.get()).take() }
+    }
 }
 
 /// The future, then how it ended, in the same bytes; the lifecycle byte
@@ -53,11 +145,14 @@ pub(crate) union Stage<F: Future> {
     /// The future, pinned in place (rule 6). Bit `STAGE_FUTURE`.
     pub(crate) future: ManuallyDrop<F>,
     /// How it ended, kept until the `JoinHandle` takes it. Bit
-    /// `STAGE_OUTPUT`.
-    pub(crate) output: ManuallyDrop<Result<F::Output, Ended>>,
+    /// `STAGE_OUTPUT` (for a remote spawn: the join part's phase).
+    pub(crate) output: OutputSlot<F::Output>,
     /// Neither: the value a `block_on` future's block starts with.
     empty: (),
 }
+
+/// The stage's room for how a task whose output is `T` ended.
+pub(crate) type OutputSlot<T> = ManuallyDrop<Result<T, Ended>>;
 
 /// Why a task has no output. Turned into a `JoinError` (which adds the
 /// task's id) when the `JoinHandle` reads it, so the stage stays small.
@@ -69,20 +164,21 @@ pub(crate) enum Ended {
 }
 
 /// Makes the block of a new task around `header` (made with `refs`
-/// references and `SCHEDULED` set) and `future`, and returns the pointer
-/// every reference shares (rule 1).
-pub(crate) fn allocate<F>(header: Header, future: F) -> NonNull<Header>
+/// references and `SCHEDULED` set) and `future`, with join part `J`, and
+/// returns the pointer every reference shares (rule 1).
+pub(crate) fn allocate<F, J>(header: Header, future: F) -> NonNull<TaskCell<F, J>>
 where
     F: Future + 'static,
+    J: JoinPart<F::Output>,
 {
     let cell = Box::new(TaskCell {
         header,
         stage: UnsafeCell::new(Stage {
             future: ManuallyDrop::new(future),
         }),
-        join_waker: UnsafeCell::new(WakerSlot::new()),
+        join: J::new(),
     });
-    NonNull::from(Box::leak(cell)).cast::<Header>()
+    NonNull::from(Box::leak(cell))
 }
 
 /// Makes the block that stands for a `block_on` future: `header` (so the
@@ -102,7 +198,7 @@ where
     let cell: Box<TaskCell<F>> = Box::new(TaskCell {
         header,
         stage: UnsafeCell::new(Stage { empty: () }),
-        join_waker: UnsafeCell::new(WakerSlot::new()),
+        join: <LocalJoin as JoinPart<F::Output>>::new(),
     });
     NonNull::from(Box::leak(cell)).cast::<Header>()
 }
@@ -111,26 +207,35 @@ where
 ///
 /// # Safety
 ///
-/// `ptr` must come from a `TaskCell<F>` of this very `F` (the vtable that
-/// calls this is the one made for it), and the block must be alive.
-pub(crate) unsafe fn cell<'a, F: Future>(ptr: NonNull<Header>) -> &'a TaskCell<F> {
+/// `ptr` must come from a `TaskCell<F, J>` of this very `F` and `J` (the
+/// vtable that calls this is the one made for them), and the block must be
+/// alive.
+pub(crate) unsafe fn cell<'a, F: Future, J>(ptr: NonNull<Header>) -> &'a TaskCell<F, J> {
     // SAFETY: rule 1 (the pointer has the whole block's provenance) and the
     // caller's promise; only a shared reference is made: the mutable parts
-    // are in `UnsafeCell`s and atomics.
-    unsafe { ptr.cast::<TaskCell<F>>().as_ref() }
+    // are in `UnsafeCell`s, atomics and (for a remote spawn) a mutex.
+    unsafe { ptr.cast::<TaskCell<F, J>>().as_ref() }
 }
 
-/// `Vtable::dealloc` for `F`: frees the block.
+/// `Vtable::dealloc` for `F` and `J`: frees the block.
 ///
 /// # Safety
 ///
-/// The last reference is gone (rule 2) and the block is of this `F`.
-pub(crate) unsafe fn dealloc<F: Future>(ptr: NonNull<Header>) {
-    // SAFETY: the block came from `Box::leak` of a `TaskCell<F>` (rule 1),
-    // whose pointer `Box::from_raw` may take back, and nobody else can reach
-    // it. Its stage is empty (rule 5), and a union drops nothing anyway, so
-    // the drop frees only the header's `Send` parts and the join waker.
-    let cell = unsafe { Box::from_raw(ptr.cast::<TaskCell<F>>().as_ptr()) };
-    debug_assert_eq!(cell.header.lifecycle.stage(), StageKind::Empty, "rule 5");
-    drop(cell);
+/// The last reference is gone (rule 2) and the block is of this `F` and `J`.
+pub(crate) unsafe fn dealloc<F: Future, J>(ptr: NonNull<Header>) {
+    let cell = ptr.cast::<TaskCell<F, J>>().as_ptr();
+    // SAFETY: the block came from `Box::leak` of a `TaskCell<F, J>` (rule
+    // 1), so it was allocated by the global allocator with this type's
+    // layout, and nobody else can reach it. Its stage is empty (rule 5),
+    // and a union drops nothing anyway, so only the header's `Send` parts
+    // and the join part (a join waker, or a remote spawn's mutex and
+    // awaiter's waker) are dropped, in place, each once, before the memory
+    // is freed. (Field by field rather than `drop(Box::from_raw(..))`, whose
+    // drop of the generic cell the compiler left as a call.)
+    unsafe {
+        debug_assert_eq!((*cell).header.lifecycle.stage(), StageKind::Empty, "rule 5");
+        std::ptr::drop_in_place(&raw mut (*cell).header);
+        std::ptr::drop_in_place(&raw mut (*cell).join);
+        std::alloc::dealloc(cell.cast(), std::alloc::Layout::new::<TaskCell<F, J>>());
+    }
 }

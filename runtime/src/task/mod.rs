@@ -22,7 +22,9 @@
 //! - `header.rs`: the `Header` that holds both, with the
 //!   task's id, name and spawn location.
 //! - `layout.rs`: the one allocation (`TaskCell`: header, stage, join
-//!   waker), its union stage, and its allocation and free.
+//!   part), its union stage, the join part of a local task (the
+//!   `JoinHandle`'s waker) and what the harness asks of any join part, and
+//!   the block's allocation and free.
 //! - `harness.rs`: poll, complete, cancel, and hand the output to the
 //!   `JoinHandle`, for one future type, behind the vtable.
 //! - `raw.rs`: `RawTask`, a counted reference, and the vtable.
@@ -31,14 +33,16 @@
 //! and around it:
 //!
 //! - `schedule.rs`: the scheduler: the run queue, the remote queue and the
-//!   push that chooses between them; it also makes tasks.
+//!   push that chooses between them; it also makes tasks, and adopts the
+//!   ones made on other threads (`Handle::spawn`, whose join part is in
+//!   `handle/remote_task.rs`).
 //! - `set.rs`: the live tasks the runtime owns (one reference each).
 //! - `join.rs`: `JoinHandle`; `error.rs`: `JoinError`; `id.rs`: `TaskId`.
 //! - `builder.rs`: `spawn` and `task::Builder`.
 //!
 //! ## Why the core has `unsafe` code
 //!
-//! To save allocations: a spawned task is one `Box` of a `TaskCell<F>`,
+//! To save allocations: a spawned task is one `Box` of a `TaskCell<F, J>`,
 //! where `async-task` and tokio also make one, instead of the three it would
 //! take with safe code (an `Arc` for the waker's part, an `Rc` for the
 //! loop's part, a `Box` to pin the future). The `unsafe` blocks of the core
@@ -60,7 +64,12 @@
 //!   +--------------------------------------+
 //!   | the loop's part (runtime thread only)|
 //!   |   stage: the future, then its output |
-//!   |   the JoinHandle's waker             |
+//!   +--------------------------------------+
+//!   | the join part                        |
+//!   |   spawn: the JoinHandle's waker      |     runtime thread only
+//!   |   Handle::spawn: an abort flag, and  |     any thread (an atomic,
+//!   |     a mutex with the output's phase  |     a mutex)
+//!   |     and the awaiter's waker          |
 //!   +--------------------------------------+
 //! ```
 //!
@@ -81,7 +90,16 @@
 //!    three `!Send`, made on the runtime's thread, so they can only be used
 //!    there. Other threads hold wakers and queue entries, which touch the
 //!    header's atomics and nothing else. The loop checks, before each poll,
-//!    that the task belongs to it (the runtime id in the header).
+//!    that the task belongs to it (the runtime id in the header). Two
+//!    exceptions, both for a task made on another thread by
+//!    `Handle::spawn`, whose future and output are `Send`: until the loop
+//!    adopts it, its stage belongs to whoever holds its spawn message
+//!    (`SpawnedTask`, `schedule.rs`), which cancels it if it is dropped
+//!    unadopted; and its join part (`RemoteJoin`) is any thread's, being an
+//!    atomic flag and a mutex, under which its phase says when the task's
+//!    output is in the stage: from then on the output belongs to the
+//!    `RemoteJoinHandle`, which takes it on its own thread (the loop no
+//!    longer touches the stage once the task has ended).
 //! 4. **No stage access while the future runs.** While the future is polled
 //!    or dropped, the `RUNNING` bit is set and the loop holds a mutable
 //!    reference into the stage. Code the future runs may reach its own
@@ -95,7 +113,8 @@
 //!    `JoinHandle` takes it or goes; both on the runtime's thread. The task
 //!    set and the `JoinHandle` hold references until then, so a `dealloc`
 //!    elsewhere finds the stage empty and frees only the header's `Send`
-//!    parts.
+//!    parts and the join part. (A remote spawn's output, `Send`, is taken or
+//!    dropped by its `RemoteJoinHandle`, which holds a reference until then.)
 //! 6. **Pinning.** The future never moves: it is written into the block at
 //!    spawn and dropped in place (`ManuallyDrop::drop`), never moved out.
 //! 7. **Panics.** A panic in `poll` or in a destructor of the future or the
@@ -107,7 +126,8 @@
 //!    drops it. Neither: nothing, which is also how a `block_on` future's
 //!    block starts and how every block ends (rule 5). Each bit is cleared
 //!    right after its value is moved out or dropped, and set right after it
-//!    is written.
+//!    is written. A remote spawn's output is the exception: its join part's
+//!    phase records it (rule 3), and the stage bits stay clear after `end`.
 //!
 //! ## What tokio does differently
 //!
@@ -126,7 +146,7 @@ mod harness;
 pub(crate) mod header;
 pub(crate) mod id;
 mod join;
-mod layout;
+pub(crate) mod layout;
 pub(crate) mod lifecycle;
 pub(crate) mod raw;
 pub(crate) mod schedule;

@@ -9,6 +9,7 @@
 //! runtime's thread (rule 3 of `task/mod.rs`); they call the harness
 //! (`harness.rs`) through the vtable.
 
+use std::cell::UnsafeCell;
 use std::future::Future;
 use std::panic::Location;
 use std::ptr::NonNull;
@@ -16,10 +17,10 @@ use std::sync::Arc;
 use std::task::{Context, Poll};
 
 use super::error::JoinError;
-use super::harness::{Polled, vtable};
+use super::harness::{Polled, remote_vtable, vtable};
 use super::header::{Header, MAIN_SLOT};
 use super::id::TaskId;
-use super::layout;
+use super::layout::{self, JoinPart, OutputSlot};
 use super::schedule::RemoteQueue;
 use super::waker::WakerRef;
 
@@ -37,6 +38,19 @@ pub(crate) struct Vtable {
     pub(crate) drop_join_handle: unsafe fn(NonNull<Header>),
     /// Frees the block.
     pub(crate) dealloc: unsafe fn(NonNull<Header>),
+}
+
+/// What a `RemoteJoinHandle` holds of a block whose future type it does
+/// not know, so could not find its parts behind the header: made by
+/// [`RawTask::new_remote`].
+pub(crate) struct RemoteParts<J, T> {
+    /// The handle's reference to the task.
+    pub(crate) task: RawTask,
+    /// The block's join part.
+    pub(crate) join: NonNull<J>,
+    /// The stage's room for the output, which the join part's phase says
+    /// is filled (rule 3's exception in `task/mod.rs`).
+    pub(crate) output: NonNull<OutputSlot<T>>,
 }
 
 /// One counted reference to a task (rule 2): the task set's, a queue
@@ -70,8 +84,49 @@ impl RawTask {
         F::Output: 'static,
     {
         let header = Header::new(3, vtable::<F>(), remote, id, slot, name, spawned_at);
-        let ptr = layout::allocate(header, future);
+        let ptr = layout::allocate::<F, layout::LocalJoin>(header, future).cast::<Header>();
         [RawTask { ptr }, RawTask { ptr }, RawTask { ptr }]
+    }
+
+    /// Makes the block of a task spawned from another thread
+    /// (`Handle::spawn`), on that thread, in one allocation whose join part
+    /// is `J`. Three references, as for [`RawTask::new`]: the task set's and
+    /// the first queue entry's (returned here; both travel to the loop in
+    /// the spawn message, `schedule.rs`) and the `RemoteJoinHandle`'s, in
+    /// [`RemoteParts`] with the addresses that handle needs. The task set
+    /// slot is chosen when the loop adopts the task.
+    pub(crate) fn new_remote<F, J>(
+        future: F,
+        remote: Arc<RemoteQueue>,
+        id: TaskId,
+        spawned_at: &'static Location<'static>,
+    ) -> ([RawTask; 2], RemoteParts<J, F::Output>)
+    where
+        F: Future + Send + 'static,
+        F::Output: Send + 'static,
+        J: JoinPart<F::Output> + 'static,
+    {
+        let header = Header::new(3, remote_vtable::<F, J>(), remote, id, 0, None, spawned_at);
+        let block = layout::allocate::<F, J>(header, future);
+        let cell = block.as_ptr();
+        // SAFETY: `cell` is the live block just made, and nothing else
+        // reaches it yet. The two addresses are taken without making a
+        // reference (the output is not there yet), and keep the block's
+        // provenance (rule 1); neither is null, being inside the block.
+        let (join, output) = unsafe {
+            let stage = UnsafeCell::raw_get(&raw const (*cell).stage);
+            (
+                NonNull::new_unchecked(&raw mut (*cell).join),
+                NonNull::new_unchecked(&raw mut (*stage).output),
+            )
+        };
+        let ptr = block.cast::<Header>();
+        let handle = RemoteParts {
+            task: RawTask { ptr },
+            join,
+            output,
+        };
+        ([RawTask { ptr }, RawTask { ptr }], handle)
     }
 
     /// Makes the block that stands for a `block_on` future: a header (so the
@@ -156,7 +211,8 @@ impl RawTask {
     /// # Safety
     ///
     /// On the task's runtime thread (rule 3), not from inside the task's own
-    /// poll.
+    /// poll; or, for a task made by `Handle::spawn` that its loop never
+    /// adopted, by the holder of its spawn message (rule 3's exception).
     pub(crate) unsafe fn cancel(&self) {
         // SAFETY: passed on from the caller.
         unsafe { (self.header().vtable.cancel)(self.ptr) }

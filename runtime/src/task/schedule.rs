@@ -7,6 +7,8 @@
 //!                      2. on the runtime's thread?  ──yes──> run_queue.push_back   (no lock)
 //!                                                   ──no───> RemoteQueue::push     (channel + eventfd)
 //!   event loop    ──> next_task: run_queue first, then the remote inbox
+//!   Handle::spawn ──> RemoteQueue::spawn: a task made on the caller's thread
+//!                     (SpawnedTask), adopted by the loop when it arrives
 //! ```
 //!
 //! This file holds the wake rule's two queues: [`push`], which picks the
@@ -47,7 +49,8 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use crossbeam_channel::{Receiver, Sender};
 
 use super::id::TaskId;
-use super::raw::RawTask;
+use super::layout::JoinPart;
+use super::raw::{RawTask, RemoteParts};
 use super::set::TaskSet;
 use crate::context;
 use crate::observe::Observer;
@@ -109,15 +112,68 @@ pub(crate) enum Remote {
     /// the sender set, and the number of the blocking thread that sent it
     /// when a recorded job did (for the timeline).
     Wake(RawTask, Option<u32>),
-    /// A spawn from another thread (`Handle::spawn`): run on the loop's
-    /// thread, where it makes the task.
-    Spawn(SpawnRequest),
+    /// A task spawned from another thread (`Handle::spawn`), already made:
+    /// the loop adopts it ([`Scheduler::adopt`]).
+    Spawn(SpawnedTask),
 }
 
-/// A spawn sent from another thread: a closure that makes the task with the
-/// scheduler it is given. `Send`, because it crosses threads; the future in
-/// it is `Send` too (the `Handle::spawn` bound).
-pub(crate) type SpawnRequest = Box<dyn FnOnce(&Scheduler) + Send>;
+/// A task made on another thread by `Handle::spawn`, on its way to the
+/// loop: two of its references, its first queue entry's and the task
+/// set's. Only the task pointer crosses (the block was made whole on the
+/// spawning thread, `RawTask::new_remote`).
+///
+/// The channel publishes the block: everything the spawning thread wrote
+/// into it (the header, the future) happens before the loop's receive, as
+/// for any message sent through a crossbeam channel (a Release on the slot
+/// it writes, an Acquire where the receiver reads it). No ordering of ours
+/// is involved, and `tests/remote_spawn_race.rs` has Miri check it.
+///
+/// Until the loop adopts it, nothing else reaches the stage: no waker
+/// exists before the first poll, and the `RemoteJoinHandle` touches only
+/// the header's state word and the join part. So whoever holds this value
+/// owns the stage; if it is dropped unadopted (the runtime was dropped
+/// first, or the send failed) its `Drop` cancels the task there: the future
+/// is dropped, on that thread (it is `Send`, the `Handle::spawn` bound), and
+/// the `RemoteJoinHandle` completes as cancelled.
+pub(crate) struct SpawnedTask {
+    /// The task set's reference and the first queue entry's; `None` once
+    /// adopted.
+    refs: Option<[RawTask; 2]>,
+}
+
+impl SpawnedTask {
+    /// Makes the task of `future` on this thread (`RawTask::new_remote`),
+    /// with join part `J`, for the runtime behind `remote`. Returns the
+    /// message to send, and what the `RemoteJoinHandle` holds.
+    pub(crate) fn new<F, J>(
+        future: F,
+        remote: Arc<RemoteQueue>,
+        id: TaskId,
+        spawned_at: &'static Location<'static>,
+    ) -> (SpawnedTask, RemoteParts<J, F::Output>)
+    where
+        F: Future + Send + 'static,
+        F::Output: Send + 'static,
+        J: JoinPart<F::Output> + 'static,
+    {
+        let (refs, handle) = RawTask::new_remote::<F, J>(future, remote, id, spawned_at);
+        (SpawnedTask { refs: Some(refs) }, handle)
+    }
+}
+
+impl Drop for SpawnedTask {
+    fn drop(&mut self) {
+        if let Some([for_set, for_queue]) = self.refs.take() {
+            // SAFETY: never adopted, so this value owns the stage (see the
+            // type's doc): no other thread touches it and nothing polls it;
+            // the future and its output are `Send`, so this thread may drop
+            // them.
+            unsafe { for_set.cancel() };
+            drop(for_queue);
+            drop(for_set);
+        }
+    }
+}
 
 impl RemoteQueue {
     /// Queues `task` from any thread and makes sure the loop notices.
@@ -127,12 +183,12 @@ impl RemoteQueue {
         let _ = self.send(Remote::Wake(task, hooks::recording_blocking_thread()));
     }
 
-    /// Sends a spawn to the loop from any thread; gives it back if the
-    /// runtime is gone.
-    pub(crate) fn spawn(&self, request: SpawnRequest) -> Result<(), SpawnRequest> {
-        self.send(Remote::Spawn(request))
+    /// Sends a task made on another thread to the loop; gives it back if
+    /// the runtime is gone.
+    pub(crate) fn spawn(&self, task: SpawnedTask) -> Result<(), SpawnedTask> {
+        self.send(Remote::Spawn(task))
             .map_err(|message| match message {
-                Remote::Spawn(request) => request,
+                Remote::Spawn(task) => task,
                 Remote::Wake(..) => unreachable!("a spawn comes back as a spawn"),
             })
     }
@@ -182,8 +238,8 @@ pub(crate) struct Scheduler {
     tasks: RefCell<TaskSet>,
     /// Shared with every task header, for wakes from other threads.
     remote: Arc<RemoteQueue>,
-    /// Where remote wakes and spawns arrive; see "When remote wakes are
-    /// taken".
+    /// Where remote wakes and spawned tasks arrive; see "When remote wakes
+    /// are taken".
     remote_inbox: Receiver<Remote>,
     /// Where spawns, wakes and ends are reported (`observe.rs`), shared
     /// with the loop.
@@ -241,6 +297,21 @@ impl Scheduler {
         for_handle
     }
 
+    /// Takes in a task made on another thread (`Handle::spawn`): gives it
+    /// its slot in the task set, reports its spawn, and returns its first
+    /// queue entry's reference for the caller to queue or poll.
+    pub(crate) fn adopt(&self, mut spawned: SpawnedTask) -> RawTask {
+        let [for_set, for_queue] = spawned.refs.take().expect("a task is adopted once");
+        let header = for_set.header();
+        self.observer
+            .task_spawned(header.id, header.name(), header.spawned_at);
+        let mut tasks = self.tasks.borrow_mut();
+        let slot = tasks.vacant_slot();
+        header.set_slot(slot);
+        tasks.insert(slot, for_set);
+        for_queue
+    }
+
     /// The block of a `block_on` future, queued for its first poll: not in
     /// the task set, polled in place by the loop, but woken like any task.
     /// The loop reports it to the observer (`Observer::loop_started`).
@@ -251,50 +322,43 @@ impl Scheduler {
     }
 
     /// The next task to poll, with its queue entry's reference: local queue
-    /// first, then what other threads sent (a spawn from another thread
-    /// makes its task here, on the local queue).
+    /// first, then what other threads sent (a task spawned from another
+    /// thread is adopted here).
     pub(crate) fn next_task(&self) -> Option<RawTask> {
-        loop {
-            if let Some(task) = self.run_queue.borrow_mut().pop_front() {
-                return Some(task);
+        if let Some(task) = self.run_queue.borrow_mut().pop_front() {
+            return Some(task);
+        }
+        match self.remote_inbox.try_recv().ok()? {
+            Remote::Wake(task, from) => {
+                self.count_remote_wake(&task, from);
+                Some(task)
             }
-            match self.remote_inbox.try_recv().ok()? {
-                Remote::Wake(task, from) => {
-                    self.count_remote_wake(&task, from);
-                    return Some(task);
-                }
-                Remote::Spawn(request) => request(self),
-            }
+            Remote::Spawn(task) => Some(self.adopt(task)),
         }
     }
 
-    /// True if a task is waiting to be polled (or to be spawned).
+    /// True if a task is waiting to be polled (or to be adopted).
     pub(crate) fn has_ready_work(&self) -> bool {
         !self.run_queue.borrow().is_empty() || !self.remote_inbox.is_empty()
     }
 
-    /// Moves every remote wake into the local queue, and makes the tasks of
-    /// remote spawns. Clears `notified` first, with an Acquire swap (see
-    /// [`RemoteQueue`]): a message that comes after the clear either is
-    /// drained here or writes the eventfd again, so none is stranded.
+    /// Moves every remote wake into the local queue, and adopts the tasks
+    /// spawned from other threads onto it. Clears `notified` first, with an
+    /// Acquire swap (see [`RemoteQueue`]): a message that comes after the
+    /// clear either is drained here or writes the eventfd again, so none is
+    /// stranded.
     pub(crate) fn drain_remote(&self) {
         self.remote.notified.swap(false, Ordering::Acquire);
-        let mut spawns = Vec::new();
-        {
-            let mut queue = self.run_queue.borrow_mut();
-            for message in self.remote_inbox.try_iter() {
-                match message {
-                    Remote::Wake(task, from) => {
-                        self.count_remote_wake(&task, from);
-                        queue.push_back(task);
-                    }
-                    Remote::Spawn(request) => spawns.push(request),
+        let mut queue = self.run_queue.borrow_mut();
+        for message in self.remote_inbox.try_iter() {
+            let task = match message {
+                Remote::Wake(task, from) => {
+                    self.count_remote_wake(&task, from);
+                    task
                 }
-            }
-        }
-        // With the queue's borrow released: a spawn pushes onto it.
-        for request in spawns {
-            request(self);
+                Remote::Spawn(task) => self.adopt(task),
+            };
+            queue.push_back(task);
         }
     }
 
@@ -318,7 +382,7 @@ impl Scheduler {
     /// of the set, and reports it.
     pub(crate) fn remove_ended(&self, task: &RawTask, cancelled: bool) {
         self.observer.task_ended(task.header(), cancelled);
-        let removed = self.tasks.borrow_mut().remove(task.header().slot);
+        let removed = self.tasks.borrow_mut().remove(task.header().slot());
         drop(removed); // after the borrow: it may free the task
     }
 
@@ -349,6 +413,8 @@ impl Scheduler {
         }
         let queued: Vec<_> = self.run_queue.borrow_mut().drain(..).collect();
         drop(queued);
+        // Tasks spawned from other threads that never arrived are cancelled
+        // as their messages drop (`SpawnedTask`'s `Drop`).
         let remote: Vec<_> = self.remote_inbox.try_iter().collect();
         drop(remote);
     }

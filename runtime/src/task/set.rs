@@ -7,8 +7,8 @@
 //! drained.
 //!
 //! A task leaves the set exactly once: when the loop sees it end (its poll
-//! returned `Polled::Ready` or `Polled::Panicked`, or the loop dropped it
-//! for an abort). A wake queued before that finds the task ended
+//! returned `Polled::Ready`, `Polled::Panicked` or, for a remote spawn's
+//! abort, `Polled::Cancelled`; or the loop dropped it for a local abort). A wake queued before that finds the task ended
 //! (`lifecycle.is_done()`) and the loop skips it, so it never touches the
 //! set and cannot remove a later task that reuses the slot.
 //!
@@ -30,7 +30,8 @@ pub(crate) struct TaskSet {
 
 impl TaskSet {
     /// The slot the next [`insert`](Self::insert) will use, so a task's
-    /// header can be built with its slot before the task is stored.
+    /// header can be given its slot (built with it, for a local spawn;
+    /// written on arrival, for a remote one) before the task is stored.
     ///
     /// # Panics
     ///
