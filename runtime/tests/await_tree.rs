@@ -22,7 +22,11 @@ const MAX_TICKS: usize = 10_000;
 /// A runtime that records the tree (whatever the build's default) and
 /// leaves SIGQUIT alone.
 fn recording_runtime() -> runtime::Runtime {
-    Builder::new().await_tree(true).sigquit(false).build().unwrap()
+    Builder::new()
+        .await_tree(true)
+        .sigquit(false)
+        .build()
+        .unwrap()
 }
 
 /// Yields until every task named in `names` is waiting, and returns the
@@ -47,7 +51,8 @@ async fn tree_when_waiting(names: &[&str]) -> AwaitTree {
 /// The id of the task named `name` in `tree`.
 fn id_of(tree: &AwaitTree, name: &str) -> TaskId {
     let task = tree.tasks().iter().find(|t| t.name() == Some(name));
-    task.unwrap_or_else(|| panic!("no task '{name}' in\n{tree}")).id()
+    task.unwrap_or_else(|| panic!("no task '{name}' in\n{tree}"))
+        .id()
 }
 
 #[test]
@@ -56,22 +61,18 @@ fn a_tree_shows_a_socket_a_timer_a_permit_and_a_join() {
         recording_runtime().block_on(async {
             let listener = TcpListener::bind("127.0.0.1:0".parse().unwrap()).unwrap();
             let addr = listener.local_addr().unwrap();
-            let reader = task::Builder::new()
-                .name("reader")
-                .spawn(async move {
-                    let mut stream = TcpStream::connect(addr).await.unwrap();
-                    let mut byte = [0u8; 1];
-                    stream.read(&mut byte).await
-                });
+            let reader = task::Builder::new().name("reader").spawn(async move {
+                let mut stream = TcpStream::connect(addr).await.unwrap();
+                let mut byte = [0u8; 1];
+                stream.read(&mut byte).await
+            });
             // The peer stays open and silent: the reader waits to read.
             let (_peer, _) = listener.accept().await.unwrap();
             let sleeper = task::Builder::new()
                 .name("sleeper")
                 .spawn(sleep(Duration::from_secs(3600)));
             let sleeper_id = sleeper.id();
-            let joiner = task::Builder::new()
-                .name("joiner")
-                .spawn(sleeper);
+            let joiner = task::Builder::new().name("joiner").spawn(sleeper);
             let none_free = Rc::new(Semaphore::new(0));
             let permit = {
                 let semaphore = Rc::clone(&none_free);
@@ -88,7 +89,13 @@ fn a_tree_shows_a_socket_a_timer_a_permit_and_a_join() {
             assert_eq!(main.state(), TaskState::Running, "it is taking the tree");
             let awaits = |name| tree.task(id_of(&tree, name)).unwrap().awaits().to_vec();
             assert!(
-                matches!(awaits("reader")[..], [Await::Socket { writable: false, .. }]),
+                matches!(
+                    awaits("reader")[..],
+                    [Await::Socket {
+                        writable: false,
+                        ..
+                    }]
+                ),
                 "the reader waits to read its socket:\n{tree}"
             );
             match awaits("sleeper")[..] {
@@ -155,7 +162,11 @@ fn a_woken_task_is_queued_and_an_ended_one_is_gone() {
 
 #[test]
 fn without_the_recording_the_tree_says_so_and_lists_nothing() {
-    let rt = Builder::new().await_tree(false).sigquit(false).build().unwrap();
+    let rt = Builder::new()
+        .await_tree(false)
+        .sigquit(false)
+        .build()
+        .unwrap();
     let tree = rt.block_on(async {
         let _idle = runtime::spawn(sleep(Duration::from_secs(3600)));
         runtime::await_tree::snapshot().unwrap()

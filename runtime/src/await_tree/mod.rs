@@ -151,7 +151,10 @@ pub(crate) fn enabled_by_env() -> bool {
 fn tree_of(handles: &LoopHandles) -> AwaitTree {
     let runtime_id = handles.scheduler.remote().runtime_id;
     let counters = handles.observer.counters();
-    let alive = counters.spawned.get().saturating_sub(counters.finished.get());
+    let alive = counters
+        .spawned
+        .get()
+        .saturating_sub(counters.finished.get());
     let alive = usize::try_from(alive).unwrap_or(usize::MAX);
     match handles.observer.board() {
         Some(board) => board.snapshot(runtime_id, alive),

@@ -161,7 +161,16 @@ impl fmt::Display for Table<'_> {
         if !tree.recorded {
             return Ok(());
         }
-        let header = ["ID", "STATE", "FOR", "NAME", "AWAITED BY", "AWAITS", "PHASE", "SPAWNED AT"];
+        let header = [
+            "ID",
+            "STATE",
+            "FOR",
+            "NAME",
+            "AWAITED BY",
+            "AWAITS",
+            "PHASE",
+            "SPAWNED AT",
+        ];
         let rows: Vec<[String; 8]> = tree
             .tasks
             .iter()

@@ -20,7 +20,10 @@ pub(super) fn install_once() {
     static INSTALLED: OnceLock<()> = OnceLock::new();
     INSTALLED.get_or_init(|| {
         if let Err(err) = install() {
-            let _ = writeln!(io::stderr().lock(), "warning: no await tree on SIGQUIT: {err}");
+            let _ = writeln!(
+                io::stderr().lock(),
+                "warning: no await tree on SIGQUIT: {err}"
+            );
         }
     });
 }
