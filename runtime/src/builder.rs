@@ -32,7 +32,7 @@ pub struct Builder {
     /// Record the await tree; `None` reads `RUNTIME_AWAIT_TREE`, else the
     /// build's default.
     await_tree: Option<bool>,
-    /// Print the await tree on SIGQUIT; `None` is on.
+    /// Print the await tree on SIGQUIT; `None` follows `await_tree`.
     sigquit: Option<bool>,
 }
 
@@ -138,11 +138,16 @@ impl Builder {
 
     /// Makes SIGQUIT (Ctrl-\ at a terminal) print this runtime's await tree
     /// to stderr at its next tick, after which the program goes on [the
-    /// JVM's thread dump]. On by default. The process's handler is
-    /// installed with the first runtime that has this on, unless the
-    /// program has its own SIGQUIT handler; without Unix signals (Windows)
-    /// there is none, and [`await_tree::print_all`](crate::await_tree::print_all)
-    /// asks the same of every loop.
+    /// JVM's thread dump]. Without this call it is on when the await tree
+    /// is recorded ([`await_tree`](Self::await_tree): debug builds, or
+    /// `RUNTIME_AWAIT_TREE=1`). The process's handler, and the thread that
+    /// answers it, start with the first runtime that has this on (a second
+    /// thread costs a single-threaded program glibc's lock-free `malloc`,
+    /// which is why release builds do not start it unasked), unless the
+    /// program has its own SIGQUIT handler. Without Unix signals (Windows)
+    /// there is no handler, and
+    /// [`await_tree::print_all`](crate::await_tree::print_all) asks the same
+    /// of every loop.
     pub fn sigquit(&mut self, on: bool) -> &mut Builder {
         self.sigquit = Some(on);
         self
@@ -173,7 +178,7 @@ impl Builder {
                     })?),
                 },
                 await_tree: self.await_tree.unwrap_or(defaults.await_tree),
-                sigquit: self.sigquit.unwrap_or(defaults.sigquit),
+                sigquit: self.sigquit.or(self.await_tree).unwrap_or(defaults.sigquit),
             };
         Core::build(&settings).map(Runtime::from_core)
     }

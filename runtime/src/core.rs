@@ -42,7 +42,8 @@ pub(crate) struct Settings {
     pub(crate) timeline: Option<Destination>,
     /// Record the await tree (`await_tree/`).
     pub(crate) await_tree: bool,
-    /// Print the await tree on SIGQUIT (`await_tree/sigquit.rs`).
+    /// Print the await tree on SIGQUIT (`await_tree/sigquit.rs`); by
+    /// default, when the tree is recorded.
     pub(crate) sigquit: bool,
 }
 
@@ -51,14 +52,15 @@ impl Settings {
     /// `RUNTIME_TIMELINE` and `RUNTIME_AWAIT_TREE` read from the
     /// environment.
     pub(crate) fn from_env() -> Settings {
+        let await_tree = await_tree::enabled_by_env();
         Settings {
             max_blocking_threads: default_max_threads(),
             start_paused: false,
             trace: trace::enabled_by_env(),
             slow_poll: slow_poll::threshold_from_env(),
             timeline: timeline_from_env(),
-            await_tree: await_tree::enabled_by_env(),
-            sigquit: true,
+            await_tree,
+            sigquit: await_tree,
         }
     }
 }

@@ -128,6 +128,13 @@ impl Observer {
         self.board.as_ref()
     }
 
+    /// Tells the await tree's board, if this runtime records one.
+    fn on_board(&self, report: impl FnOnce(&Board)) {
+        if let Some(board) = &self.board {
+            report(board);
+        }
+    }
+
     /// The counters, for a stats snapshot.
     pub(crate) fn counters(&self) -> &Counters {
         &self.counters
@@ -156,9 +163,7 @@ impl Observer {
     /// begins.
     pub(crate) fn loop_started(&self, main: &impl ObservedTask) {
         bump(&self.counters.local_wakes);
-        if let Some(board) = &self.board {
-            board.spawned(main.id(), Some("block_on"), main.spawned_at(), true);
-        }
+        self.on_board(|board| board.spawned(main.id(), Some("block_on"), main.spawned_at(), true));
         if self.recording() {
             let at = now_us();
             self.tick_started.set(at);
@@ -170,9 +175,7 @@ impl Observer {
     /// `block_on` returns: the timeline gets the tick it returns in, which
     /// never parks, so a run whose work fits in one tick still shows one.
     pub(crate) fn loop_returned(&self) {
-        if let Some(board) = &self.board {
-            board.loop_returned();
-        }
+        self.on_board(|board| board.loop_returned());
         if self.recording() {
             let (tick, start) = (self.counters.ticks.get() + 1, self.tick_started.get());
             hooks::record(|rec| rec.tick(tick, start, now_us()));
@@ -195,9 +198,7 @@ impl Observer {
     #[cold]
     #[inline(never)]
     fn watch_poll_started(&self, task: TaskId) -> Option<Instant> {
-        if let Some(board) = &self.board {
-            board.poll_started(task);
-        }
+        self.on_board(|board| board.poll_started(task));
         if self.recording() {
             hooks::record(|rec| rec.poll_started(task.0, now_us()));
             // Wakes made during the poll are this task's doing.
@@ -232,9 +233,7 @@ impl Observer {
         started: Option<Instant>,
         outcome: PollOutcome,
     ) {
-        if let Some(board) = &self.board {
-            board.poll_ended(task.id(), outcome == PollOutcome::Pending);
-        }
+        self.on_board(|board| board.poll_ended(task.id(), outcome == PollOutcome::Pending));
         hooks::set_cause(WakeCause::Loop);
         hooks::record(|rec| rec.poll_ended(task.id().0, now_us(), outcome));
         trace!(
@@ -354,9 +353,7 @@ impl Observer {
     #[cold]
     #[inline(never)]
     fn watch_cancel(&self, task: &impl ObservedTask) {
-        if let Some(board) = &self.board {
-            board.ended(task.id());
-        }
+        self.on_board(|board| board.ended(task.id()));
         trace!(
             self.trace,
             "tick {}: cancel {}",
@@ -381,9 +378,7 @@ impl Observer {
     #[cold]
     #[inline(never)]
     fn watch_local_wake(&self, task: &impl ObservedTask) {
-        if let Some(board) = &self.board {
-            board.woken(task.id());
-        }
+        self.on_board(|board| board.woken(task.id()));
         let cause = hooks::cause();
         hooks::record(|rec| rec.task_woken(task.id().0, now_us(), cause));
         if let WakeCause::Io { token, readiness } = cause {
@@ -414,9 +409,7 @@ impl Observer {
     #[cold]
     #[inline(never)]
     fn watch_remote_wake(&self, task: &impl ObservedTask, from: Option<u32>) {
-        if let Some(board) = &self.board {
-            board.woken(task.id());
-        }
+        self.on_board(|board| board.woken(task.id()));
         let cause = WakeCause::Remote {
             blocking_thread: from,
         };
@@ -431,9 +424,7 @@ impl Observer {
     #[cold]
     #[inline(never)]
     fn watch_spawn(&self, id: TaskId, name: Option<&str>, spawned_at: &'static Location<'static>) {
-        if let Some(board) = &self.board {
-            board.spawned(id, name, spawned_at, false);
-        }
+        self.on_board(|board| board.spawned(id, name, spawned_at, false));
         hooks::record(|rec| rec.task_spawned(id.0, name, spawned_at, now_us()));
     }
 }

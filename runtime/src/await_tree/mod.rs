@@ -21,7 +21,10 @@
 //!
 //! From outside, SIGQUIT (Ctrl-\ at a terminal) makes every loop of the
 //! process print its tree to stderr, and the program goes on, as the JVM and
-//! Go do with their thread and goroutine dumps (`sigquit.rs`).
+//! Go do with their thread and goroutine dumps (`sigquit.rs`). The handler
+//! comes with the recording: on in debug builds, and wherever
+//! `RUNTIME_AWAIT_TREE=1`; [`Builder::sigquit`](crate::Builder::sigquit)
+//! decides otherwise.
 //!
 //! ## What a task's entry says
 //!
@@ -113,7 +116,8 @@ pub fn snapshot() -> Option<AwaitTree> {
 /// waits up to a second for the answers and then names each loop that did
 /// not answer and what it is doing (see `sigquit.rs`). Works on every
 /// platform, with or without signals; only loops built with
-/// [`Builder::sigquit`](crate::Builder::sigquit) on (the default) answer.
+/// [`Builder::sigquit`](crate::Builder::sigquit) on answer (by default, the
+/// loops that record their tree).
 pub fn print_all() {
     let asked = std::thread::Builder::new()
         .name("runtime-await-tree".into())

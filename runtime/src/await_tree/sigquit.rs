@@ -41,8 +41,13 @@
 //! ## Whose SIGQUIT
 //!
 //! The handler is installed once per process, when the first runtime built
-//! with [`Builder::sigquit`](crate::Builder::sigquit) on (the default) is
-//! built. It replaces the default action (a core dump) and "ignored" (a
+//! with [`Builder::sigquit`](crate::Builder::sigquit) on is built (by
+//! default, one that records its await tree: debug builds, or
+//! `RUNTIME_AWAIT_TREE=1`). Release builds do not start it unasked because
+//! its thread makes the process multi-threaded, and glibc's `malloc` then
+//! takes its arena lock on every call: measured on the `spawn_many` bench,
+//! about 24,000 instructions per 1,000 spawns (2.6%), with no line of ours
+//! on the hot path changed. It replaces the default action (a core dump) and "ignored" (a
 //! shell starts background jobs with SIGQUIT ignored; Go installs its
 //! handler over that too), but never a handler the program installed: then
 //! the program keeps its own and no tree is printed on SIGQUIT.
