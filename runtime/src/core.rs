@@ -128,7 +128,7 @@ impl Core {
         };
         let sigquit = settings.sigquit.then(|| {
             let status = handles.observer.board().map(Board::status);
-            sigquit::register(id, handles.scheduler.remote(), status)
+            sigquit::register(id, handles.scheduler.remote(), status.unwrap_or_default())
         });
         Ok(Core {
             id,

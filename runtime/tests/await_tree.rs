@@ -182,3 +182,56 @@ fn without_the_recording_the_tree_says_so_and_lists_nothing() {
 fn outside_a_runtime_there_is_no_tree() {
     assert!(runtime::await_tree::snapshot().is_none());
 }
+
+#[test]
+fn a_parent_keeps_its_children_while_a_combinator_polls_only_the_woken_one() {
+    watchdog::within(WATCHDOG, "the tasks to reach their waits", || {
+        recording_runtime().block_on(async {
+            let (finish_quick, quick_done) = runtime::sync::oneshot::channel::<()>();
+            let parent = task::Builder::new().name("parent").spawn(async move {
+                let children = vec![
+                    task::Builder::new().name("quick").spawn(async move {
+                        let _ = quick_done.await;
+                    }),
+                    task::Builder::new()
+                        .name("slow one")
+                        .spawn(async { sleep(Duration::from_secs(3600)).await }),
+                    task::Builder::new()
+                        .name("slow two")
+                        .spawn(async { sleep(Duration::from_secs(3600)).await }),
+                ];
+                let mut to_do = runtime::future::as_completed(children);
+                while to_do.next().await.is_some() {}
+            });
+            let tree = tree_when_waiting(&["parent", "quick", "slow one", "slow two"]).await;
+            let parent_id = id_of(&tree, "parent");
+            assert_eq!(tree.awaited_by(id_of(&tree, "quick")).count(), 1);
+
+            // The quick child ends; the parent's next poll looks at it only.
+            finish_quick.send(()).unwrap();
+            let mut tree = tree;
+            for _ in 0..MAX_TICKS {
+                tree = runtime::await_tree::snapshot().unwrap();
+                let quick_gone = !tree.tasks().iter().any(|t| t.name() == Some("quick"));
+                let parent_waits =
+                    tree.task(parent_id).map(|t| t.state()) == Some(TaskState::Waiting);
+                if quick_gone && parent_waits {
+                    break;
+                }
+                yield_now().await;
+            }
+            for name in ["slow one", "slow two"] {
+                let parents: Vec<_> = tree
+                    .awaited_by(id_of(&tree, name))
+                    .map(|t| t.id())
+                    .collect();
+                assert_eq!(
+                    parents,
+                    [parent_id],
+                    "'{name}' is still the parent's:\n{tree}"
+                );
+            }
+            parent.abort();
+        });
+    });
+}

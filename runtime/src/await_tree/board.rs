@@ -8,8 +8,9 @@
 //!   task_spawned / block_on   new entry: queued, since now
 //!   poll_started              running, since now; this thread's poll waits cleared
 //!   a leaf returns Pending    its wait pushed on POLL_WAITS (hooks::waits_on)
-//!   poll_ended, Pending       waiting, since now, waits = POLL_WAITS
-//!                             (queued instead, if it was woken during the poll)
+//!   poll_ended, Pending       waiting, waits = POLL_WAITS (queued instead, if
+//!                             it was woken during the poll); each task whose
+//!                             JoinHandle it waits on is marked awaited by it
 //!   timeline::phase(name)     pushed on POLL_PHASE, kept in the entry at the poll's end
 //!   poll_ended, Ready         entry removed (so is a cancelled task's)
 //!   task woken                queued, since now; waits cleared
@@ -17,16 +18,29 @@
 //!
 //! Everything here is the loop's thread's, except [`LoopStatus`], which the
 //! SIGQUIT thread reads to say what a loop that does not answer is doing.
+//!
+//! ## Cost
+//!
+//! One clock read per poll, at its start: a state that begins during a
+//! poll (the wait its `Pending` starts, a wake or a spawn it makes) is
+//! dated by that reading, so a wait's age counts the poll that began it
+//! too. Only a wake or spawn outside any poll (a socket event, a timer, a
+//! remote wake) reads the clock again. The map is keyed by task id with a
+//! multiplicative hash ([`IdHasher`]) instead of std's SipHash, which is
+//! built to resist chosen keys that sequential ids never are. A
+//! production runtime would keep the entry in the task's header and skip
+//! the map; ours keeps the task core out of this module.
 
 use std::borrow::Cow;
 use std::cell::{Cell, RefCell};
 use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
 use std::panic::Location;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
-use ::timeline::{Wait, now_us};
+use ::timeline::{Wait, instant_us, now_us};
 
 use super::snapshot::{Await, AwaitTree, TaskInfo, TaskState};
 use crate::task::TaskId;
@@ -67,17 +81,62 @@ pub(crate) fn pending_wait(wait: Wait) {
     });
 }
 
-/// What the SIGQUIT thread may read about a loop without asking it: the
-/// task whose poll is running, and since when. All `Relaxed`: the reader
-/// takes them as a hint for a message ("busy in a poll of task 1 for
-/// 3.2s"), publishes nothing with them, and a torn pair (an id from one
-/// poll, a start from the next) misreports one line by one poll.
+/// What a loop and the SIGQUIT thread share: the requests to print the
+/// loop has been asked and has answered, and (when the loop records its
+/// tree) the task whose poll is running and since when, so that a loop
+/// stuck in a poll can be named without it. All `Relaxed`: none of them
+/// publishes other data. The answering thread reads them to choose one
+/// message ("no answer: a poll of task 1 has been running for 3.2s"), and a
+/// torn pair (an id from one poll, a start from the next) misreports that
+/// message by one poll.
 #[derive(Debug, Default)]
 pub(crate) struct LoopStatus {
+    /// True if the loop keeps `polling` and `poll_started_us` up to date
+    /// (it records its await tree). Fixed at build time.
+    pub(crate) tracks_polls: bool,
     /// The id of the task being polled; 0 between polls.
     pub(crate) polling: AtomicU64,
     /// When that poll started, in microseconds on the timeline's clock.
     pub(crate) poll_started_us: AtomicU64,
+    /// The last request to print this loop was sent (`sigquit.rs`).
+    pub(crate) requested: AtomicU64,
+    /// The last request it answered.
+    pub(crate) answered: AtomicU64,
+}
+
+impl LoopStatus {
+    /// True if the loop has answered request number `request`.
+    pub(crate) fn answered(&self, request: u64) -> bool {
+        self.answered.load(Ordering::Relaxed) >= request
+    }
+}
+
+/// Hashes a task id by one multiplication by 2^64 / φ (Knuth's
+/// multiplicative hashing): sequential ids spread over the whole word,
+/// whose top bits the map's probing uses.
+#[derive(Debug, Default)]
+pub(crate) struct IdHasher {
+    /// The hash so far.
+    hash: u64,
+}
+
+/// 2^64 divided by the golden ratio, rounded to odd.
+const GOLDEN: u64 = 0x9E37_79B9_7F4A_7C15;
+
+impl Hasher for IdHasher {
+    fn finish(&self) -> u64 {
+        self.hash
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        for &byte in bytes {
+            self.hash = (self.hash.rotate_left(8) ^ u64::from(byte)).wrapping_mul(GOLDEN);
+        }
+    }
+
+    fn write_u64(&mut self, id: u64) {
+        self.hash = id.wrapping_mul(GOLDEN);
+    }
 }
 
 /// One live task's entry. Loop thread only.
@@ -99,14 +158,22 @@ struct Entry {
     waits: Vec<Wait>,
     /// The phase the task said it is in (`runtime::timeline::phase`).
     phase: Option<Cow<'static, str>>,
+    /// The task that awaits this one's `JoinHandle`, from the first poll
+    /// of it that returned `Pending` on the handle. Kept until this task
+    /// ends: a parent that drops the handle unfinished still shows as its
+    /// parent (the handle's drop is not reported here).
+    awaited_by: Option<u64>,
 }
 
 /// One loop's live tasks. Owned by the loop's observer; loop thread only,
 /// each borrow short and never across a poll.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub(crate) struct Board {
     /// Each live task's entry, by task id.
-    tasks: RefCell<HashMap<u64, Entry>>,
+    tasks: RefCell<HashMap<u64, Entry, BuildHasherDefault<IdHasher>>>,
+    /// When the running poll started; `None` between polls. The time of
+    /// whatever happens during the poll.
+    poll_started: Cell<Option<Instant>>,
     /// The id of the `block_on` future while `block_on` runs.
     main: Cell<Option<u64>>,
     /// Shared with the SIGQUIT thread (see [`LoopStatus`]).
@@ -116,6 +183,20 @@ pub(crate) struct Board {
 impl std::fmt::Debug for Entry {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Entry").field("state", &self.state).finish()
+    }
+}
+
+impl Default for Board {
+    fn default() -> Board {
+        Board {
+            tasks: RefCell::default(),
+            poll_started: Cell::new(None),
+            main: Cell::new(None),
+            status: Arc::new(LoopStatus {
+                tracks_polls: true,
+                ..LoopStatus::default()
+            }),
+        }
     }
 }
 
@@ -142,32 +223,43 @@ impl Board {
             spawned_at,
             is_block_on,
             state: TaskState::Queued,
-            since: Instant::now(),
+            since: self.now(),
             woken_while_running: false,
             waits: Vec::new(),
             phase: None,
+            awaited_by: None,
         };
         self.tasks.borrow_mut().insert(id.0, entry);
     }
 
-    /// `block_on` returned: its future is gone.
+    /// `block_on` returned: its future is gone, and a request to print
+    /// that came while its last poll ran is answered now.
     pub(crate) fn loop_returned(&self) {
+        super::sigquit::answer_if_asked(&self.status);
         if let Some(main) = self.main.take() {
             self.ended(TaskId(main));
         }
+    }
+
+    /// The time of an event now: the running poll's start, or a clock
+    /// reading between polls.
+    fn now(&self) -> Instant {
+        self.poll_started.get().unwrap_or_else(Instant::now)
     }
 
     /// A poll of `id` starts.
     pub(crate) fn poll_started(&self, id: TaskId) {
         POLL_WAITS.with(|waits| waits.borrow_mut().clear());
         POLL_PHASE.with(|phase| phase.borrow_mut().take());
+        let now = Instant::now();
+        self.poll_started.set(Some(now));
         self.status
             .poll_started_us
-            .store(now_us() as u64, Ordering::Relaxed);
+            .store(instant_us(now) as u64, Ordering::Relaxed);
         self.status.polling.store(id.0, Ordering::Relaxed);
         if let Some(entry) = self.tasks.borrow_mut().get_mut(&id.0) {
             entry.state = TaskState::Running;
-            entry.since = Instant::now();
+            entry.since = now;
             entry.woken_while_running = false;
             entry.waits.clear();
         }
@@ -176,24 +268,39 @@ impl Board {
     /// A poll of `id` ended, `Pending` or not.
     pub(crate) fn poll_ended(&self, id: TaskId, pending: bool) {
         self.status.polling.store(0, Ordering::Relaxed);
+        let started = self.poll_started.take().unwrap_or_else(Instant::now);
         if !pending {
             self.ended(id);
             return;
         }
         let mut tasks = self.tasks.borrow_mut();
-        let Some(entry) = tasks.get_mut(&id.0) else {
-            return;
-        };
-        if let Some(phase) = POLL_PHASE.with(|phase| phase.borrow_mut().take()) {
-            entry.phase = phase;
-        }
-        entry.since = Instant::now();
-        if entry.woken_while_running {
-            entry.state = TaskState::Queued;
-        } else {
-            entry.state = TaskState::Waiting;
-            POLL_WAITS.with(|waits| std::mem::swap(&mut entry.waits, &mut waits.borrow_mut()));
-        }
+        POLL_WAITS.with(|waits| {
+            let mut waits = waits.borrow_mut();
+            // The JoinHandle waits become edges, kept on the child until it
+            // ends: a combinator that polls only its woken children (as
+            // `as_completed` does) names the others in no later poll.
+            for wait in waits.iter() {
+                if let Wait::Join { task } = wait
+                    && let Some(child) = tasks.get_mut(task)
+                {
+                    child.awaited_by = Some(id.0);
+                }
+            }
+            waits.retain(|wait| !matches!(wait, Wait::Join { .. }));
+            let Some(entry) = tasks.get_mut(&id.0) else {
+                return;
+            };
+            if let Some(phase) = POLL_PHASE.with(|phase| phase.borrow_mut().take()) {
+                entry.phase = phase;
+            }
+            entry.since = started;
+            if entry.woken_while_running {
+                entry.state = TaskState::Queued;
+            } else {
+                entry.state = TaskState::Waiting;
+                std::mem::swap(&mut entry.waits, &mut waits);
+            }
+        });
     }
 
     /// `id` was woken: queued from now (a wake of a queued task changes
@@ -207,7 +314,7 @@ impl Board {
             TaskState::Running => entry.woken_while_running = true,
             TaskState::Waiting => {
                 entry.state = TaskState::Queued;
-                entry.since = Instant::now();
+                entry.since = self.now();
                 entry.waits.clear();
             }
             TaskState::Queued => {}
@@ -224,9 +331,8 @@ impl Board {
     pub(crate) fn snapshot(&self, runtime_id: u64, alive: usize) -> AwaitTree {
         let now = Instant::now();
         let now_us = now_us();
-        let mut tasks: Vec<TaskInfo> = self
-            .tasks
-            .borrow()
+        let entries = self.tasks.borrow();
+        let mut tasks: Vec<TaskInfo> = entries
             .iter()
             .map(|(&id, entry)| TaskInfo {
                 id: TaskId(id),
@@ -244,6 +350,22 @@ impl Board {
             })
             .collect();
         tasks.sort_by_key(|task| (!task.is_block_on, task.id));
+        // Each edge, as a wait of the parent, children in id order.
+        let position: HashMap<TaskId, usize> =
+            tasks.iter().enumerate().map(|(i, t)| (t.id, i)).collect();
+        let mut edges: Vec<(u64, u64)> = entries
+            .iter()
+            .filter_map(|(&child, entry)| Some((entry.awaited_by?, child)))
+            .collect();
+        drop(entries);
+        edges.sort_unstable_by_key(|&(_, child)| child);
+        for (parent, child) in edges {
+            if let Some(&i) = position.get(&TaskId(parent)) {
+                tasks[i].awaits.push(Await::Join {
+                    task: TaskId(child),
+                });
+            }
+        }
         AwaitTree {
             runtime_id,
             thread: std::thread::current().name().map(String::from),

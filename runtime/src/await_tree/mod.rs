@@ -131,10 +131,12 @@ pub fn print_all() {
 /// The environment variable that turns the recording on (`1`) or off (`0`).
 pub(crate) const AWAIT_TREE_ENV: &str = "RUNTIME_AWAIT_TREE";
 
-/// `RUNTIME_AWAIT_TREE`, else the build's default (on in debug builds). A
-/// value other than `0` or `1` is said on stderr and ignored.
+/// `RUNTIME_AWAIT_TREE`, else the build's default: on in debug builds,
+/// except under Miri, whose runs of the task and wake tests it would only
+/// slow down (the board is safe code, with no atomics of the wake protocol
+/// in it). A value other than `0` or `1` is said on stderr and ignored.
 pub(crate) fn enabled_by_env() -> bool {
-    let default = cfg!(debug_assertions);
+    let default = cfg!(debug_assertions) && !cfg!(miri);
     match std::env::var(AWAIT_TREE_ENV) {
         Ok(value) => match value.trim() {
             "1" => true,

@@ -87,10 +87,9 @@ struct LoopEntry {
     thread: String,
     /// The way into the loop's thread (`task/schedule.rs`).
     remote: Arc<RemoteQueue>,
-    /// The task the loop is polling, if the await tree is recorded.
-    status: Option<Arc<LoopStatus>>,
-    /// The last request this loop answered (see [`REQUESTS`]).
-    answered: Arc<AtomicU64>,
+    /// The requests it was asked and answered, and the task it is polling
+    /// if the await tree is recorded (`board.rs`).
+    status: Arc<LoopStatus>,
 }
 
 /// Every loop of the process that wants SIGQUIT. Locked by the SIGQUIT
@@ -99,8 +98,7 @@ struct LoopEntry {
 static LOOPS: Mutex<Vec<LoopEntry>> = Mutex::new(Vec::new());
 
 /// The number of the last request to print (one per signal or
-/// `print_all`). `Relaxed`: it only numbers requests; each loop's answer
-/// is published by its own `answered` store.
+/// `print_all`). `Relaxed`: it only numbers requests.
 static REQUESTS: AtomicU64 = AtomicU64::new(0);
 
 /// The loop list, even if a thread panicked while holding it (the list is
@@ -122,7 +120,7 @@ pub(crate) struct Registration {
 pub(crate) fn register(
     runtime_id: u64,
     remote: Arc<RemoteQueue>,
-    status: Option<Arc<LoopStatus>>,
+    status: Arc<LoopStatus>,
 ) -> Registration {
     platform::install_once();
     let thread = std::thread::current();
@@ -131,7 +129,6 @@ pub(crate) fn register(
         thread: thread.name().unwrap_or("unnamed").to_string(),
         remote,
         status,
-        answered: Arc::new(AtomicU64::new(0)),
     };
     loops().push(entry);
     Registration { runtime_id }
@@ -147,7 +144,7 @@ impl Drop for Registration {
             *loops = kept;
             gone
         };
-        drop(removed); // after the lock: dropping a queue end runs no user code, but need not hold it
+        drop(removed); // after the lock, which it need not hold
     }
 }
 
@@ -158,16 +155,12 @@ impl Drop for Registration {
 pub(crate) fn print_all_and_wait() {
     let (request, asked) = ask_all();
     let deadline = Instant::now() + ANSWER_WAIT;
-    let waiting = |asked: &[Asked]| {
-        asked
-            .iter()
-            .any(|loop_| loop_.answered.load(Ordering::Acquire) < request)
-    };
+    let waiting = |asked: &[Asked]| asked.iter().any(|loop_| !loop_.status.answered(request));
     while waiting(&asked) && Instant::now() < deadline {
         std::thread::sleep(ANSWER_CHECK_INTERVAL);
     }
     for loop_ in &asked {
-        if loop_.answered.load(Ordering::Acquire) < request {
+        if !loop_.status.answered(request) {
             write_stderr(&no_answer(loop_));
         }
     }
@@ -179,10 +172,8 @@ pub(crate) struct Asked {
     runtime_id: u64,
     /// The thread that built it.
     thread: String,
-    /// What it is polling, if the await tree is recorded.
-    status: Option<Arc<LoopStatus>>,
-    /// The last request it answered.
-    answered: Arc<AtomicU64>,
+    /// Its answers, and what it is polling.
+    status: Arc<LoopStatus>,
 }
 
 /// Queues a request to print on every registered loop; returns the
@@ -191,24 +182,36 @@ pub(crate) fn ask_all() -> (u64, Vec<Asked>) {
     let request = REQUESTS.fetch_add(1, Ordering::Relaxed) + 1;
     let mut asked = Vec::new();
     for entry in loops().iter() {
-        let answered = Arc::clone(&entry.answered);
-        let answer = Box::new(move |_: &Scheduler| {
-            print_this_loop();
-            // Release: pairs with the Acquire load below; the waiting
-            // thread that sees the answer also sees the tree written.
-            answered.store(request, Ordering::Release);
-        });
+        entry.status.requested.fetch_max(request, Ordering::Relaxed);
+        let status = Arc::clone(&entry.status);
+        let answer = Box::new(move |_: &Scheduler| answer_if_asked(&status));
         // An error means the runtime is being dropped: nothing to print.
         if entry.remote.spawn(answer).is_ok() {
             asked.push(Asked {
                 runtime_id: entry.runtime_id,
                 thread: entry.thread.clone(),
-                status: entry.status.clone(),
-                answered: Arc::clone(&entry.answered),
+                status: Arc::clone(&entry.status),
             });
         }
     }
     (request, asked)
+}
+
+/// On the loop's thread: prints its tree if a request has come that it has
+/// not answered yet. Run by the request itself (queued on the loop's
+/// remote queue), and by `block_on` as it returns, since a future that
+/// ends in the poll that kept the loop from answering (the spinner's
+/// blocking mode) leaves the loop before it looks at its queue again.
+pub(crate) fn answer_if_asked(status: &LoopStatus) {
+    let requested = status.requested.load(Ordering::Relaxed);
+    if status.answered(requested) {
+        return;
+    }
+    print_this_loop();
+    // Relaxed: the answer publishes nothing. The asking thread reads it
+    // only to decide whether to say "no answer"; the tree itself went out
+    // under stderr's lock.
+    status.answered.store(requested, Ordering::Relaxed);
 }
 
 /// What the SIGQUIT thread says of a loop that did not answer in time.
@@ -219,10 +222,10 @@ fn no_answer(loop_: &Asked) -> String {
         loop_.thread,
         Seconds(ANSWER_WAIT)
     );
-    let status = loop_.status.as_deref();
-    let polling = status.map_or(0, |s| s.polling.load(Ordering::Relaxed));
+    let status = &loop_.status;
+    let polling = status.polling.load(Ordering::Relaxed);
     if polling != 0 {
-        let started = status.map_or(0, |s| s.poll_started_us.load(Ordering::Relaxed));
+        let started = status.poll_started_us.load(Ordering::Relaxed);
         let running_for = (::timeline::now_us() as u64).saturating_sub(started);
         format!(
             "{head}: a poll of task {polling} has been running for {}, blocking the loop \
@@ -230,7 +233,7 @@ fn no_answer(loop_: &Asked) -> String {
              computation); the tree follows when the poll returns\n",
             Seconds(Duration::from_micros(running_for))
         )
-    } else if status.is_some() {
+    } else if status.tracks_polls {
         format!("{head}: it is not inside block_on now; the tree follows when it next runs\n")
     } else {
         format!(
@@ -254,12 +257,13 @@ fn write_stderr(text: &str) {
     let _ = std::io::stderr().lock().write_all(text.as_bytes());
 }
 
-#[cfg(unix)]
+#[cfg(all(unix, not(miri)))]
 #[path = "sigquit_unix.rs"]
 mod platform;
 
 /// Without Unix signals there is no handler to install; `print_all` works.
-#[cfg(not(unix))]
+/// Under Miri neither: it cannot call `sigaction`.
+#[cfg(any(not(unix), miri))]
 mod platform {
     /// Nothing to install.
     pub(super) fn install_once() {}

@@ -8,9 +8,10 @@ use std::sync::OnceLock;
 use std::sync::atomic::{AtomicI32, Ordering};
 
 /// The pipe's write end, for the handler; -1 until the pipe exists.
-/// Stored (Release) before the handler is installed, loaded (Acquire) in
-/// the handler: a handler that runs sees the whole pipe made. Never closed
-/// afterwards, so the handler cannot write to a reused descriptor.
+/// Stored before the handler is installed and never closed afterwards, so
+/// the handler cannot write to a reused descriptor. `Relaxed`: the number
+/// is all the handler reads; the pipe behind it is the kernel's, made by
+/// calls that returned before the store.
 static PIPE_WRITE: AtomicI32 = AtomicI32::new(-1);
 
 /// Installs the handler and starts the SIGQUIT thread, once per process.
@@ -30,7 +31,7 @@ pub(super) fn install_once() {
 
 /// The handler: one byte into the pipe, nothing else (async-signal-safe).
 extern "C" fn on_sigquit(_signal: libc::c_int) {
-    let fd = PIPE_WRITE.load(Ordering::Acquire);
+    let fd = PIPE_WRITE.load(Ordering::Relaxed);
     if fd >= 0 {
         let byte = 1u8;
         // SAFETY: write(2) is async-signal-safe; `byte` lives across the
@@ -68,7 +69,7 @@ fn install() -> io::Result<()> {
     std::thread::Builder::new()
         .name("runtime-sigquit".into())
         .spawn(move || answer_signals(reader))?;
-    PIPE_WRITE.store(write_end, Ordering::Release);
+    PIPE_WRITE.store(write_end, Ordering::Relaxed);
 
     // SAFETY: a zeroed `sigaction` is a valid value of the plain C struct
     // (no handler, no flags, an empty mask), filled in below.
