@@ -48,7 +48,7 @@ fn child_blocks_its_loop_on_stdin() {
     rt.block_on(async {
         let mut line = String::new();
         // The future ends in the poll that blocks: the loop answers as
-        // block_on returns, not at a later tick.
+        // that poll ends, not at a later tick (there is none).
         std::io::stdin().read_line(&mut line).unwrap();
     });
 }
@@ -103,8 +103,8 @@ fn a_loop_stuck_in_a_poll_is_reported_and_prints_when_it_returns() {
         let tree = tree.concat();
         assert!(tree.contains("runtime "), "the tree's heading:\n{tree}");
         assert!(
-            tree.contains("'block_on'"),
-            "block_on's future in it:\n{tree}"
+            tree.contains("'block_on' running"),
+            "the tree is taken as the poll ends, with the culprit running:\n{tree}"
         );
         assert!(
             child.wait().unwrap().success(),

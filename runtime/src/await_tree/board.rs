@@ -232,10 +232,8 @@ impl Board {
         self.tasks.borrow_mut().insert(id.0, entry);
     }
 
-    /// `block_on` returned: its future is gone, and a request to print
-    /// that came while its last poll ran is answered now.
+    /// `block_on` returned: its future is gone.
     pub(crate) fn loop_returned(&self) {
-        super::sigquit::answer_if_asked(&self.status);
         if let Some(main) = self.main.take() {
             self.ended(TaskId(main));
         }
@@ -267,6 +265,10 @@ impl Board {
 
     /// A poll of `id` ended, `Pending` or not.
     pub(crate) fn poll_ended(&self, id: TaskId, pending: bool) {
+        // A request to print that came during this poll is answered now,
+        // with this task still shown running and for how long: for a poll
+        // that held the loop, the culprit.
+        super::sigquit::answer_if_asked(&self.status);
         self.status.polling.store(0, Ordering::Relaxed);
         let started = self.poll_started.take().unwrap_or_else(Instant::now);
         if !pending {

@@ -199,9 +199,12 @@ pub(crate) fn ask_all() -> (u64, Vec<Asked>) {
 
 /// On the loop's thread: prints its tree if a request has come that it has
 /// not answered yet. Run by the request itself (queued on the loop's
-/// remote queue), and by `block_on` as it returns, since a future that
-/// ends in the poll that kept the loop from answering (the spinner's
-/// blocking mode) leaves the loop before it looks at its queue again.
+/// remote queue, so a parked loop wakes for it) and, when the loop records
+/// its tree, at the end of every poll: a poll that held the loop (the
+/// spinner's blocking mode) is then shown running, for as long as it ran,
+/// even if its future ended and `block_on` returns before the loop looks
+/// at its queue again. A loop that records no tree costs nothing per poll
+/// and answers at its next look at the queue.
 pub(crate) fn answer_if_asked(status: &LoopStatus) {
     let requested = status.requested.load(Ordering::Relaxed);
     if status.answered(requested) {
