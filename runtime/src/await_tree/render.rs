@@ -4,9 +4,9 @@
 //!
 //! ```text
 //! runtime 1 on thread 'main', 2 spawned tasks
-//! task 1 'block_on' waiting 0.402s for task 2  (src/main.rs:9)
-//! └─ task 2 'fetch' waiting 0.401s for socket 1 readable, timer due in 4.599s [reading]  (src/main.rs:5)
-//! task 3 'ticker' queued 0.000s  (src/main.rs:7)
+//! task 1 'block_on' waiting 0.402s for task 2  (called at src/main.rs:9)
+//! └─ task 2 'fetch' waiting 0.401s for socket 1 readable, timer due in 4.599s [reading]  (spawned at src/main.rs:5)
+//! task 3 'ticker' queued 0.000s  (spawned at src/main.rs:7)
 //! ```
 //!
 //! The tree's edges are the `JoinHandle` waits: a task is drawn under the
@@ -129,7 +129,12 @@ fn draw(
     if let Some(phase) = &task.phase {
         write!(f, " [{phase}]")?;
     }
-    writeln!(f, "  ({})", place(task))?;
+    let placed = if task.is_block_on {
+        "called"
+    } else {
+        "spawned"
+    };
+    writeln!(f, "  ({placed} at {})", place(task))?;
     let children: Vec<&TaskInfo> = task
         .awaits
         .iter()
