@@ -119,7 +119,7 @@ impl Observer {
             slow_poll,
             recorder,
             tick_started: Cell::new(0.0),
-            board: await_tree.then(Board::default),
+            board: await_tree.then(|| Board::new(runtime_id)),
         }
     }
 

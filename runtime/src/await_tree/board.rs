@@ -16,7 +16,8 @@
 //!   task woken                queued, since now; waits cleared
 //! ```
 //!
-//! Everything here is the loop's thread's, except [`LoopStatus`], which the
+//! Everything here is the loop's thread's, except its `LoopStatus`
+//! (`status.rs`), which the
 //! SIGQUIT thread reads to say what a loop that does not answer is doing.
 //!
 //! ## Cost
@@ -37,12 +38,13 @@ use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
 use std::panic::Location;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::Ordering;
 use std::time::{Duration, Instant};
 
 use ::timeline::{Wait, instant_us, now_us};
 
 use super::snapshot::{Await, AwaitTree, TaskInfo, TaskState};
+use super::status::{LoopStatus, answer_if_asked};
 use crate::task::TaskId;
 
 /// Waits kept per poll, besides `JoinHandle`s: eight covers a download's
@@ -79,36 +81,6 @@ pub(crate) fn pending_wait(wait: Wait) {
             waits.push(wait);
         }
     });
-}
-
-/// What a loop and the SIGQUIT thread share: the requests to print the
-/// loop has been asked and has answered, and (when the loop records its
-/// tree) the task whose poll is running and since when, so that a loop
-/// stuck in a poll can be named without it. All `Relaxed`: none of them
-/// publishes other data. The answering thread reads them to choose one
-/// message ("no answer: a poll of task 1 has been running for 3.2s"), and a
-/// torn pair (an id from one poll, a start from the next) misreports that
-/// message by one poll.
-#[derive(Debug, Default)]
-pub(crate) struct LoopStatus {
-    /// True if the loop keeps `polling` and `poll_started_us` up to date
-    /// (it records its await tree). Fixed at build time.
-    pub(crate) tracks_polls: bool,
-    /// The id of the task being polled; 0 between polls.
-    pub(crate) polling: AtomicU64,
-    /// When that poll started, in microseconds on the timeline's clock.
-    pub(crate) poll_started_us: AtomicU64,
-    /// The last request to print this loop was sent (`sigquit.rs`).
-    pub(crate) requested: AtomicU64,
-    /// The last request it answered.
-    pub(crate) answered: AtomicU64,
-}
-
-impl LoopStatus {
-    /// True if the loop has answered request number `request`.
-    pub(crate) fn answered(&self, request: u64) -> bool {
-        self.answered.load(Ordering::Relaxed) >= request
-    }
 }
 
 /// Hashes a task id by one multiplication by 2^64 / φ (Knuth's
@@ -169,6 +141,8 @@ struct Entry {
 /// each borrow short and never across a poll.
 #[derive(Debug)]
 pub(crate) struct Board {
+    /// The runtime's id, for the tree's heading.
+    runtime_id: u64,
     /// Each live task's entry, by task id.
     tasks: RefCell<HashMap<u64, Entry, BuildHasherDefault<IdHasher>>>,
     /// When the running poll started; `None` between polls. The time of
@@ -186,9 +160,11 @@ impl std::fmt::Debug for Entry {
     }
 }
 
-impl Default for Board {
-    fn default() -> Board {
+impl Board {
+    /// The board of runtime `runtime_id`, with no task yet.
+    pub(crate) fn new(runtime_id: u64) -> Board {
         Board {
+            runtime_id,
             tasks: RefCell::default(),
             poll_started: Cell::new(None),
             main: Cell::new(None),
@@ -198,9 +174,7 @@ impl Default for Board {
             }),
         }
     }
-}
 
-impl Board {
     /// What the SIGQUIT thread reads about this loop.
     pub(crate) fn status(&self) -> Arc<LoopStatus> {
         Arc::clone(&self.status)
@@ -268,7 +242,7 @@ impl Board {
         // A request to print that came during this poll is answered now,
         // with this task still shown running and for how long: for a poll
         // that held the loop, the culprit.
-        super::sigquit::answer_if_asked(&self.status);
+        answer_if_asked(&self.status, || self.snapshot().to_string());
         self.status.polling.store(0, Ordering::Relaxed);
         let started = self.poll_started.take().unwrap_or_else(Instant::now);
         if !pending {
@@ -329,8 +303,8 @@ impl Board {
         drop(removed);
     }
 
-    /// The tree now, with `alive` spawned tasks alive.
-    pub(crate) fn snapshot(&self, runtime_id: u64, alive: usize) -> AwaitTree {
+    /// The tree now.
+    pub(crate) fn snapshot(&self) -> AwaitTree {
         let now = Instant::now();
         let now_us = now_us();
         let entries = self.tasks.borrow();
@@ -359,6 +333,7 @@ impl Board {
             .iter()
             .filter_map(|(&child, entry)| Some((entry.awaited_by?, child)))
             .collect();
+        let alive = entries.values().filter(|entry| !entry.is_block_on).count();
         drop(entries);
         edges.sort_unstable_by_key(|&(_, child)| child);
         for (parent, child) in edges {
@@ -369,7 +344,7 @@ impl Board {
             }
         }
         AwaitTree {
-            runtime_id,
+            runtime_id: self.runtime_id,
             thread: std::thread::current().name().map(String::from),
             recorded: true,
             alive,

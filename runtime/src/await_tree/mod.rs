@@ -78,6 +78,9 @@
 //!   [`TaskInfo`], [`TaskState`], [`Await`]).
 //! - `render.rs`: the two renderings, a tree (like `pstree`) and a table
 //!   (like `ps`).
+//! - `current.rs`: the tree of the loop running on this thread.
+//! - `status.rs`: what a loop shares with the SIGQUIT thread, and how it
+//!   answers a request to print.
 //! - `sigquit.rs`: the SIGQUIT handler, the thread that answers it, and the
 //!   list of the process's loops.
 //!
@@ -94,15 +97,15 @@
 //! (not the `async fn`s above it), and needs no extra tool.
 
 pub(crate) mod board;
+mod current;
 mod render;
 pub(crate) mod sigquit;
 mod snapshot;
+mod status;
 
 pub use snapshot::{Await, AwaitTree, TaskInfo, TaskState};
 
 use std::io::Write;
-
-use crate::context::{self, LoopHandles};
 
 /// The await tree of the loop running on this thread, taken now; `None`
 /// outside a runtime [asyncio.print_call_graph() finds the running loop
@@ -112,7 +115,7 @@ use crate::context::{self, LoopHandles};
 /// the module doc), the tree has no tasks and
 /// [`is_recorded`](AwaitTree::is_recorded) says so.
 pub fn snapshot() -> Option<AwaitTree> {
-    context::try_with(tree_of)
+    current::tree()
 }
 
 /// Asks every loop of the process to print its await tree to stderr at its
@@ -154,26 +157,5 @@ pub(crate) fn enabled_by_env() -> bool {
             }
         },
         Err(_) => default,
-    }
-}
-
-/// The tree of the loop whose handles these are (on its thread).
-fn tree_of(handles: &LoopHandles) -> AwaitTree {
-    let runtime_id = handles.scheduler.remote().runtime_id;
-    let counters = handles.observer.counters();
-    let alive = counters
-        .spawned
-        .get()
-        .saturating_sub(counters.finished.get());
-    let alive = usize::try_from(alive).unwrap_or(usize::MAX);
-    match handles.observer.board() {
-        Some(board) => board.snapshot(runtime_id, alive),
-        None => AwaitTree {
-            runtime_id,
-            thread: std::thread::current().name().map(String::from),
-            recorded: false,
-            alive,
-            tasks: Vec::new(),
-        },
     }
 }

@@ -155,9 +155,16 @@ fn draw(
     Ok(())
 }
 
+impl AwaitTree {
+    /// The table rendering (like `ps`): one row per task.
+    pub fn table(&self) -> impl fmt::Display + '_ {
+        Table(self)
+    }
+}
+
 /// The table rendering of an [`AwaitTree`] (see
 /// [`AwaitTree::table`]): one row per task, with who awaits it.
-pub(crate) struct Table<'a>(pub(crate) &'a AwaitTree);
+struct Table<'a>(&'a AwaitTree);
 
 impl fmt::Display for Table<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {

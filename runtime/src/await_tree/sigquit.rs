@@ -32,7 +32,7 @@
 //! (the spinner's blocking mode) cannot answer, so after [`ANSWER_WAIT`]
 //! the SIGQUIT thread says so, from the one thing it can read without the
 //! loop: which task's poll is running and since when (`LoopStatus`,
-//! `board.rs`, kept only while the await tree is recorded).
+//! `status.rs`, kept only while the await tree is recorded).
 //!
 //! `errno`: the handler's `write` succeeds unless the pipe is full (its
 //! 64 KiB of unanswered signals), and only a failed call changes `errno`,
@@ -59,14 +59,13 @@
 //! with `EINTR` in code that does not retry; `epoll_wait` is never restarted
 //! (the reactor treats its `EINTR` as a wake with no events).
 
-use std::io::Write;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::time::{Duration, Instant};
 
-use super::board::LoopStatus;
+use super::current;
 use super::snapshot::Seconds;
-use crate::context;
+use super::status::{LoopStatus, answer_if_asked, write_stderr};
 use crate::task::schedule::{RemoteQueue, Scheduler};
 
 /// How long the SIGQUIT thread waits for every loop to print before it
@@ -184,7 +183,11 @@ pub(crate) fn ask_all() -> (u64, Vec<Asked>) {
     for entry in loops().iter() {
         entry.status.requested.fetch_max(request, Ordering::Relaxed);
         let status = Arc::clone(&entry.status);
-        let answer = Box::new(move |_: &Scheduler| answer_if_asked(&status));
+        let answer = Box::new(move |_: &Scheduler| {
+            answer_if_asked(&status, || {
+                current::tree().map(|t| t.to_string()).unwrap_or_default()
+            });
+        });
         // An error means the runtime is being dropped: nothing to print.
         if entry.remote.spawn(answer).is_ok() {
             asked.push(Asked {
@@ -195,26 +198,6 @@ pub(crate) fn ask_all() -> (u64, Vec<Asked>) {
         }
     }
     (request, asked)
-}
-
-/// On the loop's thread: prints its tree if a request has come that it has
-/// not answered yet. Run by the request itself (queued on the loop's
-/// remote queue, so a parked loop wakes for it) and, when the loop records
-/// its tree, at the end of every poll: a poll that held the loop (the
-/// spinner's blocking mode) is then shown running, for as long as it ran,
-/// even if its future ended and `block_on` returns before the loop looks
-/// at its queue again. A loop that records no tree costs nothing per poll
-/// and answers at its next look at the queue.
-pub(crate) fn answer_if_asked(status: &LoopStatus) {
-    let requested = status.requested.load(Ordering::Relaxed);
-    if status.answered(requested) {
-        return;
-    }
-    print_this_loop();
-    // Relaxed: the answer publishes nothing. The asking thread reads it
-    // only to decide whether to say "no answer"; the tree itself went out
-    // under stderr's lock.
-    status.answered.store(requested, Ordering::Relaxed);
 }
 
 /// What the SIGQUIT thread says of a loop that did not answer in time.
@@ -244,20 +227,6 @@ fn no_answer(loop_: &Asked) -> String {
              is off, so which task is not known); the tree follows when the loop next ticks\n"
         )
     }
-}
-
-/// Prints the tree of the loop running on this thread to stderr (on the
-/// loop's thread, between polls).
-pub(crate) fn print_this_loop() {
-    if let Some(tree) = context::try_with(super::tree_of) {
-        write_stderr(&tree.to_string());
-    }
-}
-
-/// Writes `text` to stderr in one locked write, ignoring failure: a closed
-/// or full stderr must not stop (or panic) the program being inspected.
-fn write_stderr(text: &str) {
-    let _ = std::io::stderr().lock().write_all(text.as_bytes());
 }
 
 #[cfg(all(unix, not(miri)))]

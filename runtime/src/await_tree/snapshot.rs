@@ -55,11 +55,6 @@ impl AwaitTree {
             .iter()
             .filter(move |task| task.awaits.contains(&Await::Join { task: id }))
     }
-
-    /// The table rendering (like `ps`): one row per task.
-    pub fn table(&self) -> impl fmt::Display + '_ {
-        super::render::Table(self)
-    }
 }
 
 /// One live task in an [`AwaitTree`].
