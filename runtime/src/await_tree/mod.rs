@@ -60,8 +60,9 @@
 //! semaphore or a channel belongs to the program, not to the loop, so the
 //! loop cannot find them; and "how long" needs a clock reading when the wait
 //! began. Recording costs a few map updates and one clock read per poll
-//! (measured with callgrind: `spawn_many` 1.6 times the instructions,
-//! `yield_many` 2.8 times), so it is behind a flag fixed when the runtime is
+//! (measured with callgrind, `RUNTIME_AWAIT_TREE=1
+//! benches/callgrind-row.sh spawn_many this`: `spawn_many` 1.7 times the
+//! instructions, `yield_many` 3.1 times), so it is behind a flag fixed when the runtime is
 //! built, like the slow-poll warning: **on in debug builds, off in release
 //! builds**.
 //! `RUNTIME_AWAIT_TREE=1` (or `0`) and
