@@ -29,6 +29,11 @@ pub struct Builder {
     /// Where to write the timeline (`Some(None)`: no timeline); `None`
     /// reads `RUNTIME_TIMELINE`.
     timeline: Option<Option<PathBuf>>,
+    /// Record the await tree; `None` reads `RUNTIME_AWAIT_TREE`, else the
+    /// build's default.
+    await_tree: Option<bool>,
+    /// Print the await tree on SIGQUIT; `None` follows `await_tree`.
+    sigquit: Option<bool>,
 }
 
 impl Builder {
@@ -119,6 +124,35 @@ impl Builder {
         self
     }
 
+    /// Records, for every live task, what it waits for and since when, so
+    /// that [`await_tree::snapshot`](crate::await_tree::snapshot) and SIGQUIT
+    /// can say it [asyncio.print_call_graph()]. Without this call,
+    /// `RUNTIME_AWAIT_TREE=1` (or `0`) decides, and otherwise it is on in
+    /// debug builds and off in release builds, where its clock reads per
+    /// poll would show in benchmarks. See the
+    /// [`await_tree`](crate::await_tree) module.
+    pub fn await_tree(&mut self, on: bool) -> &mut Builder {
+        self.await_tree = Some(on);
+        self
+    }
+
+    /// Makes SIGQUIT (Ctrl-\ at a terminal) print this runtime's await tree
+    /// to stderr at its next tick, after which the program goes on [the
+    /// JVM's thread dump]. Without this call it is on when the await tree
+    /// is recorded ([`await_tree`](Self::await_tree): debug builds, or
+    /// `RUNTIME_AWAIT_TREE=1`). The process's handler, and the thread that
+    /// answers it, start with the first runtime that has this on (a second
+    /// thread costs a single-threaded program glibc's lock-free `malloc`,
+    /// which is why release builds do not start it unasked), unless the
+    /// program has its own SIGQUIT handler. Without Unix signals (Windows)
+    /// there is no handler, and
+    /// [`await_tree::print_all`](crate::await_tree::print_all) asks the same
+    /// of every loop.
+    pub fn sigquit(&mut self, on: bool) -> &mut Builder {
+        self.sigquit = Some(on);
+        self
+    }
+
     /// Creates the runtime: its epoll instance, its remote-wake eventfd, and
     /// each subsystem's driver (no blocking thread starts before first use).
     ///
@@ -143,6 +177,8 @@ impl Builder {
                         io::Error::new(io::ErrorKind::InvalidInput, err.to_string())
                     })?),
                 },
+                await_tree: self.await_tree.unwrap_or(defaults.await_tree),
+                sigquit: self.sigquit.or(self.await_tree).unwrap_or(defaults.sigquit),
             };
         Core::build(&settings).map(Runtime::from_core)
     }

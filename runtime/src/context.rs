@@ -112,6 +112,7 @@ pub(crate) struct EnterGuard {
 pub(crate) fn enter(handles: LoopHandles) -> EnterGuard {
     let recorder = handles.observer.recorder().cloned();
     let track_causes = handles.observer.tracks_wake_causes();
+    let tree = handles.observer.board().is_some();
     CURRENT.with(|current| {
         let mut slot = current.borrow_mut();
         if slot.is_some() {
@@ -121,6 +122,7 @@ pub(crate) fn enter(handles: LoopHandles) -> EnterGuard {
         *slot = Some(handles);
     });
     hooks::set_current(recorder, track_causes);
+    hooks::set_tree(tree);
     EnterGuard { _private: () }
 }
 

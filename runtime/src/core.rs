@@ -13,6 +13,7 @@ use std::rc::Rc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
+use crate::await_tree::{self, board::Board, sigquit};
 use crate::blocking::pool::{BlockingPool, default_max_threads};
 use crate::context::{self, EnterGuard, LoopHandles};
 use crate::handle::Handle;
@@ -39,18 +40,27 @@ pub(crate) struct Settings {
     pub(crate) slow_poll: Option<Duration>,
     /// Where to write the timeline, if one is recorded.
     pub(crate) timeline: Option<Destination>,
+    /// Record the await tree (`await_tree/`).
+    pub(crate) await_tree: bool,
+    /// Print the await tree on SIGQUIT (`await_tree/sigquit.rs`); by
+    /// default, when the tree is recorded.
+    pub(crate) sigquit: bool,
 }
 
 impl Settings {
-    /// The defaults, with `RUNTIME_TRACE` and `RUNTIME_SLOW_POLL_MS` read
-    /// from the environment.
+    /// The defaults, with `RUNTIME_TRACE`, `RUNTIME_SLOW_POLL_MS`,
+    /// `RUNTIME_TIMELINE` and `RUNTIME_AWAIT_TREE` read from the
+    /// environment.
     pub(crate) fn from_env() -> Settings {
+        let await_tree = await_tree::enabled_by_env();
         Settings {
             max_blocking_threads: default_max_threads(),
             start_paused: false,
             trace: trace::enabled_by_env(),
             slow_poll: slow_poll::threshold_from_env(),
             timeline: timeline_from_env(),
+            await_tree,
+            sigquit: await_tree,
         }
     }
 }
@@ -89,6 +99,9 @@ pub(crate) struct Core {
     /// the recorder itself is the observer's. Loop thread only, borrowed
     /// briefly.
     timeline: RefCell<Option<Destination>>,
+    /// This loop's place among those that print their await tree on
+    /// SIGQUIT, if it wants to; dropping it (with the runtime) leaves.
+    _sigquit: Option<sigquit::Registration>,
 }
 
 impl Core {
@@ -102,6 +115,7 @@ impl Core {
             settings.trace,
             settings.slow_poll,
             settings.timeline.is_some(),
+            settings.await_tree,
         ));
         let reactor = Reactor::new()?;
         let scheduler = Scheduler::new(id, reactor.remote_waker()?, Rc::clone(&observer));
@@ -112,10 +126,15 @@ impl Core {
             blocking: Rc::new(BlockingPool::new(settings.max_blocking_threads, id)),
             observer,
         };
+        let sigquit = settings.sigquit.then(|| {
+            let status = handles.observer.board().map(Board::status);
+            sigquit::register(id, handles.scheduler.remote(), status.unwrap_or_default())
+        });
         Ok(Core {
             id,
             handles,
             timeline: RefCell::new(settings.timeline.clone()),
+            _sigquit: sigquit,
         })
     }
 

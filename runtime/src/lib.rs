@@ -27,6 +27,7 @@
 //! | `asyncio.gather(*aws)`         | [`future::join_all`]                  |
 //! | `asyncio.as_completed(aws)`    | [`future::as_completed`]              |
 //! | `asyncio.wait(aws, return_when)` | [`future::wait`], [`future::ReturnWhen`] |
+//! | `asyncio.print_call_graph()`, `python -m asyncio pstree PID` | [`await_tree::snapshot`], SIGQUIT |
 //! | `wait(..., FIRST_COMPLETED)` of two | [`future::select`]               |
 //! | `asyncio.to_thread(f)`, `loop.run_in_executor(None, f)` | [`spawn_blocking`] |
 //! | `ThreadPoolExecutor(max_workers)` | [`Builder::max_blocking_threads`]  |
@@ -58,6 +59,8 @@
 //! - `observe.rs`: the one seam where the loop reports what it does; behind
 //!   it, `stats.rs`, `trace.rs`, `slow_poll.rs` and `timeline/` (counters, a
 //!   line per event, a warning, a picture).
+//! - `await_tree/`: every task and what it waits for, asked while the program
+//!   runs (and printed on SIGQUIT).
 //! - `slab.rs`: values at stable indexes, for the task set and the reactor.
 //!
 //! ## Example
@@ -74,6 +77,7 @@
 //! assert_eq!(total, 60);
 //! ```
 
+pub mod await_tree;
 mod blocking;
 mod builder;
 mod context;

@@ -15,7 +15,8 @@
 //!                      always: the counters ───┤  (Stats, `stats.rs`)
 //!         when watched, out of line: ──────────┤  the trace line (`trace.rs`)
 //!                                              ├  the slow-poll warning (`slow_poll.rs`)
-//!                                              └  the timeline (`timeline/`)
+//!                                              ├  the timeline (`timeline/`)
+//!                                              └  the await tree's board (`await_tree/`)
 //! ```
 //!
 //! The leaf futures (a socket, a sleep, a channel) and the reactor do not
@@ -48,6 +49,7 @@ use std::panic::Location;
 use std::rc::Rc;
 use std::time::{Duration, Instant};
 
+use crate::await_tree::board::Board;
 use crate::slow_poll;
 use crate::stats::{Counters, bump};
 use crate::task::TaskId;
@@ -86,16 +88,21 @@ pub(crate) struct Observer {
     /// When the current tick began, on the timeline's clock (kept only
     /// while recording).
     tick_started: Cell<f64>,
+    /// Every live task and what it waits for, if this runtime records an
+    /// await tree (`await_tree/board.rs`). Fixed at build time.
+    board: Option<Board>,
 }
 
 impl Observer {
     /// The observer of runtime `runtime_id`, with the trace on or off, a
-    /// slow-poll threshold or none, and a timeline recorder or none.
+    /// slow-poll threshold or none, a timeline recorder or none, and an
+    /// await tree or none.
     pub(crate) fn new(
         runtime_id: u64,
         trace: bool,
         slow_poll: Option<Duration>,
         record: bool,
+        await_tree: bool,
     ) -> Observer {
         let recorder = record.then(|| {
             let name = ::timeline::runtime_name(runtime_id);
@@ -107,11 +114,24 @@ impl Observer {
         });
         Observer {
             counters: Counters::default(),
-            watched: trace || slow_poll.is_some() || record,
+            watched: trace || slow_poll.is_some() || record || await_tree,
             trace,
             slow_poll,
             recorder,
             tick_started: Cell::new(0.0),
+            board: await_tree.then(|| Board::new(runtime_id)),
+        }
+    }
+
+    /// The await tree's board, if this runtime records one.
+    pub(crate) fn board(&self) -> Option<&Board> {
+        self.board.as_ref()
+    }
+
+    /// Tells the await tree's board, if this runtime records one.
+    fn on_board(&self, report: impl FnOnce(&Board)) {
+        if let Some(board) = &self.board {
+            report(board);
         }
     }
 
@@ -143,6 +163,7 @@ impl Observer {
     /// begins.
     pub(crate) fn loop_started(&self, main: &impl ObservedTask) {
         bump(&self.counters.local_wakes);
+        self.on_board(|board| board.spawned(main.id(), Some("block_on"), main.spawned_at(), true));
         if self.recording() {
             let at = now_us();
             self.tick_started.set(at);
@@ -154,6 +175,7 @@ impl Observer {
     /// `block_on` returns: the timeline gets the tick it returns in, which
     /// never parks, so a run whose work fits in one tick still shows one.
     pub(crate) fn loop_returned(&self) {
+        self.on_board(|board| board.loop_returned());
         if self.recording() {
             let (tick, start) = (self.counters.ticks.get() + 1, self.tick_started.get());
             hooks::record(|rec| rec.tick(tick, start, now_us()));
@@ -176,6 +198,7 @@ impl Observer {
     #[cold]
     #[inline(never)]
     fn watch_poll_started(&self, task: TaskId) -> Option<Instant> {
+        self.on_board(|board| board.poll_started(task));
         if self.recording() {
             hooks::record(|rec| rec.poll_started(task.0, now_us()));
             // Wakes made during the poll are this task's doing.
@@ -210,6 +233,7 @@ impl Observer {
         started: Option<Instant>,
         outcome: PollOutcome,
     ) {
+        self.on_board(|board| board.poll_ended(task.id(), outcome == PollOutcome::Pending));
         hooks::set_cause(WakeCause::Loop);
         hooks::record(|rec| rec.poll_ended(task.id().0, now_us(), outcome));
         trace!(
@@ -310,8 +334,8 @@ impl Observer {
         bump(&self.counters.spawned);
         // The task starts `SCHEDULED`, so its first push is its first wake.
         bump(&self.counters.local_wakes);
-        if self.recording() {
-            record_spawn(id, name, spawned_at);
+        if self.watched {
+            self.watch_spawn(id, name, spawned_at);
         }
     }
 
@@ -329,6 +353,7 @@ impl Observer {
     #[cold]
     #[inline(never)]
     fn watch_cancel(&self, task: &impl ObservedTask) {
+        self.on_board(|board| board.ended(task.id()));
         trace!(
             self.trace,
             "tick {}: cancel {}",
@@ -353,6 +378,7 @@ impl Observer {
     #[cold]
     #[inline(never)]
     fn watch_local_wake(&self, task: &impl ObservedTask) {
+        self.on_board(|board| board.woken(task.id()));
         let cause = hooks::cause();
         hooks::record(|rec| rec.task_woken(task.id().0, now_us(), cause));
         if let WakeCause::Io { token, readiness } = cause {
@@ -383,6 +409,7 @@ impl Observer {
     #[cold]
     #[inline(never)]
     fn watch_remote_wake(&self, task: &impl ObservedTask, from: Option<u32>) {
+        self.on_board(|board| board.woken(task.id()));
         let cause = WakeCause::Remote {
             blocking_thread: from,
         };
@@ -391,9 +418,13 @@ impl Observer {
     }
 }
 
-/// The timeline's half of [`Observer::task_spawned`].
-#[cold]
-#[inline(never)]
-fn record_spawn(id: TaskId, name: Option<&str>, spawned_at: &'static Location<'static>) {
-    hooks::record(|rec| rec.task_spawned(id.0, name, spawned_at, now_us()));
+impl Observer {
+    /// The watched half of [`Observer::task_spawned`]: the board and the
+    /// timeline.
+    #[cold]
+    #[inline(never)]
+    fn watch_spawn(&self, id: TaskId, name: Option<&str>, spawned_at: &'static Location<'static>) {
+        self.on_board(|board| board.spawned(id, name, spawned_at, false));
+        hooks::record(|rec| rec.task_spawned(id.0, name, spawned_at, now_us()));
+    }
 }

@@ -49,9 +49,16 @@ fn allocations_during(f: impl FnOnce()) -> usize {
 /// Tasks per measured batch.
 const TASKS: usize = 1_000;
 
+/// A runtime whose allocations are the task core's: without the await
+/// tree's board, which debug builds turn on by default and which keeps a
+/// map entry and a copy of the name per task (`runtime/src/await_tree/`).
+fn core_only_runtime() -> Runtime {
+    runtime::Builder::new().await_tree(false).build().unwrap()
+}
+
 #[test]
 fn a_spawn_is_one_allocation() {
-    let rt = Runtime::new().unwrap();
+    let rt = core_only_runtime();
     rt.block_on(async {
         let mut handles = Vec::with_capacity(TASKS);
         // A first batch grows the run queue and the task set to their size;
@@ -77,7 +84,7 @@ fn a_spawn_is_one_allocation() {
 
 #[test]
 fn a_named_spawn_adds_one_allocation_for_the_name() {
-    let rt = Runtime::new().unwrap();
+    let rt = core_only_runtime();
     rt.block_on(async {
         // Warm the queue and the set.
         runtime::spawn(async {}).await.unwrap();
@@ -97,7 +104,7 @@ fn a_named_spawn_adds_one_allocation_for_the_name() {
 
 #[test]
 fn polling_waking_and_joining_allocate_nothing() {
-    let rt = Runtime::new().unwrap();
+    let rt = core_only_runtime();
     rt.block_on(async {
         // The first round grows the run queue and the task set; the second
         // is measured from spawn to the last join.

@@ -147,7 +147,7 @@ impl<T> Future for ResultFuture<T> {
                 *state = SlotState::Running(waker);
                 drop(state);
                 drop(old);
-                hooks::record(|rec| rec.waits_on(Wait::Blocking));
+                hooks::waits_on(|| Wait::Blocking);
                 Poll::Pending
             }
             SlotState::Done(result, span) => {

@@ -316,7 +316,7 @@ impl<T> Future for RemoteJoinHandle<T> {
         drop(state);
         drop(old);
         let task = this.task.header().id.0;
-        hooks::record(|rec| rec.waits_on(Wait::Join { task }));
+        hooks::waits_on(|| Wait::Join { task });
         Poll::Pending
     }
 }

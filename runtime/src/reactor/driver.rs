@@ -149,14 +149,12 @@ impl Reactor {
         if ready {
             return true;
         }
-        hooks::record(|rec| {
-            rec.waits_on(Wait::Io {
-                token: token.0,
-                interest: match direction {
-                    Direction::Read => Readiness::READABLE,
-                    Direction::Write => Readiness::WRITABLE,
-                },
-            });
+        hooks::waits_on(|| Wait::Io {
+            token: token.0,
+            interest: match direction {
+                Direction::Read => Readiness::READABLE,
+                Direction::Write => Readiness::WRITABLE,
+            },
         });
         let old = stored.register(waker);
         drop(slots);

@@ -216,7 +216,7 @@ impl<T> Receiver<T> {
             Err(TryRecvError::Empty) => {
                 let old = self.chan.rx_waker.borrow_mut().register(cx.waker());
                 drop(old); // after the borrow (`waker_slot.rs`)
-                hooks::record(|rec| rec.waits_on(Wait::Channel));
+                hooks::waits_on(|| Wait::Channel);
                 Poll::Pending
             }
         }

@@ -190,7 +190,7 @@ impl<T> Future for Receiver<T> {
         }
         let old = inner.rx_waker.register(cx.waker());
         drop(inner);
-        hooks::record(|rec| rec.waits_on(Wait::Channel));
+        hooks::waits_on(|| Wait::Channel);
         drop(old);
         Poll::Pending
     }

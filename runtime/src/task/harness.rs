@@ -244,7 +244,7 @@ unsafe fn poll_join<F: Future>(ptr: NonNull<Header>, out: *mut (), cx: &mut Cont
         // SAFETY: runtime thread; nothing else borrows the join waker now.
         let old = unsafe { (*cell.join.waker.get()).register(cx.waker()) };
         drop(old);
-        hooks::record(|rec| rec.waits_on(Wait::Join { task: header.id.0 }));
+        hooks::waits_on(|| Wait::Join { task: header.id.0 });
         return;
     }
     // SAFETY: runtime thread, not running (rules 3 and 4).

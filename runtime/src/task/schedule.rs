@@ -115,6 +115,10 @@ pub(crate) enum Remote {
     /// A task spawned from another thread (`Handle::spawn`), already made:
     /// the loop adopts it ([`Scheduler::adopt`]).
     Spawn(SpawnedTask),
+    /// Something the loop's thread must do for another thread, run at the
+    /// loop's next look at this queue: a SIGQUIT request to print the
+    /// loop's await tree (`await_tree/sigquit.rs`). No task is involved.
+    Call(Box<dyn FnOnce(&Scheduler) + Send>),
 }
 
 /// A task made on another thread by `Handle::spawn`, on its way to the
@@ -189,8 +193,15 @@ impl RemoteQueue {
         self.send(Remote::Spawn(task))
             .map_err(|message| match message {
                 Remote::Spawn(task) => task,
-                Remote::Wake(..) => unreachable!("a spawn comes back as a spawn"),
+                _ => unreachable!("a spawn comes back as a spawn"),
             })
+    }
+
+    /// Sends `call` to be run on the loop's thread at its next look at
+    /// this queue (which the eventfd brings about, if the loop is parked).
+    /// An error means the runtime is gone or going: nothing will run it.
+    pub(crate) fn call(&self, call: Box<dyn FnOnce(&Scheduler) + Send>) -> Result<(), ()> {
+        self.send(Remote::Call(call)).map_err(drop)
     }
 
     /// Sends one message and makes sure the loop notices.
@@ -328,12 +339,15 @@ impl Scheduler {
         if let Some(task) = self.run_queue.borrow_mut().pop_front() {
             return Some(task);
         }
-        match self.remote_inbox.try_recv().ok()? {
-            Remote::Wake(task, from) => {
-                self.count_remote_wake(&task, from);
-                Some(task)
+        loop {
+            match self.remote_inbox.try_recv().ok()? {
+                Remote::Wake(task, from) => {
+                    self.count_remote_wake(&task, from);
+                    return Some(task);
+                }
+                Remote::Spawn(task) => return Some(self.adopt(task)),
+                Remote::Call(call) => call(self),
             }
-            Remote::Spawn(task) => Some(self.adopt(task)),
         }
     }
 
@@ -350,6 +364,8 @@ impl Scheduler {
     pub(crate) fn drain_remote(&self) {
         self.remote.notified.swap(false, Ordering::Acquire);
         let mut queue = self.run_queue.borrow_mut();
+        // Calls run once the queue is no longer borrowed: they may look at it.
+        let mut calls = Vec::new();
         for message in self.remote_inbox.try_iter() {
             let task = match message {
                 Remote::Wake(task, from) => {
@@ -357,8 +373,16 @@ impl Scheduler {
                     task
                 }
                 Remote::Spawn(task) => self.adopt(task),
+                Remote::Call(call) => {
+                    calls.push(call);
+                    continue;
+                }
             };
             queue.push_back(task);
+        }
+        drop(queue);
+        for call in calls {
+            call(self);
         }
     }
 

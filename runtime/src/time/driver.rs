@@ -92,12 +92,11 @@ impl TimerDriver {
         self.wheel.borrow_mut().insert(tick, waker)
     }
 
-    /// Tells the timeline the task being polled waits for `deadline`.
+    /// Tells the timeline (and the await tree) the task being polled waits
+    /// for `deadline`.
     fn record_wait(&self, deadline: Instant) {
-        hooks::record(|rec| {
-            rec.waits_on(Wait::Timer {
-                deadline: ::timeline::instant_us(deadline),
-            });
+        hooks::waits_on(|| Wait::Timer {
+            deadline: ::timeline::instant_us(deadline),
         });
     }
 

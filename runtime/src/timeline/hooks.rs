@@ -12,10 +12,12 @@
 //!
 //! ## Thread-locals
 //!
-//! - `WATCH`: two bits. `RECORDING`: this thread runs a recording runtime,
+//! - `WATCH`: three bits. `RECORDING`: this thread runs a recording runtime,
 //!   or a blocking job that one submitted. `CAUSES`: this thread's runtime
 //!   wants to know what causes each wake (it records a timeline, or traces:
-//!   the trace names the socket behind a wake). Set and cleared with the
+//!   the trace names the socket behind a wake). `TREE`: this thread's
+//!   runtime records an await tree (`await_tree/`), so [`waits_on`] and the
+//!   phases feed its board too. Set and cleared with the
 //!   runtime's context (`context.rs`) and around recorded jobs
 //!   (`blocking/`); one thread-local, so that entering and leaving a loop
 //!   that nobody watches costs one write.
@@ -33,7 +35,9 @@ use std::borrow::Cow;
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 
-use ::timeline::{Recorder, WakeCause, now_us};
+use ::timeline::{Recorder, Wait, WakeCause, now_us};
+
+use crate::await_tree::board;
 
 /// Records kept per runtime before the recording stops: about 28 MB of
 /// records at most (a record is about 56 bytes), and tens of thousands of
@@ -61,6 +65,46 @@ thread_local! {
 const RECORDING: u8 = 1;
 /// `WATCH` bit: this thread keeps track of wake causes.
 const CAUSES: u8 = 2;
+/// `WATCH` bit: this thread's runtime records an await tree.
+const TREE: u8 = 4;
+
+/// True if this thread records a timeline or an await tree: the phases of
+/// a task are worth reporting.
+#[inline]
+pub(crate) fn phases_on() -> bool {
+    WATCH.with(Cell::get) & (RECORDING | TREE) != 0
+}
+
+/// The task being polled returns `Pending`, waiting for what `wait` makes:
+/// the timeline and the await tree are told, if they watch. Off, one load
+/// and one branch; `wait` is not called.
+#[inline]
+pub(crate) fn waits_on(wait: impl FnOnce() -> Wait) {
+    let watch = WATCH.with(Cell::get);
+    if watch & (RECORDING | TREE) != 0 {
+        report_wait(watch, wait());
+    }
+}
+
+/// The watched half of [`waits_on`].
+#[cold]
+#[inline(never)]
+fn report_wait(watch: u8, wait: Wait) {
+    if watch & RECORDING != 0 {
+        record(|rec| rec.waits_on(wait));
+    }
+    if watch & TREE != 0 {
+        board::pending_wait(wait);
+    }
+}
+
+/// Turns the `TREE` bit on for this thread (entering a runtime that records
+/// an await tree; [`set_current`] clears it with the rest).
+pub(crate) fn set_tree(on: bool) {
+    if on {
+        WATCH.with(|watch| watch.set(watch.get() | TREE));
+    }
+}
 
 /// True if this thread records.
 #[inline]
@@ -120,6 +164,9 @@ pub(crate) fn phase(name: Cow<'static, str>) {
         true
     });
     if !on_job {
+        if WATCH.with(Cell::get) & TREE != 0 {
+            board::phase(Some(name.clone()));
+        }
         record(|rec| rec.phase(name, now_us()));
     }
 }
@@ -135,6 +182,9 @@ pub(crate) fn end_phase() {
         true
     });
     if !on_job {
+        if WATCH.with(Cell::get) & TREE != 0 {
+            board::phase(None);
+        }
         record(|rec| rec.end_phase(now_us()));
     }
 }

@@ -68,17 +68,19 @@ pub(crate) use writer::{Destination, report, write};
 
 /// Marks the start of phase `name` on the task being polled, ending its
 /// previous phase; on a blocking-pool thread, inside a job, marks a phase of
-/// that job. Does nothing when no timeline is recorded (one branch).
+/// that job. The await tree shows the phase too. Does nothing when neither
+/// a timeline nor an await tree is recorded (one branch).
 pub fn phase(name: impl Into<std::borrow::Cow<'static, str>>) {
-    if hooks::on() {
+    if hooks::phases_on() {
         hooks::phase(name.into());
     }
 }
 
 /// Ends the current phase of the task being polled (or of the job, on a
-/// blocking-pool thread). Does nothing when no timeline is recorded.
+/// blocking-pool thread). Does nothing when neither a timeline nor an await
+/// tree is recorded.
 pub fn end_phase() {
-    if hooks::on() {
+    if hooks::phases_on() {
         hooks::end_phase();
     }
 }

@@ -59,7 +59,7 @@ impl Future for Acquire<'_> {
                 .waiters
                 .push_back(n, n - given, WakerSlot::with(cx.waker().clone()));
             drop(guard);
-            hooks::record(|rec| rec.waits_on(Wait::Permit));
+            hooks::waits_on(|| Wait::Permit);
             self.key = Some(key);
             return Poll::Pending;
         };
@@ -78,7 +78,7 @@ impl Future for Acquire<'_> {
         }
         let old = node.waker.register(cx.waker());
         drop(guard);
-        hooks::record(|rec| rec.waits_on(Wait::Permit));
+        hooks::waits_on(|| Wait::Permit);
         drop(old);
         Poll::Pending
     }
