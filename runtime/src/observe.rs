@@ -94,6 +94,10 @@ pub(crate) struct Observer {
     /// When the current tick began, on the timeline's clock (kept only
     /// while recording).
     tick_started: Cell<f64>,
+    /// Local wakes plus spawns counted when the current poll started (kept
+    /// only while watched): the self-wake lint's "did the poll wake or
+    /// spawn another task".
+    progress_at_poll_start: Cell<u64>,
 }
 
 impl Observer {
@@ -123,6 +127,7 @@ impl Observer {
             lints,
             recorder,
             tick_started: Cell::new(0.0),
+            progress_at_poll_start: Cell::new(0),
         }
     }
 
@@ -187,6 +192,7 @@ impl Observer {
     #[cold]
     #[inline(never)]
     fn watch_poll_started(&self, task: TaskId) -> Option<Instant> {
+        self.progress_at_poll_start.set(self.progress());
         if self.recording() {
             hooks::record(|rec| rec.poll_started(task.0, now_us()));
             // Wakes made during the poll are this task's doing.
@@ -246,15 +252,24 @@ impl Observer {
                 );
             }
         }
-        if outcome == PollOutcome::Pending {
+        if outcome == PollOutcome::Pending && self.lints.any_on() {
             let culprit = || Culprit {
                 describe: task.describe(),
                 at: task.spawned_at(),
                 is_block_on: task.is_block_on(),
             };
+            let after = task.after_poll();
+            // The task's own wake, if it pushed itself, is one local wake.
+            let own = u64::from(after.scheduled);
+            let others = (self.progress() - self.progress_at_poll_start.get()).saturating_sub(own);
             self.lints
-                .after_pending(|| task.after_poll(), culprit, task.id().0);
+                .after_pending(|| after, culprit, task.id().0, others > 0);
         }
+    }
+
+    /// Local wakes plus spawns so far: what a poll did for other tasks.
+    fn progress(&self) -> u64 {
+        self.counters.local_wakes.get() + self.counters.spawned.get()
     }
 
     /// The number of the tick whose polls are running: the ticks counter

@@ -277,7 +277,8 @@ impl Future for Spin {
 }
 
 /// A busy loop of three times the limit, a task that yields just under the
-/// limit between real waits, and a task that yields the limit in a row.
+/// limit between real waits, a task that yields the limit in a row, and a
+/// producer that yields twice the limit, waking its consumer each time.
 #[test]
 fn child_self_wakes() {
     if !is_child() {
@@ -301,9 +302,27 @@ fn child_self_wakes() {
                 runtime::yield_now().await;
             }
         });
+        // Hands an item to a consumer and yields, twice the limit: each of
+        // its polls wakes the consumer, which is progress.
+        let (tx, mut rx) = mpsc::channel::<u32>(1);
+        let producer = task::Builder::new().name("producer").spawn(async move {
+            for i in 0..2 * SELF_WAKE_LIMIT {
+                tx.send(i).await.unwrap();
+                runtime::yield_now().await;
+            }
+        });
+        let consumer = spawn(async move {
+            let mut received = 0;
+            while rx.recv().await.is_some() {
+                received += 1;
+            }
+            assert_eq!(received, 2 * SELF_WAKE_LIMIT);
+        });
         spin.await.unwrap();
         cooperative.await.unwrap();
         yields_only.await.unwrap();
+        producer.await.unwrap();
+        consumer.await.unwrap();
     });
 }
 
@@ -322,6 +341,7 @@ fn a_task_that_only_wakes_itself_is_named_once_and_a_cooperative_one_is_not() {
         assert!(warning.contains(&limit), "{warning}");
     }
     assert!(!stderr.contains("'cooperative'"), "{stderr}");
+    assert!(!stderr.contains("'producer'"), "{stderr}");
 }
 
 #[test]

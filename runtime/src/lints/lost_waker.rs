@@ -59,7 +59,7 @@
 //! purpose turns the lint off for its runtime, or waits on something that
 //! keeps the waker.
 
-use super::{AfterPoll, Culprit};
+use super::task_facts::{AfterPoll, Culprit};
 
 /// True if the task read in `after` is lost: not queued, and no reference
 /// to it beyond the loop's own and its `JoinHandle`'s.

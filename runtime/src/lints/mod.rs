@@ -9,7 +9,8 @@
 //!   `cx.waker()`, ends here.
 //! - **Self wake** (`self_wake.rs`): a task woke itself, during its own
 //!   poll, [`SELF_WAKE_LIMIT`] polls in a row without waiting for anything
-//!   else: a busy loop through `wake_by_ref` (or `yield_now`).
+//!   else and without waking or spawning another task: a busy loop through
+//!   `wake_by_ref` (or `yield_now`).
 //!
 //! Each is reported once per task, on stderr:
 //!
@@ -56,8 +57,9 @@
 
 mod lost_waker;
 mod self_wake;
+mod task_facts;
 
-use std::panic::Location;
+pub(crate) use task_facts::{AfterPoll, Culprit};
 
 pub use self_wake::SELF_WAKE_LIMIT;
 use self_wake::SelfWakes;
@@ -101,31 +103,6 @@ pub(crate) fn level_from_env(env: &str) -> LintLevel {
     }
 }
 
-/// What a lint needs to know of a task just after a `Pending` poll: its
-/// state word, read once, and which of its references are not wakers.
-/// Made by the task header (`task/header.rs`).
-#[derive(Debug, Clone, Copy)]
-pub(crate) struct AfterPoll {
-    /// The reference count of the task's state word.
-    pub(crate) refs: usize,
-    /// The `SCHEDULED` flag of the same reading: the task is queued.
-    pub(crate) scheduled: bool,
-    /// True if the task's `JoinHandle` is alive (it holds a reference).
-    pub(crate) join_handle: bool,
-    /// The task's slot in the task set, or `None` for the `block_on` future.
-    pub(crate) slot: Option<u32>,
-}
-
-/// A task as the lints name it.
-pub(crate) struct Culprit<'a> {
-    /// How warnings name it: `task 3 'lost'`.
-    pub(crate) describe: String,
-    /// Where it was spawned, or where `block_on` was called.
-    pub(crate) at: &'a Location<'static>,
-    /// True for the `block_on` future.
-    pub(crate) is_block_on: bool,
-}
-
 /// One runtime's lints: their levels, and the self-wake counts. Owned by
 /// the observer; runtime thread only.
 pub(crate) struct Lints {
@@ -152,14 +129,16 @@ impl Lints {
         self.lost_waker != LintLevel::Off || self.self_wake != LintLevel::Off
     }
 
-    /// Checks a task whose poll just returned `Pending`; `read` reads its
-    /// state word (only if a lint is on) and `culprit` names it (only if a
-    /// lint fires).
+    /// Checks task `id`, whose poll just returned `Pending`; `read` reads
+    /// its state word (only if a lint is on), `culprit` names it (only if a
+    /// lint fires), and `progressed` says whether the poll woke or spawned
+    /// another task.
     pub(crate) fn after_pending(
         &self,
         read: impl FnOnce() -> AfterPoll,
         culprit: impl Fn() -> Culprit<'static>,
         id: u64,
+        progressed: bool,
     ) {
         if !self.any_on() {
             return;
@@ -168,7 +147,7 @@ impl Lints {
         if self.lost_waker != LintLevel::Off && lost_waker::is_lost(&after) {
             report(self.lost_waker, LOST_WAKER_ENV, &lost_waker::message(&culprit()));
         }
-        if self.self_wake != LintLevel::Off && self.self_wakes.count(id, &after) {
+        if self.self_wake != LintLevel::Off && self.self_wakes.count(id, &after, progressed) {
             report(self.self_wake, SELF_WAKE_ENV, &self_wake::message(&culprit()));
         }
     }
@@ -179,22 +158,5 @@ fn report(level: LintLevel, env: &str, message: &str) {
     eprintln!("warning: {message}");
     if level == LintLevel::Deny {
         panic!("{message}; denied (by {env}=deny or the runtime's Builder)");
-    }
-}
-
-impl Culprit<'_> {
-    /// `task 3 'lost' (spawned at src/main.rs:31)`.
-    fn named(&self) -> String {
-        let place = if self.is_block_on {
-            "called at"
-        } else {
-            "spawned at"
-        };
-        format!(
-            "{} ({place} {}:{})",
-            self.describe,
-            self.at.file(),
-            self.at.line()
-        )
     }
 }

@@ -9,9 +9,12 @@
 //! the task itself ran then, so it woke itself (`cx.waker().wake_by_ref()`,
 //! `yield_now`, a send on a channel it then reads). A `Pending` poll with
 //! the flag clear waits for someone else: a socket, a timer, another task,
-//! another thread. The lint counts each task's self-woken polls in a row;
-//! any poll that waits for someone else starts the count again. At
-//! [`SELF_WAKE_LIMIT`] the task is reported, once in its life.
+//! another thread. The lint counts each task's self-woken polls in a row
+//! that did nothing else the loop can see; a poll that waits for someone
+//! else starts the count again, and so does one that woke or spawned
+//! another task (progress: a producer that hands each item to a consumer
+//! and yields is not spinning). At [`SELF_WAKE_LIMIT`] the task is
+//! reported, once in its life.
 //!
 //! A wake from another thread that lands during the poll looks like a self
 //! wake. It can only lengthen a run if it lands during every one of the
@@ -40,7 +43,7 @@
 
 use std::cell::RefCell;
 
-use super::{AfterPoll, Culprit};
+use super::task_facts::{AfterPoll, Culprit};
 
 /// Polls in a row in which a task woke itself, waiting for nothing else,
 /// after which the self-wake lint reports it (see
@@ -73,10 +76,11 @@ pub(crate) struct SelfWakes {
 }
 
 impl SelfWakes {
-    /// Counts the `Pending` poll of task `id` read in `after`. Returns true
-    /// if this poll makes the task's run reach the limit for the first time
-    /// in its life: the caller reports it.
-    pub(super) fn count(&self, id: u64, after: &AfterPoll) -> bool {
+    /// Counts the `Pending` poll of task `id` read in `after`, which woke
+    /// or spawned another task if `progressed`. Returns true if this poll
+    /// makes the task's run reach the limit for the first time in its life:
+    /// the caller reports it.
+    pub(super) fn count(&self, id: u64, after: &AfterPoll, progressed: bool) -> bool {
         let mut slots;
         let mut main;
         let run: &mut Run = match after.slot {
@@ -99,7 +103,7 @@ impl SelfWakes {
                 ..Run::default()
             };
         }
-        if !after.scheduled {
+        if !after.scheduled || progressed {
             run.count = 0;
             return false;
         }
