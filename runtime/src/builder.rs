@@ -115,7 +115,7 @@ impl Builder {
     /// use runtime::LintLevel;
     /// let rt = runtime::Builder::new().lost_waker_lint(LintLevel::Deny).build().unwrap();
     /// // Stores its waker in the timer wheel: not lost.
-    /// rt.block_on(runtime::time::sleep(std::time::Duration::from_millis(1)));
+    /// rt.block_on(async { runtime::time::sleep(std::time::Duration::from_millis(1)).await });
     /// ```
     pub fn lost_waker_lint(&mut self, level: LintLevel) -> &mut Builder {
         self.lost_waker_lint = Some(level);
