@@ -15,10 +15,12 @@
 //! | the queue entry the loop popped to poll | 1                   | 1                 |
 //! | `block_on`'s own `RawTask`              |                     | 1                 |
 //! | the `JoinHandle`, while it is alive     | 1 or 0              |                   |
-//! | a new queue entry (a wake since the flag was cleared) | only with `SCHEDULED` set | same |
 //!
-//! So with `SCHEDULED` clear, `wakers = refs - holders`, and the task is
-//! *lost* when that is zero. The waker the poll was given is borrowed from
+//! Every other reference is a waker or a new queue entry (a wake since the
+//! loop cleared `SCHEDULED`, which sets the flag again and counts one for
+//! the entry, or hands the entry the waker's own). So the task is *lost*,
+//! not queued and with no waker, exactly when `refs == holders`; the flag
+//! need not be read for it. The waker the poll was given is borrowed from
 //! the popped entry and counts nothing (`task/waker.rs`); a future that
 //! keeps it must clone it, and a clone counts one.
 //!
@@ -30,7 +32,7 @@
 //! cloned from a waker, or from the borrowed waker of a poll of this task.
 //! The count is exact at every point of the word's modification order, as
 //! every change to it is a read-modify-write; so a reading of `holders`
-//! with `SCHEDULED` clear is a point where no waker and no entry existed,
+//! is a point where no waker and no entry existed,
 //! and the only references left are the loop's own, on this thread, which
 //! make no waker until the next poll, which nothing can now cause. A waker
 //! on another thread cannot hide from the reading: it was cloned, through a
@@ -64,9 +66,6 @@ use super::task_facts::{AfterPoll, Culprit};
 /// True if the task read in `after` is lost: not queued, and no reference
 /// to it beyond the loop's own and its `JoinHandle`'s.
 pub(super) fn is_lost(after: &AfterPoll) -> bool {
-    if after.scheduled {
-        return false;
-    }
     // The popped queue entry, and the task set's or `block_on`'s.
     let holders = 2 + usize::from(after.join_handle);
     debug_assert!(after.refs >= holders, "fewer references than holders");
