@@ -28,7 +28,10 @@ fn verbose_outcomes(stdout: &str) -> BTreeMap<String, String> {
 
 /// The (pid, tid) of an event's track.
 fn track_of(event: &Value) -> (u64, u64) {
-    (event["pid"].as_u64().unwrap(), event["tid"].as_u64().unwrap())
+    (
+        event["pid"].as_u64().unwrap(),
+        event["tid"].as_u64().unwrap(),
+    )
 }
 
 /// The end mark of every code's task: (mark name, outcome arg), by code.
@@ -48,13 +51,19 @@ fn ends_on_the_timeline(events: &[Value]) -> BTreeMap<String, (String, String)> 
         }
     }
     let mut ends = BTreeMap::new();
-    for e in events.iter().filter(|e| e["ph"] == "i" && e["name"] != "spawn") {
+    for e in events
+        .iter()
+        .filter(|e| e["ph"] == "i" && e["name"] != "spawn")
+    {
         let Some(cc) = codes.get(&track_of(e)) else {
             continue;
         };
         let name = e["name"].as_str().unwrap().to_owned();
         let outcome = e["args"]["outcome"].as_str().unwrap_or("").to_owned();
-        assert!(ends.insert(cc.clone(), (name, outcome)).is_none(), "{cc} ended twice");
+        assert!(
+            ends.insert(cc.clone(), (name, outcome)).is_none(),
+            "{cc} ended twice"
+        );
     }
     ends
 }

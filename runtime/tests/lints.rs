@@ -102,7 +102,10 @@ fn child_only_planted_bugs() {
     if !is_child() {
         return;
     }
-    let rt = Builder::new().lost_waker_lint(LintLevel::Warn).build().unwrap();
+    let rt = Builder::new()
+        .lost_waker_lint(LintLevel::Warn)
+        .build()
+        .unwrap();
     rt.block_on(async {
         let kept = task::Builder::new().name("lost").spawn(lost());
         drop(task::Builder::new().name("lost-detached").spawn(lost()));
@@ -121,7 +124,11 @@ fn child_only_planted_bugs() {
             spawn(async move { assert_eq!(rx.recv().await, Some(7)) }),
             spawn(async move { assert_eq!(once_rx.await.unwrap(), 8) }),
             spawn(async { spawn(time::sleep(Duration::from_millis(10))).await.unwrap() }),
-            spawn(async { spawn_blocking(|| std::thread::sleep(Duration::from_millis(10))).await.unwrap() }),
+            spawn(async {
+                spawn_blocking(|| std::thread::sleep(Duration::from_millis(10)))
+                    .await
+                    .unwrap()
+            }),
             spawn(another_thread_wakes_it()),
             spawn(async {
                 for _ in 0..100 {
@@ -205,7 +212,10 @@ fn child_lost_by_env() {
 /// Runs `future` on a runtime whose lost-waker lint denies, and returns the
 /// panic's message if `block_on` panicked.
 fn denied<F: Future>(future: F) -> Option<String> {
-    let rt = Builder::new().lost_waker_lint(LintLevel::Deny).build().unwrap();
+    let rt = Builder::new()
+        .lost_waker_lint(LintLevel::Deny)
+        .build()
+        .unwrap();
     let result = catch_unwind(AssertUnwindSafe(|| rt.block_on(future)));
     result.err().map(|payload| {
         payload
@@ -223,7 +233,10 @@ fn deny_fails_the_run_naming_the_lost_task() {
     })
     .expect("the lost task fails the run");
     assert!(message.contains("task "), "{message}");
-    assert!(message.contains("'lost' (spawned at runtime/tests/lints.rs:"), "{message}");
+    assert!(
+        message.contains("'lost' (spawned at runtime/tests/lints.rs:"),
+        "{message}"
+    );
     assert!(message.contains("denied"), "{message}");
 }
 
@@ -242,7 +255,10 @@ fn the_fixed_future_is_not_reported_even_under_deny() {
 #[test]
 fn a_block_on_future_that_lost_its_waker_fails_instead_of_hanging() {
     let message = denied(lost()).expect("block_on's own lost future fails the run");
-    assert!(message.contains("'block_on' (called at runtime/tests/lints.rs:"), "{message}");
+    assert!(
+        message.contains("'block_on' (called at runtime/tests/lints.rs:"),
+        "{message}"
+    );
 }
 
 #[test]
@@ -284,11 +300,14 @@ fn child_self_wakes() {
     if !is_child() {
         return;
     }
-    let rt = Builder::new().self_wake_lint(LintLevel::Warn).build().unwrap();
+    let rt = Builder::new()
+        .self_wake_lint(LintLevel::Warn)
+        .build()
+        .unwrap();
     rt.block_on(async {
-        let spin = task::Builder::new()
-            .name("spin")
-            .spawn(Spin { polls: 3 * SELF_WAKE_LIMIT });
+        let spin = task::Builder::new().name("spin").spawn(Spin {
+            polls: 3 * SELF_WAKE_LIMIT,
+        });
         let cooperative = task::Builder::new().name("cooperative").spawn(async {
             for _ in 0..3 {
                 for _ in 0..SELF_WAKE_LIMIT - 1 {

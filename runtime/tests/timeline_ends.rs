@@ -23,13 +23,19 @@ fn ends(path: &std::path::Path) -> HashMap<String, (String, Option<String>)> {
         })
         .collect();
     let mut ends = HashMap::new();
-    for e in events.iter().filter(|e| e["ph"] == "i" && e["name"] != "spawn") {
+    for e in events
+        .iter()
+        .filter(|e| e["ph"] == "i" && e["name"] != "spawn")
+    {
         let Some(track) = names.get(&(e["pid"].clone(), e["tid"].clone())) else {
             continue;
         };
         let how = e["name"].as_str().unwrap().to_owned();
         let words = e["args"]["outcome"].as_str().map(str::to_owned);
-        assert!(ends.insert(track.clone(), (how, words)).is_none(), "{track} ended twice");
+        assert!(
+            ends.insert(track.clone(), (how, words)).is_none(),
+            "{track} ended twice"
+        );
     }
     ends
 }
@@ -71,7 +77,11 @@ fn each_task_row_ends_with_how_it_ended_and_its_own_words() {
             .unwrap_or_else(|| panic!("no end for {name}: {ends:?}"))
     };
     let words = |w: &str| Some(w.to_owned());
-    assert_eq!(end("saved"), ("finished".into(), words("saved")), "the last words win");
+    assert_eq!(
+        end("saved"),
+        ("finished".into(), words("saved")),
+        "the last words win"
+    );
     assert_eq!(end("plain"), ("finished".into(), None));
     assert_eq!(end("boom"), ("panicked".into(), words("half done")));
     assert_eq!(end("stuck"), ("cancelled".into(), None));

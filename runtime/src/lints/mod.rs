@@ -145,10 +145,18 @@ impl Lints {
         }
         let after = read();
         if self.lost_waker != LintLevel::Off && lost_waker::is_lost(&after) {
-            report(self.lost_waker, LOST_WAKER_ENV, &lost_waker::message(&culprit()));
+            report(
+                self.lost_waker,
+                LOST_WAKER_ENV,
+                &lost_waker::message(&culprit()),
+            );
         }
         if self.self_wake != LintLevel::Off && self.self_wakes.count(id, &after, progressed) {
-            report(self.self_wake, SELF_WAKE_ENV, &self_wake::message(&culprit()));
+            report(
+                self.self_wake,
+                SELF_WAKE_ENV,
+                &self_wake::message(&culprit()),
+            );
         }
     }
 }
