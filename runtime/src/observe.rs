@@ -94,10 +94,6 @@ pub(crate) struct Observer {
     /// When the current tick began, on the timeline's clock (kept only
     /// while recording).
     tick_started: Cell<f64>,
-    /// Local wakes plus spawns counted when the current poll started (kept
-    /// only while watched): the self-wake lint's "did the poll wake or
-    /// spawn another task".
-    progress_at_poll_start: Cell<u64>,
 }
 
 impl Observer {
@@ -127,7 +123,6 @@ impl Observer {
             lints,
             recorder,
             tick_started: Cell::new(0.0),
-            progress_at_poll_start: Cell::new(0),
         }
     }
 
@@ -192,7 +187,7 @@ impl Observer {
     #[cold]
     #[inline(never)]
     fn watch_poll_started(&self, task: TaskId) -> Option<Instant> {
-        self.progress_at_poll_start.set(self.progress());
+        self.lints.poll_started(self.progress());
         if self.recording() {
             hooks::record(|rec| rec.poll_started(task.0, now_us()));
             // Wakes made during the poll are this task's doing.
@@ -252,22 +247,20 @@ impl Observer {
                 );
             }
         }
-        if outcome == PollOutcome::Pending && self.lints.any_on() {
+        if outcome == PollOutcome::Pending {
             let culprit = || Culprit {
                 describe: task.describe(),
                 at: task.spawned_at(),
                 is_block_on: task.is_block_on(),
             };
-            let after = task.after_poll();
-            // The task's own wake, if it pushed itself, is one local wake.
-            let own = u64::from(after.scheduled);
-            let others = (self.progress() - self.progress_at_poll_start.get()).saturating_sub(own);
+            let (id, progress) = (task.id().0, self.progress());
             self.lints
-                .after_pending(|| after, culprit, task.id().0, others > 0);
+                .after_pending(|| task.after_poll(), culprit, id, progress);
         }
     }
 
-    /// Local wakes plus spawns so far: what a poll did for other tasks.
+    /// Local wakes plus spawns so far: what a poll did for other tasks (the
+    /// self-wake lint's measure of progress).
     fn progress(&self) -> u64 {
         self.counters.local_wakes.get() + self.counters.spawned.get()
     }

@@ -61,6 +61,8 @@ mod task_facts;
 
 pub(crate) use task_facts::{AfterPoll, Culprit};
 
+use std::cell::Cell;
+
 pub use self_wake::SELF_WAKE_LIMIT;
 use self_wake::SelfWakes;
 
@@ -112,6 +114,9 @@ pub(crate) struct Lints {
     self_wake: LintLevel,
     /// Each task's self wakes in a row (`self_wake.rs`).
     self_wakes: SelfWakes,
+    /// The observer's count of local wakes plus spawns when the current
+    /// poll started: a poll that raised it woke or spawned another task.
+    progress_at_poll_start: Cell<u64>,
 }
 
 impl Lints {
@@ -121,6 +126,7 @@ impl Lints {
             lost_waker,
             self_wake,
             self_wakes: SelfWakes::default(),
+            progress_at_poll_start: Cell::new(0),
         }
     }
 
@@ -129,21 +135,32 @@ impl Lints {
         self.lost_waker != LintLevel::Off || self.self_wake != LintLevel::Off
     }
 
+    /// A poll starts; `progress` is the observer's count of local wakes
+    /// plus spawns so far.
+    pub(crate) fn poll_started(&self, progress: u64) {
+        self.progress_at_poll_start.set(progress);
+    }
+
     /// Checks task `id`, whose poll just returned `Pending`; `read` reads
     /// its state word (only if a lint is on), `culprit` names it (only if a
-    /// lint fires), and `progressed` says whether the poll woke or spawned
-    /// another task.
+    /// lint fires), and `progress` is the observer's count of local wakes
+    /// plus spawns now.
     pub(crate) fn after_pending(
         &self,
         read: impl FnOnce() -> AfterPoll,
         culprit: impl Fn() -> Culprit<'static>,
         id: u64,
-        progressed: bool,
+        progress: u64,
     ) {
         if !self.any_on() {
             return;
         }
         let after = read();
+        // The task's own wake, if it pushed itself, is one local wake; any
+        // other means the poll woke or spawned another task.
+        let own = u64::from(after.scheduled);
+        let others = progress - self.progress_at_poll_start.get();
+        let progressed = others.saturating_sub(own) > 0;
         if self.lost_waker != LintLevel::Off && lost_waker::is_lost(&after) {
             report(
                 self.lost_waker,
