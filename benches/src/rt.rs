@@ -121,6 +121,24 @@ impl This {
         }
     }
 
+    /// Builds the runtime with the lost-waker lint off, for the memory
+    /// loads whose tasks park forever on purpose (on `pending()`, which
+    /// keeps no waker): the lint would rightly name every one of them. In
+    /// release builds, where the figures are measured, it is off anyway.
+    ///
+    /// # Panics
+    ///
+    /// As [`This::new`].
+    pub fn for_tasks_that_never_wake() -> This {
+        let built = runtime::Builder::new()
+            .lost_waker_lint(runtime::LintLevel::Off)
+            .build();
+        match built {
+            Ok(rt) => This { rt },
+            Err(err) => panic!("cannot build our runtime: {err}"),
+        }
+    }
+
     /// Runs `future` in the `block_on` future.
     #[inline(never)]
     pub fn block_on<F: Future>(&self, future: F) -> F::Output {

@@ -5,6 +5,7 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use crate::core::{Core, Settings};
+use crate::lints::LintLevel;
 use crate::runtime::Runtime;
 use crate::timeline::Destination;
 
@@ -26,6 +27,12 @@ pub struct Builder {
     /// The slow-poll threshold (`Some(None)` is off); `None` reads
     /// `RUNTIME_SLOW_POLL_MS`, else the build's default.
     slow_poll_threshold: Option<Option<Duration>>,
+    /// The lost-waker lint's level; `None` reads `RUNTIME_LOST_WAKER`,
+    /// else the build's default.
+    lost_waker_lint: Option<LintLevel>,
+    /// The self-wake lint's level; `None` reads `RUNTIME_SELF_WAKE`, else
+    /// the build's default.
+    self_wake_lint: Option<LintLevel>,
     /// Where to write the timeline (`Some(None)`: no timeline); `None`
     /// reads `RUNTIME_TIMELINE`.
     timeline: Option<Option<PathBuf>>,
@@ -102,6 +109,35 @@ impl Builder {
         self
     }
 
+    /// Sets the lost-waker lint [tokio-console's "lost waker"]: a task whose
+    /// poll returned `Pending` while it is not queued and no waker for it
+    /// exists can never be polled again, and is named in a warning (or, at
+    /// [`LintLevel::Deny`], fails the run with a panic out of `block_on`).
+    /// Without this call, `RUNTIME_LOST_WAKER=off|warn|deny` decides, and
+    /// otherwise it warns in debug builds and is off in release builds.
+    ///
+    /// ```
+    /// use runtime::LintLevel;
+    /// let rt = runtime::Builder::new().lost_waker_lint(LintLevel::Deny).build().unwrap();
+    /// // Stores its waker in the timer wheel: not lost.
+    /// rt.block_on(async { runtime::time::sleep(std::time::Duration::from_millis(1)).await });
+    /// ```
+    pub fn lost_waker_lint(&mut self, level: LintLevel) -> &mut Builder {
+        self.lost_waker_lint = Some(level);
+        self
+    }
+
+    /// Sets the self-wake lint [tokio-console's "self wakes"]: a task that
+    /// woke itself in [`SELF_WAKE_LIMIT`](crate::SELF_WAKE_LIMIT) polls in a
+    /// row without waiting for anything else (a busy loop through
+    /// `wake_by_ref` or `yield_now`) is named in a warning. Without this
+    /// call, `RUNTIME_SELF_WAKE=off|warn|deny` decides, and otherwise it
+    /// warns in debug builds and is off in release builds.
+    pub fn self_wake_lint(&mut self, level: LintLevel) -> &mut Builder {
+        self.self_wake_lint = Some(level);
+        self
+    }
+
     /// Records a timeline of every task, poll, wake and wait, and writes it
     /// to `path` when the runtime is dropped: a Chrome Trace Event file for
     /// a `.json` path (Perfetto, `chrome://tracing`), a self-contained page
@@ -170,6 +206,8 @@ impl Builder {
                 start_paused: self.start_paused,
                 trace: self.trace.unwrap_or(defaults.trace),
                 slow_poll: self.slow_poll_threshold.unwrap_or(defaults.slow_poll),
+                lost_waker: self.lost_waker_lint.unwrap_or(defaults.lost_waker),
+                self_wake: self.self_wake_lint.unwrap_or(defaults.self_wake),
                 timeline: match &self.timeline {
                     None => defaults.timeline,
                     Some(None) => None,

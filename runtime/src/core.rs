@@ -17,6 +17,7 @@ use crate::await_tree::{self, board::Board, sigquit};
 use crate::blocking::pool::{BlockingPool, default_max_threads};
 use crate::context::{self, EnterGuard, LoopHandles};
 use crate::handle::Handle;
+use crate::lints::{self, LintLevel, Lints};
 use crate::observe::Observer;
 use crate::reactor::driver::Reactor;
 use crate::slow_poll;
@@ -38,6 +39,10 @@ pub(crate) struct Settings {
     pub(crate) trace: bool,
     /// The slow-poll threshold; `None` is off.
     pub(crate) slow_poll: Option<Duration>,
+    /// The lost-waker lint's level.
+    pub(crate) lost_waker: LintLevel,
+    /// The self-wake lint's level.
+    pub(crate) self_wake: LintLevel,
     /// Where to write the timeline, if one is recorded.
     pub(crate) timeline: Option<Destination>,
     /// Record the await tree (`await_tree/`).
@@ -58,6 +63,8 @@ impl Settings {
             start_paused: false,
             trace: trace::enabled_by_env(),
             slow_poll: slow_poll::threshold_from_env(),
+            lost_waker: lints::level_from_env(lints::LOST_WAKER_ENV),
+            self_wake: lints::level_from_env(lints::SELF_WAKE_ENV),
             timeline: timeline_from_env(),
             await_tree,
             sigquit: await_tree,
@@ -114,6 +121,7 @@ impl Core {
             id,
             settings.trace,
             settings.slow_poll,
+            Lints::new(settings.lost_waker, settings.self_wake),
             settings.timeline.is_some(),
             settings.await_tree,
         ));

@@ -57,8 +57,8 @@
 //! - `waker_slot.rs`: where a waiting future leaves its waker (one rule,
 //!   used by every leaf future).
 //! - `observe.rs`: the one seam where the loop reports what it does; behind
-//!   it, `stats.rs`, `trace.rs`, `slow_poll.rs` and `timeline/` (counters, a
-//!   line per event, a warning, a picture).
+//!   it, `stats.rs`, `trace.rs`, `slow_poll.rs`, `lints/` and `timeline/`
+//!   (counters, a line per event, warnings, a picture).
 //! - `await_tree/`: every task and what it waits for, asked while the program
 //!   runs (and printed on SIGQUIT).
 //! - `slab.rs`: values at stable indexes, for the task set and the reactor.
@@ -85,6 +85,7 @@ mod core;
 mod event_loop;
 pub mod future;
 mod handle;
+mod lints;
 pub mod loops;
 pub mod net;
 mod observe;
@@ -104,6 +105,7 @@ mod yield_now;
 pub use blocking::spawn_blocking;
 pub use builder::Builder;
 pub use handle::{Handle, RemoteJoinHandle, SpawnError, TryCurrentError};
+pub use lints::{LintLevel, SELF_WAKE_LIMIT};
 pub use runtime::{Runtime, run, stats};
 pub use stats::Stats;
 pub use task::{JoinError, JoinHandle, spawn};

@@ -1,6 +1,6 @@
 //! The observer: the one place the loop tells what it is doing, and
 //! everything that watches it (the stats, the tick trace, the slow-poll
-//! warning and the timeline), behind that one seam.
+//! warning, the lints and the timeline), behind that one seam.
 //!
 //! ```text
 //!   event_loop.rs / schedule.rs            Observer (one per runtime)
@@ -15,6 +15,7 @@
 //!                      always: the counters ───┤  (Stats, `stats.rs`)
 //!         when watched, out of line: ──────────┤  the trace line (`trace.rs`)
 //!                                              ├  the slow-poll warning (`slow_poll.rs`)
+//!                                              ├  the lints, after a Pending poll (`lints/`)
 //!                                              ├  the timeline (`timeline/`)
 //!                                              └  the await tree's board (`await_tree/`)
 //! ```
@@ -50,6 +51,7 @@ use std::rc::Rc;
 use std::time::{Duration, Instant};
 
 use crate::await_tree::board::Board;
+use crate::lints::{AfterPoll, Culprit, Lints};
 use crate::slow_poll;
 use crate::stats::{Counters, bump};
 use crate::task::TaskId;
@@ -67,6 +69,9 @@ pub(crate) trait ObservedTask {
     fn spawned_at(&self) -> &'static Location<'static>;
     /// True for the future given to `block_on`.
     fn is_block_on(&self) -> bool;
+    /// Its state word, read once, and which references are not wakers
+    /// (for the lints, right after a `Pending` poll).
+    fn after_poll(&self) -> AfterPoll;
 }
 
 /// One runtime's observer. Runtime thread only; shared (`Rc`) by the loop,
@@ -74,14 +79,17 @@ pub(crate) trait ObservedTask {
 pub(crate) struct Observer {
     /// Spawns, polls, wakes and ticks so far (`stats.rs`).
     counters: Counters,
-    /// True if anything below watches: the trace, the slow-poll warning or
-    /// the timeline. Fixed at build time; every report tests only this.
+    /// True if anything below watches: the trace, the slow-poll warning, a
+    /// lint or the timeline. Fixed at build time; every report tests only
+    /// this.
     watched: bool,
     /// The tick trace is on (`trace.rs`). Fixed at build time.
     trace: bool,
     /// Polls longer than this print a warning (`slow_poll.rs`); `None` is
     /// off. Fixed at build time.
     slow_poll: Option<Duration>,
+    /// The lost-waker and self-wake lints, with their levels (`lints/`).
+    lints: Lints,
     /// The timeline's recorder, if this runtime records one. The context
     /// lends it to the hooks while the loop runs.
     recorder: Option<SharedRecorder>,
@@ -95,12 +103,13 @@ pub(crate) struct Observer {
 
 impl Observer {
     /// The observer of runtime `runtime_id`, with the trace on or off, a
-    /// slow-poll threshold or none, a timeline recorder or none, and an
-    /// await tree or none.
+    /// slow-poll threshold or none, its lints, a timeline recorder or none,
+    /// and an await tree or none.
     pub(crate) fn new(
         runtime_id: u64,
         trace: bool,
         slow_poll: Option<Duration>,
+        lints: Lints,
         record: bool,
         await_tree: bool,
     ) -> Observer {
@@ -114,9 +123,10 @@ impl Observer {
         });
         Observer {
             counters: Counters::default(),
-            watched: trace || slow_poll.is_some() || record || await_tree,
+            watched: trace || slow_poll.is_some() || lints.any_on() || record || await_tree,
             trace,
             slow_poll,
+            lints,
             recorder,
             tick_started: Cell::new(0.0),
             board: await_tree.then(|| Board::new(runtime_id)),
@@ -199,6 +209,7 @@ impl Observer {
     #[inline(never)]
     fn watch_poll_started(&self, task: TaskId) -> Option<Instant> {
         self.on_board(|board| board.poll_started(task));
+        self.lints.poll_started(self.progress());
         if self.recording() {
             hooks::record(|rec| rec.poll_started(task.0, now_us()));
             // Wakes made during the poll are this task's doing.
@@ -224,7 +235,8 @@ impl Observer {
     }
 
     /// The watched half of [`poll_ended`](Self::poll_ended): the timeline,
-    /// the trace line, and the warning if the poll blocked the loop too long.
+    /// the trace line, the warning if the poll blocked the loop too long,
+    /// and the lints after a `Pending` poll.
     #[cold]
     #[inline(never)]
     fn watch_poll_ended(
@@ -258,6 +270,22 @@ impl Observer {
                 );
             }
         }
+        if outcome == PollOutcome::Pending {
+            let culprit = || Culprit {
+                describe: task.describe(),
+                at: task.spawned_at(),
+                is_block_on: task.is_block_on(),
+            };
+            let (id, progress) = (task.id().0, self.progress());
+            self.lints
+                .after_pending(|| task.after_poll(), culprit, id, progress);
+        }
+    }
+
+    /// Local wakes plus spawns so far: what a poll did for other tasks (the
+    /// self-wake lint's measure of progress).
+    fn progress(&self) -> u64 {
+        self.counters.local_wakes.get() + self.counters.spawned.get()
     }
 
     /// The number of the tick whose polls are running: the ticks counter

@@ -124,10 +124,17 @@ fn shutdown_stops_every_loop_and_drops_the_tasks_still_waiting() {
         loops.run_on_each(move |_| {
             let guard = DropCounter(Arc::clone(&counter));
             async move {
-                // A task that would wait forever, holding the guard.
+                // A task that would wait forever, holding the guard (and
+                // its waker, as a real endless wait does: `pending()` would
+                // be a lost waker).
                 runtime::spawn(async move {
                     let _guard = guard;
-                    std::future::pending::<()>().await;
+                    let mut kept = None;
+                    std::future::poll_fn(|cx| {
+                        kept = Some(cx.waker().clone());
+                        std::task::Poll::<()>::Pending
+                    })
+                    .await;
                 });
             }
         });

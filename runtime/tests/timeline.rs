@@ -4,6 +4,8 @@
 //! of its task, tracks in time order; the page; several runtimes in one
 //! file; and the file written whole even when the program panics.
 
+mod util;
+
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -353,7 +355,7 @@ fn finish_timeline_writes_once_with_the_shutdown_and_returns_what_it_wrote() {
     rt.block_on(async {
         let never = runtime::task::Builder::new()
             .name("never")
-            .spawn(std::future::pending::<()>());
+            .spawn(util::pending_forever());
         yield_now().await;
         drop(never);
     });

@@ -21,8 +21,10 @@
 //!   track's name and sort index (see [`Track::sort_key`]).
 //! - Each slice as a complete event (`"ph":"X"`, `ts` and `dur`); names,
 //!   categories and args as the table in `record.rs` says.
-//! - Each mark as a thread-scoped instant (`"ph":"i","s":"t"`); a spawn's
-//!   args hold the spawn location.
+//! - Each mark as a thread-scoped instant (`"ph":"i","s":"t"`) named how
+//!   the task began or ended (`spawn`, `finished`, `cancelled`,
+//!   `panicked`); a spawn's args hold the spawn location, an end's the
+//!   program's `outcome` ("downloaded"), if it gave one.
 //! - Each wake as a flow start (`"ph":"s"`) on the cause's track and a flow
 //!   end (`"ph":"f","bp":"e"`: bind to the *enclosing* slice, the poll) on
 //!   the woken task's track. Both are named `wake` in category `wake`:
@@ -315,9 +317,12 @@ fn mark_event(context: &ProcessContext<'_>, mark: &Mark) -> Object {
         }
         _ => None,
     };
-    match location {
-        Some(location) => event.raw("args", &Object::new().str("location", &location).finish()),
-        None => event,
+    match (location, &mark.outcome) {
+        (Some(location), _) => {
+            event.raw("args", &Object::new().str("location", &location).finish())
+        }
+        (None, Some(outcome)) => event.raw("args", &Object::new().str("outcome", outcome).finish()),
+        (None, None) => event,
     }
 }
 

@@ -187,6 +187,10 @@ pub struct Mark {
     pub at: f64,
     /// What happened.
     pub kind: MarkKind,
+    /// For a task's end: how it turned out, in the program's own words
+    /// ("downloaded", "not found"), if the program said so with
+    /// `runtime::timeline::outcome`. Written as the mark's `outcome` arg.
+    pub outcome: Option<Cow<'static, str>>,
 }
 
 /// What happened at a [`Mark`].

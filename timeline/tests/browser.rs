@@ -91,6 +91,21 @@ fn the_rendered_page_has_a_row_per_task_and_per_loop_and_shows_phases() {
         dom.contains("2 runtimes · 6 Tasks"),
         "the summary counts runtimes and tasks"
     );
+
+    // How each task ended is written on its row, after its end mark: fetch
+    // BR with the program's words, the others with how they ended.
+    let ends: Vec<&str> = dom
+        .match_indices("class=\"end-label\"")
+        .map(|(at, _)| {
+            let text = &dom[at..];
+            let start = text.find('>').map_or(0, |i| i + 1);
+            let end = text.find("</text>").unwrap_or(start);
+            &text[start..end]
+        })
+        .collect();
+    assert!(ends.contains(&"finished: downloaded"), "{ends:?}");
+    assert!(ends.contains(&"panicked"), "{ends:?}");
+    assert!(ends.contains(&"cancelled"), "{ends:?}");
 }
 
 #[test]

@@ -118,6 +118,29 @@ fn tracks_sort_loop_first_then_tasks_with_their_phases_then_threads() {
 }
 
 #[test]
+fn each_task_row_ends_with_how_it_ended_and_the_programs_words() {
+    let trace = parsed(&synthetic());
+    let end = |task: &str| -> (String, Option<String>) {
+        let ends: Vec<_> = on_track(&trace, 1, task)
+            .into_iter()
+            .filter(|e| e["ph"] == "i" && e["name"] != "spawn")
+            .map(|e| {
+                let words = e["args"]["outcome"].as_str().map(str::to_owned);
+                (e["name"].as_str().expect("name").to_owned(), words)
+            })
+            .collect();
+        assert_eq!(ends.len(), 1, "{task}: one end: {ends:?}");
+        ends[0].clone()
+    };
+    assert_eq!(
+        end("task 2 'fetch BR'"),
+        ("finished".to_owned(), Some("downloaded".to_owned()))
+    );
+    assert_eq!(end("task 3 'fetch CN'"), ("panicked".to_owned(), None));
+    assert_eq!(end("task 4 'spin'"), ("cancelled".to_owned(), None));
+}
+
+#[test]
 fn polls_carry_their_outcome() {
     let trace = parsed(&synthetic());
     let outcomes = |task: &str| -> Vec<String> {

@@ -90,7 +90,7 @@ pub fn run(side: Side, load: Load, items: usize, body: usize) -> Result<(), Case
 fn on_side<const N: usize>(side: Side, n: usize) -> Result<(), CaseError> {
     match side {
         Side::This => {
-            let rt = This::new();
+            let rt = This::for_tasks_that_never_wake();
             rt.block_on(async {
                 for _ in 0..n {
                     drop(runtime::spawn(IdleBody::<N>::new()));

@@ -100,7 +100,7 @@ async fn arm<F: Future>(mut sleeps: Vec<Pin<Box<F>>>) -> Vec<Pin<Box<F>>> {
 }
 
 fn this(case: Case, load: Load, n: usize) -> Result<(), CaseError> {
-    let rt = This::new();
+    let rt = This::for_tasks_that_never_wake();
     let result = rt.block_on(async {
         let progress = Shared::default();
         match (load, case) {

@@ -108,7 +108,7 @@ pub fn download_many(
         let tasks = codes.iter().map(|cc| {
             let task = runtime::task::Builder::new()
                 .name(task_name(cc))
-                .spawn(download_one(Rc::clone(&shared), cc.clone()));
+                .spawn(download_and_say(Rc::clone(&shared), cc.clone()));
             let cc = cc.clone();
             async move {
                 task.await.unwrap_or_else(|err| {
@@ -130,6 +130,14 @@ pub fn download_many(
             }
         }
     });
+}
+
+/// [`download_one`], then its outcome in words on the task's row of the
+/// timeline (`downloaded`, `not found`, `error: HTTP 503 ...`).
+async fn download_and_say(shared: Rc<Shared>, cc: String) -> Outcome {
+    let outcome = download_one(shared, cc).await;
+    runtime::timeline::outcome(outcome.timeline_words());
+    outcome
 }
 
 /// One code: the GIF, flags3's country name with `--names`, then the save

@@ -70,6 +70,24 @@ impl Outcome {
     }
 }
 
+impl Outcome {
+    /// How the task's row on the timeline names it: `downloaded`, `not
+    /// found`, `skipped`, or `error: ` and the cause the summary groups by.
+    pub fn timeline_words(&self) -> String {
+        match self.status {
+            Status::Ok => "downloaded".to_owned(),
+            Status::NotFound => "not found".to_owned(),
+            Status::Skipped => "skipped".to_owned(),
+            Status::Error => format!(
+                "error: {}",
+                self.error
+                    .as_ref()
+                    .map_or("unknown error", |error| error.cause.as_str())
+            ),
+        }
+    }
+}
+
 impl fmt::Display for Outcome {
     /// The verbose line: `BR OK`, `XX not found`, `*** Error for XX: ...`.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {

@@ -26,6 +26,7 @@ use super::lifecycle::{Lifecycle, TaskStatus};
 use super::raw::Vtable;
 use super::schedule::RemoteQueue;
 use super::state::State;
+use crate::lints::AfterPoll;
 use crate::observe::ObservedTask;
 
 /// A task's name behind one thin pointer: 8 bytes in every header, where an
@@ -133,6 +134,19 @@ impl ObservedTask for Header {
 
     fn is_block_on(&self) -> bool {
         self.slot() == MAIN_SLOT
+    }
+
+    /// The one reading of the state word the lints make (see
+    /// `lints/lost_waker.rs` for which references are not wakers).
+    fn after_poll(&self) -> AfterPoll {
+        let (refs, scheduled) = self.state.refs_and_scheduled();
+        let is_block_on = self.slot() == MAIN_SLOT;
+        AfterPoll {
+            refs,
+            scheduled,
+            join_handle: !is_block_on && self.lifecycle.join_interest(),
+            slot: (!is_block_on).then_some(self.slot()),
+        }
     }
 }
 

@@ -314,6 +314,13 @@ impl Scheduler {
     pub(crate) fn adopt(&self, mut spawned: SpawnedTask) -> RawTask {
         let [for_set, for_queue] = spawned.refs.take().expect("a task is adopted once");
         let header = for_set.header();
+        // The lifecycle's `JOIN_INTEREST` bit is a local `JoinHandle`'s; a
+        // `RemoteJoinHandle` keeps its own phase. Cleared here so that the
+        // lost-waker lint (`lints/lost_waker.rs`) counts a remote handle's
+        // reference as one that can still reach the task (its `abort`
+        // wakes it), never as a holder that cannot: a task whose remote
+        // handle was dropped and whose one waker is in a timer is not lost.
+        header.lifecycle.drop_join_interest();
         self.observer
             .task_spawned(header.id, header.name(), header.spawned_at);
         let mut tasks = self.tasks.borrow_mut();

@@ -148,6 +148,16 @@ impl State {
         true
     }
 
+    /// The reference count and the `SCHEDULED` flag, read at once, for the
+    /// lost-waker lint (`lints/lost_waker.rs`).
+    #[inline]
+    pub(crate) fn refs_and_scheduled(&self) -> (usize, bool) {
+        // Relaxed: the lint needs one value of the word, and coherence keeps
+        // it no older than this thread's own changes; it orders nothing.
+        let word = self.word.load(Ordering::Relaxed);
+        (word / REF_ONE, word & SCHEDULED != 0)
+    }
+
     // ----- scheduling (any thread): rules W, C and R -----
 
     /// Rule W for a waker given up by value: sets `SCHEDULED`. Returns true

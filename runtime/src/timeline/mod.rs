@@ -76,6 +76,25 @@ pub fn phase(name: impl Into<std::borrow::Cow<'static, str>>) {
     }
 }
 
+/// Says how the task being polled turned out, in the program's own words
+/// ("downloaded", "not found", "HTTP 503"): the end of its row on the
+/// timeline shows them after `finished` (or `cancelled`, `panicked`), and
+/// the Chrome trace's end mark has them as its `outcome` arg. A later call
+/// replaces them. Does nothing when no timeline is recorded (one branch).
+///
+/// ```
+/// let rt = runtime::Runtime::new().unwrap();
+/// rt.block_on(async {
+///     runtime::spawn(async { runtime::timeline::outcome("downloaded") }).await.unwrap()
+/// });
+/// ```
+pub fn outcome(words: impl Into<std::borrow::Cow<'static, str>>) {
+    if hooks::on() {
+        let words = words.into();
+        hooks::record(|rec| rec.outcome(words));
+    }
+}
+
 /// Ends the current phase of the task being polled (or of the job, on a
 /// blocking-pool thread). Does nothing when neither a timeline nor an await
 /// tree is recorded.

@@ -140,6 +140,7 @@ mod tests {
                 track,
                 at: at as f64,
                 kind: MarkKind::Spawn,
+                outcome: None,
             };
             assert!(process.push_mark(mark));
         }

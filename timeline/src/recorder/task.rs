@@ -33,6 +33,7 @@ impl Recorder {
             track,
             at,
             kind: MarkKind::Spawn,
+            outcome: None,
         };
         self.process.push_unchecked(Record::Mark(spawn));
         let now = Now::Queued {
@@ -45,6 +46,7 @@ impl Recorder {
             now,
             wake: None,
             phase: None,
+            outcome: None,
         };
         self.tasks.insert(id, state);
     }
@@ -239,6 +241,16 @@ impl Recorder {
         });
     }
 
+    /// The task being polled says how it turned out (`downloaded`, `not
+    /// found`); its end mark will carry the words. A later call replaces
+    /// them. Costs no record, so it is never refused for room.
+    pub fn outcome(&mut self, words: impl Into<Cow<'static, str>>) {
+        let Some(id) = self.polling else { return };
+        if let Some(task) = self.tasks.get_mut(&id) {
+            task.outcome = Some(words.into());
+        }
+    }
+
     /// The task being polled leaves its phase, if it is in one.
     pub fn end_phase(&mut self, at: f64) {
         let Some(id) = self.polling else { return };
@@ -255,6 +267,7 @@ impl Recorder {
                 track: task.track,
                 at,
                 kind,
+                outcome: task.outcome,
             }));
         }
     }

@@ -21,6 +21,9 @@ pub(super) struct TaskState {
     pub(super) wake: Option<PendingWake>,
     /// The phase the task is in, if any.
     pub(super) phase: Option<OpenPhase>,
+    /// How the task turned out, in the program's words, once it said so;
+    /// its end mark carries it.
+    pub(super) outcome: Option<Cow<'static, str>>,
 }
 
 /// A task's state (see the module doc's diagram), with when it began.

@@ -291,6 +291,12 @@ function drawMarks(timeline, chart, view) {
         if (mark.ts < view.t0 || mark.ts > view.t1) continue;
         const x = xOf(view, mark.ts);
         svg("path", { class: "mark " + mark.name, d: markPath(mark.name, x, y) }, chart.marks);
+        if (mark.name !== "spawn") {
+          // How the task ended, in words, right of its end: nothing else is
+          // drawn on the row after it.
+          svgText(endLabel(mark), { class: "end-label", x: x + 5, y: y + LAYOUT.barHeight - 3 },
+            chart.marks);
+        }
       }
     }
     if (runtime.fullAt !== null && runtime.fullAt >= view.t0 && runtime.fullAt <= view.t1) {
@@ -303,6 +309,11 @@ function drawMarks(timeline, chart, view) {
       }, chart.marks);
     }
   }
+}
+
+/** How a task ended, as its row shows it: `finished: downloaded`, `cancelled`. */
+function endLabel(mark) {
+  return mark.args.outcome ? mark.name + ": " + mark.args.outcome : mark.name;
 }
 
 /** The shape of a mark at (x, top of bar): a triangle for a spawn, a bar for an end. */

@@ -114,6 +114,7 @@ function describe(hit) {
   if (hit.mark) {
     const lines = [["track", hit.row.name], ["at", formatTime(hit.mark.ts)]];
     if (hit.mark.args.location) lines.push(["spawned at", hit.mark.args.location]);
+    if (hit.mark.args.outcome) lines.push(["outcome", hit.mark.args.outcome]);
     return { title: hit.mark.name, lines, gloss: markGloss(hit.mark.name) };
   }
   const lines = hit.row.location ? [["spawned at", hit.row.location]] : [];

@@ -164,6 +164,7 @@ fn runtime_1() -> Process {
     );
     rec.poll_started(2, 310.0);
     rec.task_woken(1, 314.0, WakeCause::Task(2));
+    rec.outcome("downloaded");
     rec.poll_ended(2, 315.0, PollOutcome::Ready);
     rec.poll_started(1, 320.0);
     rec.task_cancelled(4, 322.0);
