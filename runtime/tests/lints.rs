@@ -272,49 +272,6 @@ fn a_waker_held_only_by_another_thread_is_a_waker() {
     assert_eq!(message, None);
 }
 
-/// Tasks spawned from another thread whose `RemoteJoinHandle` is dropped
-/// while their one waker sits in a timer: the handle's reference is gone
-/// and the timer's waker is the only one left, which is not a lost waker.
-/// (Counting a remote handle as a holder would report these.)
-#[test]
-fn a_detached_remote_task_waiting_on_a_timer_is_not_lost() {
-    let rt = Builder::new()
-        .lost_waker_lint(LintLevel::Deny)
-        .build()
-        .unwrap();
-    let handle = rt.handle();
-    let (done_tx, done_rx) = std::sync::mpsc::channel();
-    let spawner = std::thread::spawn(move || {
-        for _ in 0..10 {
-            let done = done_tx.clone();
-            let task = handle
-                .spawn(async move {
-                    let deadline = std::time::Instant::now() + Duration::from_millis(5);
-                    time::SendSleep::until(deadline).await;
-                    let _ = done.send(());
-                })
-                .unwrap();
-            drop(task);
-        }
-    });
-    let result = catch_unwind(AssertUnwindSafe(|| {
-        rt.block_on(async {
-            let mut finished = 0;
-            while finished < 10 {
-                while done_rx.try_recv().is_ok() {
-                    finished += 1;
-                }
-                time::sleep(Duration::from_millis(1)).await;
-            }
-        })
-    }));
-    spawner.join().unwrap();
-    assert!(
-        result.is_ok(),
-        "a detached remote task was reported as lost"
-    );
-}
-
 /// A future that wakes itself `polls` times with `wake_by_ref`, then is
 /// ready: a busy loop on a condition that never needed polling.
 struct Spin {
@@ -415,4 +372,47 @@ fn both_lints_are_quiet_when_turned_off() {
     assert!(warnings(&stderr).is_empty(), "{stderr}");
     let rt = Runtime::new().unwrap();
     rt.block_on(async {});
+}
+
+/// Tasks spawned from another thread whose `RemoteJoinHandle` is dropped
+/// while their one waker sits in a timer: the handle's reference is gone
+/// and the timer's waker is the only one left, which is not a lost waker.
+/// (Counting a remote handle as a holder would report these.)
+#[test]
+fn a_detached_remote_task_waiting_on_a_timer_is_not_lost() {
+    let rt = Builder::new()
+        .lost_waker_lint(LintLevel::Deny)
+        .build()
+        .unwrap();
+    let handle = rt.handle();
+    let (done_tx, done_rx) = std::sync::mpsc::channel();
+    let spawner = std::thread::spawn(move || {
+        for _ in 0..10 {
+            let done = done_tx.clone();
+            let task = handle
+                .spawn(async move {
+                    let deadline = std::time::Instant::now() + Duration::from_millis(5);
+                    time::SendSleep::until(deadline).await;
+                    let _ = done.send(());
+                })
+                .unwrap();
+            drop(task);
+        }
+    });
+    let result = catch_unwind(AssertUnwindSafe(|| {
+        rt.block_on(async {
+            let mut finished = 0;
+            while finished < 10 {
+                while done_rx.try_recv().is_ok() {
+                    finished += 1;
+                }
+                time::sleep(Duration::from_millis(1)).await;
+            }
+        })
+    }));
+    spawner.join().unwrap();
+    assert!(
+        result.is_ok(),
+        "a detached remote task was reported as lost"
+    );
 }
