@@ -41,35 +41,42 @@ fn download(addr: SocketAddr, limit: &str) -> (std::process::Output, Duration) {
 
 #[test]
 fn local_delay_and_error_answer_as_the_books_servers() {
-    let (_server, [local, delay, error]) = start_book(&["--seed", "7", "--error-kinds", "418"]);
-    assert!(local.port() != delay.port() && delay.port() != error.port());
-    let (from_local, _) = download(local, "20");
-    let local_counts = counts(&from_local);
-    assert_eq!((local_counts.downloaded, local_counts.errors), (20, 0));
+    watchdog::within(
+        util::WATCHDOG,
+        "local delay and error answer as the books servers",
+        || {
+            let (_server, [local, delay, error]) =
+                start_book(&["--seed", "7", "--error-kinds", "418"]);
+            assert!(local.port() != delay.port() && delay.port() != error.port());
+            let (from_local, _) = download(local, "20");
+            let local_counts = counts(&from_local);
+            assert_eq!((local_counts.downloaded, local_counts.errors), (20, 0));
 
-    let slow = std::thread::spawn(move || download(delay, "10"));
-    let (from_error, error_took) = download(error, ERROR_SAMPLE);
-    let (from_delay, delay_took) = slow.join().expect("DELAY download");
+            let slow = std::thread::spawn(move || download(delay, "10"));
+            let (from_error, error_took) = download(error, ERROR_SAMPLE);
+            let (from_delay, delay_took) = slow.join().expect("DELAY download");
 
-    let delay_counts = counts(&from_delay);
-    assert_eq!((delay_counts.downloaded, delay_counts.errors), (10, 0));
-    assert!(delay_took >= MIN_DELAY, "DELAY answered in {delay_took:?}");
+            let delay_counts = counts(&from_delay);
+            assert_eq!((delay_counts.downloaded, delay_counts.errors), (10, 0));
+            assert!(delay_took >= MIN_DELAY, "DELAY answered in {delay_took:?}");
 
-    // About a quarter of 60 fail, all with the teapot asked for.
-    let error_counts = counts(&from_error);
-    let stdout = String::from_utf8_lossy(&from_error.stdout);
-    assert_eq!(
-        error_counts.downloaded + error_counts.errors,
-        60,
-        "{stdout}"
+            // About a quarter of 60 fail, all with the teapot asked for.
+            let error_counts = counts(&from_error);
+            let stdout = String::from_utf8_lossy(&from_error.stdout);
+            assert_eq!(
+                error_counts.downloaded + error_counts.errors,
+                60,
+                "{stdout}"
+            );
+            assert!((5..=28).contains(&error_counts.errors), "{stdout}");
+            assert!(
+                stdout.contains(&format!(
+                    " errors: {} HTTP 418 I'm a Teapot\n",
+                    error_counts.errors
+                )),
+                "{stdout}"
+            );
+            assert!(error_took >= MIN_DELAY, "ERROR answered in {error_took:?}");
+        },
     );
-    assert!((5..=28).contains(&error_counts.errors), "{stdout}");
-    assert!(
-        stdout.contains(&format!(
-            " errors: {} HTTP 418 I'm a Teapot\n",
-            error_counts.errors
-        )),
-        "{stdout}"
-    );
-    assert!(error_took >= MIN_DELAY, "ERROR answered in {error_took:?}");
 }

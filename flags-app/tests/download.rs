@@ -167,64 +167,72 @@ fn every_code_finds_the_194_and_misses_the_other_482() {
 
 #[test]
 fn error_server_accounts_for_every_code_and_leaves_no_partial_file() {
-    for mode in ["sequential", "threads", "async"] {
-        let dest = TempDir::new("error");
-        let args = [
-            "-s",
-            "ERROR",
-            "--seed",
-            "7",
-            "--delay",
-            "0..0.02",
-            "--mode",
-            mode,
-            "-v",
-            "-e",
-            "-l",
-            "300",
-            "--dest",
-            dest.path.to_str().expect("utf-8"),
-        ];
-        let output = run_flags(&args);
-        let stdout = String::from_utf8_lossy(&output.stdout);
-        let got = counts(&output);
-        assert_eq!(
-            got.downloaded + got.not_found + got.errors,
-            300,
-            "{mode}: {got:?}"
-        );
-        assert!(
-            got.errors > 0,
-            "{mode}: a 0.25 error rate gave no errors\n{stdout}"
-        );
-        assert_eq!(
-            output.status.code(),
-            Some(1),
-            "{mode}: errors must give exit 1"
-        );
-        // -v prints exactly one line per code.
-        let per_code = stdout
-            .lines()
-            .filter(|l| {
-                l.ends_with(" OK") || l.ends_with(" not found") || l.starts_with("*** Error for ")
-            })
-            .count();
-        assert_eq!(per_code, 300, "{mode}\n{stdout}");
-        let names = files(&dest.path);
-        assert_eq!(names.len(), got.downloaded, "{mode}: {names:?}");
-        for name in &names {
-            assert!(
-                name.ends_with(".gif") && !name.starts_with('.'),
-                "{mode}: stray file {name}"
-            );
-            let bytes = std::fs::read(dest.path.join(name)).expect("read saved flag");
-            let cc = name.trim_end_matches(".gif");
-            assert!(
-                bytes == archive_gif(cc),
-                "{mode}: {name} differs from the archive's"
-            );
-        }
-    }
+    watchdog::within(
+        util::WATCHDOG,
+        "error server accounts for every code and leaves no partial file",
+        || {
+            for mode in ["sequential", "threads", "async"] {
+                let dest = TempDir::new("error");
+                let args = [
+                    "-s",
+                    "ERROR",
+                    "--seed",
+                    "7",
+                    "--delay",
+                    "0..0.02",
+                    "--mode",
+                    mode,
+                    "-v",
+                    "-e",
+                    "-l",
+                    "300",
+                    "--dest",
+                    dest.path.to_str().expect("utf-8"),
+                ];
+                let output = run_flags(&args);
+                let stdout = String::from_utf8_lossy(&output.stdout);
+                let got = counts(&output);
+                assert_eq!(
+                    got.downloaded + got.not_found + got.errors,
+                    300,
+                    "{mode}: {got:?}"
+                );
+                assert!(
+                    got.errors > 0,
+                    "{mode}: a 0.25 error rate gave no errors\n{stdout}"
+                );
+                assert_eq!(
+                    output.status.code(),
+                    Some(1),
+                    "{mode}: errors must give exit 1"
+                );
+                // -v prints exactly one line per code.
+                let per_code = stdout
+                    .lines()
+                    .filter(|l| {
+                        l.ends_with(" OK")
+                            || l.ends_with(" not found")
+                            || l.starts_with("*** Error for ")
+                    })
+                    .count();
+                assert_eq!(per_code, 300, "{mode}\n{stdout}");
+                let names = files(&dest.path);
+                assert_eq!(names.len(), got.downloaded, "{mode}: {names:?}");
+                for name in &names {
+                    assert!(
+                        name.ends_with(".gif") && !name.starts_with('.'),
+                        "{mode}: stray file {name}"
+                    );
+                    let bytes = std::fs::read(dest.path.join(name)).expect("read saved flag");
+                    let cc = name.trim_end_matches(".gif");
+                    assert!(
+                        bytes == archive_gif(cc),
+                        "{mode}: {name} differs from the archive's"
+                    );
+                }
+            }
+        },
+    );
 }
 
 /// flags3's name for `cc`: the archive's `country`, spaces as underscores, `.gif`.
@@ -237,27 +245,34 @@ fn flags3_name(cc: &str) -> String {
 
 #[test]
 fn names_option_saves_all_194_under_the_books_flags3_names() {
-    let dest = TempDir::new("names");
-    let output = run_flags(&[
-        "--names",
-        "-a",
-        "--dest",
-        dest.path.to_str().expect("utf-8"),
-    ]);
-    assert_eq!(output.status.code(), Some(0));
-    let mut expected: Vec<String> = archive_codes().iter().map(|cc| flags3_name(cc)).collect();
-    expected.sort();
-    assert_eq!(expected.len(), 194);
-    assert_eq!(files(&dest.path), expected);
-    for (name, cc) in [
-        ("Brazil.gif", "BR"),
-        ("Côte_d'Ivoire.gif", "CI"),
-        ("United_States_of_America.gif", "US"),
-        ("Grenadines.gif", "VC"),
-    ] {
-        let bytes = std::fs::read(dest.path.join(name)).expect("a flags3 name");
-        assert!(bytes == archive_gif(cc), "{name} is not {cc}'s flag");
-    }
+    watchdog::within(
+        util::WATCHDOG,
+        "names option saves all 194 under the books flags3 names",
+        || {
+            let dest = TempDir::new("names");
+            let output = run_flags(&[
+                "--names",
+                "-a",
+                "--dest",
+                dest.path.to_str().expect("utf-8"),
+            ]);
+            assert_eq!(output.status.code(), Some(0));
+            let mut expected: Vec<String> =
+                archive_codes().iter().map(|cc| flags3_name(cc)).collect();
+            expected.sort();
+            assert_eq!(expected.len(), 194);
+            assert_eq!(files(&dest.path), expected);
+            for (name, cc) in [
+                ("Brazil.gif", "BR"),
+                ("Côte_d'Ivoire.gif", "CI"),
+                ("United_States_of_America.gif", "US"),
+                ("Grenadines.gif", "VC"),
+            ] {
+                let bytes = std::fs::read(dest.path.join(name)).expect("a flags3 name");
+                assert!(bytes == archive_gif(cc), "{name} is not {cc}'s flag");
+            }
+        },
+    );
 }
 
 #[test]
@@ -304,67 +319,79 @@ fn unreachable_server_counts_every_code_as_an_error() {
 
 #[test]
 fn ctrl_c_stops_cleanly_and_reports_every_code() {
-    require("kill", "procps");
-    let dest = TempDir::new("sigint");
-    let child = std::process::Command::new(util::FLAGS)
-        .args([
-            "-s", "DELAY", "--delay", "0.3", "-m", "2", "-v", "-a", "--dest",
-        ])
-        .arg(&dest.path)
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .expect("start flags");
-    std::thread::sleep(std::time::Duration::from_millis(1500));
-    let sent = std::process::Command::new("kill")
-        .args(["-INT", &child.id().to_string()])
-        .status()
-        .expect("run kill");
-    assert!(sent.success());
-    let output = child.wait_with_output().expect("wait for flags");
-    let stdout = String::from_utf8_lossy(&output.stdout);
-    assert_eq!(output.status.code(), Some(1), "{stdout}");
-    let got = counts(&output);
-    let skipped: usize = stdout
-        .lines()
-        .find_map(|l| l.strip_prefix("*** Interrupted: "))
-        .and_then(|rest| rest.split_whitespace().next())
-        .and_then(|n| n.parse().ok())
-        .unwrap_or_else(|| panic!("no interruption line in\n{stdout}"));
-    assert!(skipped > 0 && got.downloaded > 0, "{stdout}");
-    assert_eq!(
-        got.downloaded + got.not_found + got.errors + skipped,
-        194,
-        "{stdout}"
-    );
-    let names = files(&dest.path);
-    assert_eq!(
-        names.len(),
-        got.downloaded,
-        "no temp file may remain: {names:?}"
+    watchdog::within(
+        util::WATCHDOG,
+        "ctrl c stops cleanly and reports every code",
+        || {
+            require("kill", "procps");
+            let dest = TempDir::new("sigint");
+            let child = std::process::Command::new(util::FLAGS)
+                .args([
+                    "-s", "DELAY", "--delay", "0.3", "-m", "2", "-v", "-a", "--dest",
+                ])
+                .arg(&dest.path)
+                .stdout(std::process::Stdio::piped())
+                .stderr(std::process::Stdio::piped())
+                .spawn()
+                .expect("start flags");
+            std::thread::sleep(std::time::Duration::from_millis(1500));
+            let sent = std::process::Command::new("kill")
+                .args(["-INT", &child.id().to_string()])
+                .status()
+                .expect("run kill");
+            assert!(sent.success());
+            let output = child.wait_with_output().expect("wait for flags");
+            let stdout = String::from_utf8_lossy(&output.stdout);
+            assert_eq!(output.status.code(), Some(1), "{stdout}");
+            let got = counts(&output);
+            let skipped: usize = stdout
+                .lines()
+                .find_map(|l| l.strip_prefix("*** Interrupted: "))
+                .and_then(|rest| rest.split_whitespace().next())
+                .and_then(|n| n.parse().ok())
+                .unwrap_or_else(|| panic!("no interruption line in\n{stdout}"));
+            assert!(skipped > 0 && got.downloaded > 0, "{stdout}");
+            assert_eq!(
+                got.downloaded + got.not_found + got.errors + skipped,
+                194,
+                "{stdout}"
+            );
+            let names = files(&dest.path);
+            assert_eq!(
+                names.len(),
+                got.downloaded,
+                "no temp file may remain: {names:?}"
+            );
+        },
     );
 }
 
 #[test]
 fn a_run_removes_temp_files_that_killed_runs_left_and_keeps_live_ones() {
-    let dest = TempDir::new("stale");
-    // A process that has exited: its pid names no process now (a `kill -9` during
-    // a save leaves a temp file named after such a pid).
-    let dead = {
-        let mut child = std::process::Command::new("true")
-            .spawn()
-            .expect("run true");
-        let pid = child.id();
-        child.wait().expect("wait for true");
-        pid
-    };
-    let live = std::process::id();
-    let stale = format!(".AD.gif.{dead}.0.part");
-    let in_use = format!(".CN.gif.{live}.5.part");
-    for name in [&stale, &in_use] {
-        std::fs::write(dest.path.join(name), b"GIF8").expect("plant temp file");
-    }
-    let output = run_flags(&["br", "--dest", dest.path.to_str().expect("utf-8")]);
-    assert_eq!(output.status.code(), Some(0));
-    assert_eq!(files(&dest.path), [in_use, "BR.gif".to_owned()]);
+    watchdog::within(
+        util::WATCHDOG,
+        "a run removes temp files that killed runs left and keeps live ones",
+        || {
+            let dest = TempDir::new("stale");
+            // A process that has exited: its pid names no process now (a `kill -9` during
+            // a save leaves a temp file named after such a pid).
+            let dead = {
+                let mut child = std::process::Command::new("true")
+                    .spawn()
+                    .expect("run true");
+                let pid = child.id();
+                child.wait().expect("wait for true");
+                pid
+            };
+            let live = std::process::id();
+            let stale = format!(".AD.gif.{dead}.0.part");
+            let in_use = format!(".CN.gif.{live}.5.part");
+            for name in [&stale, &in_use] {
+                std::fs::write(dest.path.join(name), b"GIF8").expect("plant temp file");
+            }
+            let output = run_flags(&["br", "--dest", dest.path.to_str().expect("utf-8")]);
+            assert_eq!(output.status.code(), Some(0));
+            assert_eq!(files(&dest.path), [in_use, "BR.gif".to_owned()]);
+        },
+    );
 }

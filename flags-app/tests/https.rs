@@ -19,47 +19,53 @@ use util::{
 
 #[test]
 fn all_194_flags_from_nginx_over_https_are_byte_identical_over_kept_alive_connections() {
-    let pki = Pki::loopback("flags test CA");
-    let codes = archive_codes();
-    assert_eq!(codes.len(), 194);
-    let nginx = Nginx::start(std::path::Path::new(ARCHIVE), &pki);
-    let dest = TempDir::new("https-dest");
-    let base = nginx.base();
-    let output = flags_into(
-        &dest,
-        &["-s", &base, "--cacert", Pki::arg(&pki.ca_cert), "-a"],
-    );
-    let stdout = String::from_utf8_lossy(&output.stdout);
-    assert_eq!(output.status.code(), Some(0), "{stdout}");
-    assert!(
-        stdout.starts_with(&format!("URL site: {base}\n")),
-        "{stdout}"
-    );
-    assert_eq!(
-        counts(&output),
-        Counts {
-            downloaded: 194,
-            not_found: 0,
-            errors: 0
-        }
-    );
-    for cc in &codes {
-        let saved = std::fs::read(dest.path.join(format!("{cc}.gif"))).expect("saved");
-        assert!(saved == archive_gif(cc), "{cc} differs");
-    }
-    // Keep-alive over TLS: the five concurrent connections carried all 194 requests.
-    let requests = nginx.requests();
-    assert_eq!(requests.len(), 194, "one request per flag");
-    let connections: BTreeSet<u64> = requests.iter().map(|(conn, _, _)| *conn).collect();
-    assert!(
-        connections.len() <= 5,
-        "{} connections for 5 concurrent requests",
-        connections.len()
-    );
-    let most_on_one = requests.iter().map(|(_, n, _)| *n).max().unwrap_or(0);
-    assert!(
-        most_on_one >= 194 / 5,
-        "at most {most_on_one} requests on a connection"
+    watchdog::within(
+        util::WATCHDOG,
+        "all 194 flags from nginx over https are byte identical over kept alive connections",
+        || {
+            let pki = Pki::loopback("flags test CA");
+            let codes = archive_codes();
+            assert_eq!(codes.len(), 194);
+            let nginx = Nginx::start(std::path::Path::new(ARCHIVE), &pki);
+            let dest = TempDir::new("https-dest");
+            let base = nginx.base();
+            let output = flags_into(
+                &dest,
+                &["-s", &base, "--cacert", Pki::arg(&pki.ca_cert), "-a"],
+            );
+            let stdout = String::from_utf8_lossy(&output.stdout);
+            assert_eq!(output.status.code(), Some(0), "{stdout}");
+            assert!(
+                stdout.starts_with(&format!("URL site: {base}\n")),
+                "{stdout}"
+            );
+            assert_eq!(
+                counts(&output),
+                Counts {
+                    downloaded: 194,
+                    not_found: 0,
+                    errors: 0
+                }
+            );
+            for cc in &codes {
+                let saved = std::fs::read(dest.path.join(format!("{cc}.gif"))).expect("saved");
+                assert!(saved == archive_gif(cc), "{cc} differs");
+            }
+            // Keep-alive over TLS: the five concurrent connections carried all 194 requests.
+            let requests = nginx.requests();
+            assert_eq!(requests.len(), 194, "one request per flag");
+            let connections: BTreeSet<u64> = requests.iter().map(|(conn, _, _)| *conn).collect();
+            assert!(
+                connections.len() <= 5,
+                "{} connections for 5 concurrent requests",
+                connections.len()
+            );
+            let most_on_one = requests.iter().map(|(_, n, _)| *n).max().unwrap_or(0);
+            assert!(
+                most_on_one >= 194 / 5,
+                "at most {most_on_one} requests on a connection"
+            );
+        },
     );
 }
 
@@ -174,35 +180,41 @@ fn remote_without_a_resolvable_name_fails_every_code_quickly_and_writes_nothing(
 
 #[test]
 fn a_bad_remote_url_or_cacert_file_is_refused_before_any_download() {
-    let dest = TempDir::new("bad-options");
-    let output = run_flags_with_env(&["-s", "REMOTE"], &[("FLAGS_REMOTE_URL", "ftp://x")]);
-    assert_eq!(output.status.code(), Some(2));
-    assert!(
-        String::from_utf8_lossy(&output.stderr)
-            .contains("FLAGS_REMOTE_URL='ftp://x' must be an http:// or https:// URL")
-    );
-    let not_pem = dest.path.join("not.pem");
-    std::fs::write(&not_pem, "hello").expect("write");
-    let output = flags_into(
-        &dest,
-        &[
-            "-s",
-            "https://127.0.0.1:9/flags",
-            "--cacert",
-            Pki::arg(&not_pem),
-        ],
-    );
-    assert_eq!(output.status.code(), Some(1));
-    assert!(output.stdout.is_empty(), "nothing starts");
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    assert!(
-        stderr.contains("--cacert ") && stderr.contains("no \"BEGIN CERTIFICATE\" block"),
-        "{stderr}"
-    );
-    let output = run_flags(&["--cacert", Pki::arg(&not_pem)]);
-    assert_eq!(
-        output.status.code(),
-        Some(2),
-        "--cacert with the embedded http server"
+    watchdog::within(
+        util::WATCHDOG,
+        "a bad remote url or cacert file is refused before any download",
+        || {
+            let dest = TempDir::new("bad-options");
+            let output = run_flags_with_env(&["-s", "REMOTE"], &[("FLAGS_REMOTE_URL", "ftp://x")]);
+            assert_eq!(output.status.code(), Some(2));
+            assert!(
+                String::from_utf8_lossy(&output.stderr)
+                    .contains("FLAGS_REMOTE_URL='ftp://x' must be an http:// or https:// URL")
+            );
+            let not_pem = dest.path.join("not.pem");
+            std::fs::write(&not_pem, "hello").expect("write");
+            let output = flags_into(
+                &dest,
+                &[
+                    "-s",
+                    "https://127.0.0.1:9/flags",
+                    "--cacert",
+                    Pki::arg(&not_pem),
+                ],
+            );
+            assert_eq!(output.status.code(), Some(1));
+            assert!(output.stdout.is_empty(), "nothing starts");
+            let stderr = String::from_utf8_lossy(&output.stderr);
+            assert!(
+                stderr.contains("--cacert ") && stderr.contains("no \"BEGIN CERTIFICATE\" block"),
+                "{stderr}"
+            );
+            let output = run_flags(&["--cacert", Pki::arg(&not_pem)]);
+            assert_eq!(
+                output.status.code(),
+                Some(2),
+                "--cacert with the embedded http server"
+            );
+        },
     );
 }

@@ -72,47 +72,60 @@ fn serve_keeps_answering_with_stderr_on_a_closed_pipe() {
 
 #[test]
 fn download_with_stdout_and_stderr_full_fails_cleanly() {
-    let dest = TempDir::new("full");
-    let status = Command::new(FLAGS)
-        .args(["-v", "br", "cn", "--dest"])
-        .arg(&dest.path)
-        .stdin(Stdio::null())
-        .stdout(dev_full())
-        .stderr(dev_full())
-        .status()
-        .expect("run flags");
-    // The opening report cannot be written: a failed run, not a panic.
-    assert_eq!(status.code(), Some(1));
-    assert_ne!(status.code(), Some(PANIC_EXIT_CODE));
+    watchdog::within(
+        util::WATCHDOG,
+        "download with stdout and stderr full fails cleanly",
+        || {
+            let dest = TempDir::new("full");
+            let status = Command::new(FLAGS)
+                .args(["-v", "br", "cn", "--dest"])
+                .arg(&dest.path)
+                .stdin(Stdio::null())
+                .stdout(dev_full())
+                .stderr(dev_full())
+                .status()
+                .expect("run flags");
+            // The opening report cannot be written: a failed run, not a panic.
+            assert_eq!(status.code(), Some(1));
+            assert_ne!(status.code(), Some(PANIC_EXIT_CODE));
+        },
+    );
 }
 
 #[test]
 fn download_goes_on_when_its_reader_goes_away() {
-    let dest = TempDir::new("closed");
-    let mut child = Command::new(FLAGS)
-        .args(["-s", "DELAY", "--delay", "0.3", "-v", "br", "cn", "--dest"])
-        .arg(&dest.path)
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("start flags");
-    // Read the three opening lines, then close the pipe as `| head -n 3` would;
-    // the per-code lines come at least 0.3 s later and find it closed.
-    let mut stdout = BufReader::new(child.stdout.take().expect("piped"));
-    for _ in 0..3 {
-        let mut line = String::new();
-        stdout.read_line(&mut line).expect("opening line");
-    }
-    drop(stdout);
-    let output = child.wait_with_output().expect("wait for flags");
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    assert_eq!(output.status.code(), Some(1), "{stderr}");
-    assert!(!stderr.contains("panicked"), "{stderr}");
-    assert!(
-        stderr.contains("cannot write the report") && stderr.contains("output lines could not"),
-        "{stderr}"
+    watchdog::within(
+        util::WATCHDOG,
+        "download goes on when its reader goes away",
+        || {
+            let dest = TempDir::new("closed");
+            let mut child = Command::new(FLAGS)
+                .args(["-s", "DELAY", "--delay", "0.3", "-v", "br", "cn", "--dest"])
+                .arg(&dest.path)
+                .stdin(Stdio::null())
+                .stdout(Stdio::piped())
+                .stderr(Stdio::piped())
+                .spawn()
+                .expect("start flags");
+            // Read the three opening lines, then close the pipe as `| head -n 3` would;
+            // the per-code lines come at least 0.3 s later and find it closed.
+            let mut stdout = BufReader::new(child.stdout.take().expect("piped"));
+            for _ in 0..3 {
+                let mut line = String::new();
+                stdout.read_line(&mut line).expect("opening line");
+            }
+            drop(stdout);
+            let output = child.wait_with_output().expect("wait for flags");
+            let stderr = String::from_utf8_lossy(&output.stderr);
+            assert_eq!(output.status.code(), Some(1), "{stderr}");
+            assert!(!stderr.contains("panicked"), "{stderr}");
+            assert!(
+                stderr.contains("cannot write the report")
+                    && stderr.contains("output lines could not"),
+                "{stderr}"
+            );
+            // The downloads finished and were saved all the same.
+            assert_eq!(files(&dest.path), ["BR.gif", "CN.gif"]);
+        },
     );
-    // The downloads finished and were saved all the same.
-    assert_eq!(files(&dest.path), ["BR.gif", "CN.gif"]);
 }

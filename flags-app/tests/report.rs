@@ -102,27 +102,33 @@ fn verbose_runs_print_a_line_per_code_and_no_progress() {
 
 #[test]
 fn on_a_terminal_the_final_bar_stays_above_the_summary() {
-    // `script` runs the command on a pseudo-terminal and copies what it shows.
-    util::require("script", "bsdutils");
-    let dest = TempDir::new("report-tty");
-    let command = format!(
-        "{} br cn in --dest {}",
-        util::FLAGS,
-        dest.path.to_str().expect("utf-8")
+    watchdog::within(
+        util::WATCHDOG,
+        "on a terminal the final bar stays above the summary",
+        || {
+            // `script` runs the command on a pseudo-terminal and copies what it shows.
+            util::require("script", "bsdutils");
+            let dest = TempDir::new("report-tty");
+            let command = format!(
+                "{} br cn in --dest {}",
+                util::FLAGS,
+                dest.path.to_str().expect("utf-8")
+            );
+            let output = std::process::Command::new("script")
+                .args(["-q", "-e", "-c", &command, "/dev/null"])
+                .stdin(std::process::Stdio::null())
+                .output()
+                .expect("run script");
+            let screen = String::from_utf8_lossy(&output.stdout);
+            // The last redraw of the bar, at 100%, ends its own line; the summary follows.
+            let summary = screen
+                .split("--------------------")
+                .next()
+                .unwrap_or_default();
+            assert!(summary.contains("100%|"), "{screen:?}");
+            assert!(summary.trim_end().ends_with("flags/s]"), "{screen:?}");
+            assert!(summary.ends_with('\n'), "{screen:?}");
+            assert!(screen.contains("  3 flags downloaded."), "{screen:?}");
+        },
     );
-    let output = std::process::Command::new("script")
-        .args(["-q", "-e", "-c", &command, "/dev/null"])
-        .stdin(std::process::Stdio::null())
-        .output()
-        .expect("run script");
-    let screen = String::from_utf8_lossy(&output.stdout);
-    // The last redraw of the bar, at 100%, ends its own line; the summary follows.
-    let summary = screen
-        .split("--------------------")
-        .next()
-        .unwrap_or_default();
-    assert!(summary.contains("100%|"), "{screen:?}");
-    assert!(summary.trim_end().ends_with("flags/s]"), "{screen:?}");
-    assert!(summary.ends_with('\n'), "{screen:?}");
-    assert!(screen.contains("  3 flags downloaded."), "{screen:?}");
 }

@@ -101,62 +101,74 @@ fn mkfifo(path: &std::path::Path) {
 /// went through the blocking pool too), and so is the FIFO's request, with 404.
 #[test]
 fn a_fifo_named_like_a_flag_is_refused_and_stalls_no_one() {
-    let tree = TempDir::new("fifo-dir");
-    for cc in ["ff", "br"] {
-        std::fs::create_dir_all(tree.path.join("flags").join(cc)).expect("mkdir");
-    }
-    mkfifo(&tree.path.join("flags/ff/ff.gif"));
-    mkfifo(&tree.path.join("flags/ff/metadata.json"));
-    std::fs::write(tree.path.join("flags/br/br.gif"), SMALL_GIF).expect("write");
-    let dir = tree.path.to_str().expect("utf-8 temp path");
-    let (_server, addr) = start_serve(&["--dir", dir]);
+    watchdog::within(
+        util::WATCHDOG,
+        "a fifo named like a flag is refused and stalls no one",
+        || {
+            let tree = TempDir::new("fifo-dir");
+            for cc in ["ff", "br"] {
+                std::fs::create_dir_all(tree.path.join("flags").join(cc)).expect("mkdir");
+            }
+            mkfifo(&tree.path.join("flags/ff/ff.gif"));
+            mkfifo(&tree.path.join("flags/ff/metadata.json"));
+            std::fs::write(tree.path.join("flags/br/br.gif"), SMALL_GIF).expect("write");
+            let dir = tree.path.to_str().expect("utf-8 temp path");
+            let (_server, addr) = start_serve(&["--dir", dir]);
 
-    let mut fifo_requests: Vec<TcpStream> = (0..4)
-        .flat_map(|_| ["/flags/ff/ff.gif", "/flags/ff/metadata.json"])
-        .map(|target| request(addr, target))
-        .collect();
-    let (status, body) = fetch(addr, "/flags/br/br.gif");
-    assert_eq!(status, "HTTP/1.1 200 OK", "the small flag beside the FIFOs");
-    assert_eq!(body, SMALL_GIF);
-    for stream in &mut fifo_requests {
-        let (status, _) = read_head(stream);
-        assert_eq!(status, "HTTP/1.1 404 Not Found", "a FIFO is not a flag");
-    }
-    // No pool thread is left waiting on a FIFO: the server still answers.
-    let (status, _) = fetch(addr, "/flags/ff/ff.gif");
-    assert_eq!(status, "HTTP/1.1 404 Not Found");
+            let mut fifo_requests: Vec<TcpStream> = (0..4)
+                .flat_map(|_| ["/flags/ff/ff.gif", "/flags/ff/metadata.json"])
+                .map(|target| request(addr, target))
+                .collect();
+            let (status, body) = fetch(addr, "/flags/br/br.gif");
+            assert_eq!(status, "HTTP/1.1 200 OK", "the small flag beside the FIFOs");
+            assert_eq!(body, SMALL_GIF);
+            for stream in &mut fifo_requests {
+                let (status, _) = read_head(stream);
+                assert_eq!(status, "HTTP/1.1 404 Not Found", "a FIFO is not a flag");
+            }
+            // No pool thread is left waiting on a FIFO: the server still answers.
+            let (status, _) = fetch(addr, "/flags/ff/ff.gif");
+            assert_eq!(status, "HTTP/1.1 404 Not Found");
+        },
+    );
 }
 
 /// Small files are served from memory, but a file changed on disk is served anew
 /// (the cache looks at the file again after a second), and a deleted one is 404.
 #[test]
 fn a_changed_or_deleted_file_is_seen_though_small_files_are_cached() {
-    let tree = TempDir::new("changing-dir");
-    std::fs::create_dir_all(tree.path.join("flags/br")).expect("mkdir");
-    let path = tree.path.join("flags/br/br.gif");
-    std::fs::write(&path, b"GIF89a-first").expect("write");
-    let dir = tree.path.to_str().expect("utf-8 temp path");
-    let (_server, addr) = start_serve(&["--dir", dir]);
-    assert_eq!(fetch(addr, "/flags/br/br.gif").1, b"GIF89a-first");
-    assert_eq!(fetch(addr, "/flags/br/br.gif").1, b"GIF89a-first");
+    watchdog::within(
+        util::WATCHDOG,
+        "a changed or deleted file is seen though small files are cached",
+        || {
+            let tree = TempDir::new("changing-dir");
+            std::fs::create_dir_all(tree.path.join("flags/br")).expect("mkdir");
+            let path = tree.path.join("flags/br/br.gif");
+            std::fs::write(&path, b"GIF89a-first").expect("write");
+            let dir = tree.path.to_str().expect("utf-8 temp path");
+            let (_server, addr) = start_serve(&["--dir", dir]);
+            assert_eq!(fetch(addr, "/flags/br/br.gif").1, b"GIF89a-first");
+            assert_eq!(fetch(addr, "/flags/br/br.gif").1, b"GIF89a-first");
 
-    // Rewritten in place, same length, as `cp` over it would.
-    std::fs::write(&path, b"GIF89a-other").expect("rewrite");
-    let changed = eventually(ANSWER_LIMIT, || {
-        fetch(addr, "/flags/br/br.gif").1 == b"GIF89a-other"
-    });
-    assert!(
-        changed,
-        "the rewritten file was not served within {ANSWER_LIMIT:?}"
-    );
+            // Rewritten in place, same length, as `cp` over it would.
+            std::fs::write(&path, b"GIF89a-other").expect("rewrite");
+            let changed = eventually(ANSWER_LIMIT, || {
+                fetch(addr, "/flags/br/br.gif").1 == b"GIF89a-other"
+            });
+            assert!(
+                changed,
+                "the rewritten file was not served within {ANSWER_LIMIT:?}"
+            );
 
-    std::fs::remove_file(&path).expect("delete");
-    let gone = eventually(ANSWER_LIMIT, || {
-        fetch_status(addr, "/flags/br/br.gif") == "HTTP/1.1 404 Not Found"
-    });
-    assert!(
-        gone,
-        "the deleted file was still served after {ANSWER_LIMIT:?}"
+            std::fs::remove_file(&path).expect("delete");
+            let gone = eventually(ANSWER_LIMIT, || {
+                fetch_status(addr, "/flags/br/br.gif") == "HTTP/1.1 404 Not Found"
+            });
+            assert!(
+                gone,
+                "the deleted file was still served after {ANSWER_LIMIT:?}"
+            );
+        },
     );
 }
 
@@ -168,79 +180,85 @@ fn fetch_status(addr: SocketAddr, target: &str) -> String {
 
 #[test]
 fn a_large_file_streams_while_a_small_one_is_answered_and_memory_stays_small() {
-    let tree = TempDir::new("large-dir");
-    for cc in ["zz", "br"] {
-        std::fs::create_dir_all(tree.path.join("flags").join(cc)).expect("mkdir");
-    }
-    let large = std::fs::File::create(tree.path.join("flags/zz/zz.gif")).expect("create");
-    large.set_len(LARGE).expect("set_len");
-    std::fs::write(tree.path.join("flags/br/br.gif"), SMALL_GIF).expect("write");
-    let dir = tree.path.to_str().expect("utf-8 temp path");
-    let (server, addr) = start_serve(&["--dir", dir]);
-    let pid = server.child.id();
-    let before_kib = resident_kib(pid);
+    watchdog::within(
+        util::WATCHDOG,
+        "a large file streams while a small one is answered and memory stays small",
+        || {
+            let tree = TempDir::new("large-dir");
+            for cc in ["zz", "br"] {
+                std::fs::create_dir_all(tree.path.join("flags").join(cc)).expect("mkdir");
+            }
+            let large = std::fs::File::create(tree.path.join("flags/zz/zz.gif")).expect("create");
+            large.set_len(LARGE).expect("set_len");
+            std::fs::write(tree.path.join("flags/br/br.gif"), SMALL_GIF).expect("write");
+            let dir = tree.path.to_str().expect("utf-8 temp path");
+            let (server, addr) = start_serve(&["--dir", dir]);
+            let pid = server.child.id();
+            let before_kib = resident_kib(pid);
 
-    // Each large fetch reads its first part, says so, waits for the go, then
-    // reads the rest and returns how many body bytes it got.
-    let (ready_tx, ready_rx) = mpsc::channel();
-    let mut go = Vec::new();
-    let mut fetches = Vec::new();
-    for _ in 0..LARGE_FETCHES {
-        let (go_tx, go_rx) = mpsc::channel::<()>();
-        go.push(go_tx);
-        let ready = ready_tx.clone();
-        fetches.push(std::thread::spawn(move || {
-            let mut stream = request(addr, "/flags/zz/zz.gif");
-            let (status, length) = read_head(&mut stream);
-            assert_eq!((status.as_str(), length), ("HTTP/1.1 200 OK", LARGE));
-            let mut first = vec![0u8; FIRST_PART];
-            stream.read_exact(&mut first).expect("first part");
-            ready.send(()).expect("ready");
-            go_rx.recv().expect("go");
-            let rest = std::io::copy(&mut stream, &mut std::io::sink()).expect("rest");
-            FIRST_PART as u64 + rest
-        }));
-    }
-    for _ in 0..LARGE_FETCHES {
-        ready_rx
-            .recv_timeout(Duration::from_secs(30))
-            .expect("large fetches started");
-    }
+            // Each large fetch reads its first part, says so, waits for the go, then
+            // reads the rest and returns how many body bytes it got.
+            let (ready_tx, ready_rx) = mpsc::channel();
+            let mut go = Vec::new();
+            let mut fetches = Vec::new();
+            for _ in 0..LARGE_FETCHES {
+                let (go_tx, go_rx) = mpsc::channel::<()>();
+                go.push(go_tx);
+                let ready = ready_tx.clone();
+                fetches.push(std::thread::spawn(move || {
+                    let mut stream = request(addr, "/flags/zz/zz.gif");
+                    let (status, length) = read_head(&mut stream);
+                    assert_eq!((status.as_str(), length), ("HTTP/1.1 200 OK", LARGE));
+                    let mut first = vec![0u8; FIRST_PART];
+                    stream.read_exact(&mut first).expect("first part");
+                    ready.send(()).expect("ready");
+                    go_rx.recv().expect("go");
+                    let rest = std::io::copy(&mut stream, &mut std::io::sink()).expect("rest");
+                    FIRST_PART as u64 + rest
+                }));
+            }
+            for _ in 0..LARGE_FETCHES {
+                ready_rx
+                    .recv_timeout(Duration::from_secs(30))
+                    .expect("large fetches started");
+            }
 
-    // Mid-stream, with three large responses in flight: a small one is prompt.
-    let started = Instant::now();
-    let mut small = request(addr, "/flags/br/br.gif");
-    let (status, length) = read_head(&mut small);
-    let mut body = Vec::new();
-    small.read_to_end(&mut body).expect("small body");
-    let waited = started.elapsed();
-    assert_eq!(
-        (status.as_str(), length),
-        ("HTTP/1.1 200 OK", SMALL_GIF.len() as u64)
-    );
-    assert_eq!(body, SMALL_GIF);
-    assert!(waited < SMALL_LIMIT, "the small file took {waited:?}");
-    let mut most_kib = resident_kib(pid);
+            // Mid-stream, with three large responses in flight: a small one is prompt.
+            let started = Instant::now();
+            let mut small = request(addr, "/flags/br/br.gif");
+            let (status, length) = read_head(&mut small);
+            let mut body = Vec::new();
+            small.read_to_end(&mut body).expect("small body");
+            let waited = started.elapsed();
+            assert_eq!(
+                (status.as_str(), length),
+                ("HTTP/1.1 200 OK", SMALL_GIF.len() as u64)
+            );
+            assert_eq!(body, SMALL_GIF);
+            assert!(waited < SMALL_LIMIT, "the small file took {waited:?}");
+            let mut most_kib = resident_kib(pid);
 
-    // Then the large ones run to the end; memory is sampled meanwhile.
-    for go_tx in &go {
-        go_tx.send(()).expect("go");
-    }
-    while fetches.iter().any(|fetch| !fetch.is_finished()) {
-        most_kib = most_kib.max(resident_kib(pid));
-        std::thread::sleep(Duration::from_millis(20));
-    }
-    for fetch in fetches {
-        assert_eq!(fetch.join().expect("large fetch"), LARGE);
-    }
-    let growth_kib = most_kib.saturating_sub(before_kib);
-    assert!(
-        growth_kib < RSS_GROWTH_LIMIT_KIB,
-        "the server's RSS grew by {growth_kib} KiB, from {before_kib} to {most_kib} KiB"
-    );
-    eprintln!(
-        "{LARGE_FETCHES} fetches of a {LARGE}-byte file: small file answered in {:.3} s, \
+            // Then the large ones run to the end; memory is sampled meanwhile.
+            for go_tx in &go {
+                go_tx.send(()).expect("go");
+            }
+            while fetches.iter().any(|fetch| !fetch.is_finished()) {
+                most_kib = most_kib.max(resident_kib(pid));
+                std::thread::sleep(Duration::from_millis(20));
+            }
+            for fetch in fetches {
+                assert_eq!(fetch.join().expect("large fetch"), LARGE);
+            }
+            let growth_kib = most_kib.saturating_sub(before_kib);
+            assert!(
+                growth_kib < RSS_GROWTH_LIMIT_KIB,
+                "the server's RSS grew by {growth_kib} KiB, from {before_kib} to {most_kib} KiB"
+            );
+            eprintln!(
+                "{LARGE_FETCHES} fetches of a {LARGE}-byte file: small file answered in {:.3} s, \
          server RSS {before_kib} KiB before, at most {most_kib} KiB (+{growth_kib} KiB)",
-        waited.as_secs_f64()
+                waited.as_secs_f64()
+            );
+        },
     );
 }

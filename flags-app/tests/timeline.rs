@@ -271,154 +271,184 @@ fn a_threads_run_has_one_event_loop_per_worker_and_says_so_once() {
 
 #[test]
 fn the_page_of_an_async_run_shows_a_row_per_code_and_one_event_loop() {
-    let dir = TempDir::new("timeline-dom");
-    let (_, page) = record(&dir, "run.html", &["-a", "-l", "8", "-m", "5"]);
-    let dom = dump_dom(&file_url(&page), &dir.path);
-    let tasks = timeline_rows(&dom, "row task");
-    let named = |what: &str| tasks.iter().filter(|t| t.ends_with(what)).count();
-    let mut codes: Vec<&str> = tasks
-        .iter()
-        .filter_map(|t| t.split('\'').nth(1)?.strip_prefix("download_one "))
-        .collect();
-    codes.sort_unstable();
-    assert_eq!(codes, FIRST_8, "one row per code: {tasks:?}");
-    assert_eq!(named("'block_on'"), 1, "the main coroutine: {tasks:?}");
-    // Each awaited save is a small task awaiting the pool (spawn_blocking).
-    assert_eq!(named("'spawn_blocking'"), FIRST_8.len(), "{tasks:?}");
-    assert_eq!(tasks.len(), 2 * FIRST_8.len() + 1, "{tasks:?}");
-    assert_eq!(
-        timeline_rows(&dom, "row loop"),
-        ["event loop"],
-        "the downloader's loop only"
-    );
-    // Phases are drawn as bands; their names are in the page's data (a band
-    // too narrow for its label, as a fast run makes the semaphore's, is
-    // still named on hover).
-    assert!(dom.contains("class=\"slice phase\""), "phases are drawn");
-    assert!(
-        dom.contains("waiting for the semaphore"),
-        "phases are named"
+    watchdog::within(
+        util::WATCHDOG,
+        "the page of an async run shows a row per code and one event loop",
+        || {
+            let dir = TempDir::new("timeline-dom");
+            let (_, page) = record(&dir, "run.html", &["-a", "-l", "8", "-m", "5"]);
+            let dom = dump_dom(&file_url(&page), &dir.path);
+            let tasks = timeline_rows(&dom, "row task");
+            let named = |what: &str| tasks.iter().filter(|t| t.ends_with(what)).count();
+            let mut codes: Vec<&str> = tasks
+                .iter()
+                .filter_map(|t| t.split('\'').nth(1)?.strip_prefix("download_one "))
+                .collect();
+            codes.sort_unstable();
+            assert_eq!(codes, FIRST_8, "one row per code: {tasks:?}");
+            assert_eq!(named("'block_on'"), 1, "the main coroutine: {tasks:?}");
+            // Each awaited save is a small task awaiting the pool (spawn_blocking).
+            assert_eq!(named("'spawn_blocking'"), FIRST_8.len(), "{tasks:?}");
+            assert_eq!(tasks.len(), 2 * FIRST_8.len() + 1, "{tasks:?}");
+            assert_eq!(
+                timeline_rows(&dom, "row loop"),
+                ["event loop"],
+                "the downloader's loop only"
+            );
+            // Phases are drawn as bands; their names are in the page's data (a band
+            // too narrow for its label, as a fast run makes the semaphore's, is
+            // still named on hover).
+            assert!(dom.contains("class=\"slice phase\""), "phases are drawn");
+            assert!(
+                dom.contains("waiting for the semaphore"),
+                "phases are named"
+            );
+        },
     );
 }
 
 #[test]
 fn a_screenshot_of_a_runs_page_is_not_blank() {
-    let dir = TempDir::new("timeline-screenshot");
-    let (_, page) = record(&dir, "run.html", &["-a", "-l", "8", "-m", "5"]);
-    let shot = screenshot(
-        &file_url(&page),
-        (1400, 900),
-        &dir.path.join("shot.png"),
-        &dir.path,
+    watchdog::within(
+        util::WATCHDOG,
+        "a screenshot of a runs page is not blank",
+        || {
+            let dir = TempDir::new("timeline-screenshot");
+            let (_, page) = record(&dir, "run.html", &["-a", "-l", "8", "-m", "5"]);
+            let shot = screenshot(
+                &file_url(&page),
+                (1400, 900),
+                &dir.path.join("shot.png"),
+                &dir.path,
+            );
+            assert_eq!((shot.width, shot.height), (1400, 900));
+            assert!(
+                shot.colours() > 50,
+                "only {} colours: the page looks blank",
+                shot.colours()
+            );
+            for (what, rgb) in [
+                ("await I/O", [0x19, 0x71, 0xc2]),
+                ("selector wait", [0x8c, 0xc8, 0xf5]),
+            ] {
+                let count = shot.count(rgb);
+                assert!(count > 20, "{what} ({rgb:02x?}) shows in {count} pixels");
+            }
+        },
     );
-    assert_eq!((shot.width, shot.height), (1400, 900));
-    assert!(
-        shot.colours() > 50,
-        "only {} colours: the page looks blank",
-        shot.colours()
-    );
-    for (what, rgb) in [
-        ("await I/O", [0x19, 0x71, 0xc2]),
-        ("selector wait", [0x8c, 0xc8, 0xf5]),
-    ] {
-        let count = shot.count(rgb);
-        assert!(count > 20, "{what} ({rgb:02x?}) shows in {count} pixels");
-    }
 }
 
 #[test]
 fn without_the_option_runtime_timeline_records_the_downloader_only() {
-    let dir = TempDir::new("timeline-env");
-    let path = dir.path.join("env.json");
-    let dest = dir.path.join("d");
-    let output = run_flags_with_env(
-        &["-a", "-l", "3", "--dest", dest.to_str().unwrap()],
-        &[("RUNTIME_TIMELINE", path.to_str().unwrap())],
+    watchdog::within(
+        util::WATCHDOG,
+        "without the option runtime timeline records the downloader only",
+        || {
+            let dir = TempDir::new("timeline-env");
+            let path = dir.path.join("env.json");
+            let dest = dir.path.join("d");
+            let output = run_flags_with_env(
+                &["-a", "-l", "3", "--dest", dest.to_str().unwrap()],
+                &[("RUNTIME_TIMELINE", path.to_str().unwrap())],
+            );
+            assert_eq!(output.status.code(), Some(0));
+            // The runtime's own line, once: the embedded server's loop records nothing.
+            let lines = timeline_lines(&output);
+            assert_eq!(lines.len(), 1, "{lines:?}");
+            assert!(lines[0].starts_with("timeline: wrote "), "{lines:?}");
+            let trace = Trace::read(&path);
+            assert_eq!(trace.event_loops(), 1);
+            assert_eq!(trace.code_tasks().len(), 3);
+        },
     );
-    assert_eq!(output.status.code(), Some(0));
-    // The runtime's own line, once: the embedded server's loop records nothing.
-    let lines = timeline_lines(&output);
-    assert_eq!(lines.len(), 1, "{lines:?}");
-    assert!(lines[0].starts_with("timeline: wrote "), "{lines:?}");
-    let trace = Trace::read(&path);
-    assert_eq!(trace.event_loops(), 1);
-    assert_eq!(trace.code_tasks().len(), 3);
 }
 
 #[test]
 fn a_path_that_could_not_be_written_is_a_usage_error_before_any_download() {
-    let dir = TempDir::new("timeline-usage");
-    for (path, says) in [
-        (dir.path.join("run.txt"), "must end in .html"),
-        (dir.path.join("missing/run.html"), "does not exist"),
-    ] {
-        let dest = dir.path.join("d");
-        let output = run_flags(&[
-            "-l",
-            "2",
-            "--timeline",
-            path.to_str().unwrap(),
-            "--dest",
-            dest.to_str().unwrap(),
-        ]);
-        let stderr = String::from_utf8_lossy(&output.stderr);
-        assert_eq!(output.status.code(), Some(2), "{stderr}");
-        assert!(
-            stderr.starts_with("*** Usage error: --timeline FILE"),
-            "{stderr}"
-        );
-        assert!(stderr.contains(says), "{stderr}");
-        assert!(!dest.exists(), "nothing was downloaded");
-    }
+    watchdog::within(
+        util::WATCHDOG,
+        "a path that could not be written is a usage error before any download",
+        || {
+            let dir = TempDir::new("timeline-usage");
+            for (path, says) in [
+                (dir.path.join("run.txt"), "must end in .html"),
+                (dir.path.join("missing/run.html"), "does not exist"),
+            ] {
+                let dest = dir.path.join("d");
+                let output = run_flags(&[
+                    "-l",
+                    "2",
+                    "--timeline",
+                    path.to_str().unwrap(),
+                    "--dest",
+                    dest.to_str().unwrap(),
+                ]);
+                let stderr = String::from_utf8_lossy(&output.stderr);
+                assert_eq!(output.status.code(), Some(2), "{stderr}");
+                assert!(
+                    stderr.starts_with("*** Usage error: --timeline FILE"),
+                    "{stderr}"
+                );
+                assert!(stderr.contains(says), "{stderr}");
+                assert!(!dest.exists(), "nothing was downloaded");
+            }
+        },
+    );
 }
 
 #[test]
 fn ctrl_c_leaves_a_whole_timeline_and_says_where() {
-    require("kill", "procps");
-    let dir = TempDir::new("timeline-sigint");
-    let path = dir.path.join("run.json");
-    let child = std::process::Command::new(FLAGS)
-        .args([
-            "-s",
-            "DELAY",
-            "--delay",
-            "0.3",
-            "-m",
-            "2",
-            "-a",
-            "--timeline",
-        ])
-        .arg(&path)
-        .arg("--dest")
-        .arg(dir.path.join("d"))
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .expect("start flags");
-    std::thread::sleep(std::time::Duration::from_millis(1500));
-    let sent = std::process::Command::new("kill")
-        .args(["-INT", &child.id().to_string()])
-        .status()
-        .expect("run kill");
-    assert!(sent.success());
-    let output = child.wait_with_output().expect("wait for flags");
-    assert_eq!(output.status.code(), Some(1), "interrupted runs fail");
-    let downloaded = counts(&output).downloaded;
-    let lines = timeline_lines(&output);
-    assert_eq!(lines.len(), 1, "{lines:?}");
-    assert!(
-        lines[0].starts_with(&format!(
-            "timeline: wrote {} (1 event loop, ",
-            path.display()
-        )),
-        "{lines:?}"
-    );
-    // Whole: it parses, and holds the codes that ran.
-    let trace = Trace::read(&path);
-    assert!(trace.code_tasks().len() >= downloaded);
-    assert_eq!(
-        files(&dir.path),
-        ["d", "run.json"],
-        "no temporary file left"
+    watchdog::within(
+        util::WATCHDOG,
+        "ctrl c leaves a whole timeline and says where",
+        || {
+            require("kill", "procps");
+            let dir = TempDir::new("timeline-sigint");
+            let path = dir.path.join("run.json");
+            let child = std::process::Command::new(FLAGS)
+                .args([
+                    "-s",
+                    "DELAY",
+                    "--delay",
+                    "0.3",
+                    "-m",
+                    "2",
+                    "-a",
+                    "--timeline",
+                ])
+                .arg(&path)
+                .arg("--dest")
+                .arg(dir.path.join("d"))
+                .stdout(std::process::Stdio::piped())
+                .stderr(std::process::Stdio::piped())
+                .spawn()
+                .expect("start flags");
+            std::thread::sleep(std::time::Duration::from_millis(1500));
+            let sent = std::process::Command::new("kill")
+                .args(["-INT", &child.id().to_string()])
+                .status()
+                .expect("run kill");
+            assert!(sent.success());
+            let output = child.wait_with_output().expect("wait for flags");
+            assert_eq!(output.status.code(), Some(1), "interrupted runs fail");
+            let downloaded = counts(&output).downloaded;
+            let lines = timeline_lines(&output);
+            assert_eq!(lines.len(), 1, "{lines:?}");
+            assert!(
+                lines[0].starts_with(&format!(
+                    "timeline: wrote {} (1 event loop, ",
+                    path.display()
+                )),
+                "{lines:?}"
+            );
+            // Whole: it parses, and holds the codes that ran.
+            let trace = Trace::read(&path);
+            assert!(trace.code_tasks().len() >= downloaded);
+            assert_eq!(
+                files(&dir.path),
+                ["d", "run.json"],
+                "no temporary file left"
+            );
+        },
     );
 }

@@ -90,67 +90,87 @@ fn download(timeouts: &[&str]) -> (std::process::Output, Vec<String>) {
 
 #[test]
 fn phase_timeouts_survive_a_full_accept_queue_that_answers_late() {
-    let (output, saved) = download(&["--timeout", LIMIT]);
-    assert_eq!(
-        counts(&output),
-        Counts {
-            downloaded: 4,
-            not_found: 0,
-            errors: 0
+    watchdog::within(
+        util::WATCHDOG,
+        "phase timeouts survive a full accept queue that answers late",
+        || {
+            let (output, saved) = download(&["--timeout", LIMIT]);
+            assert_eq!(
+                counts(&output),
+                Counts {
+                    downloaded: 4,
+                    not_found: 0,
+                    errors: 0
+                },
+                "{}",
+                String::from_utf8_lossy(&output.stdout)
+            );
+            assert_eq!(saved, ["AD.gif", "AE.gif", "AF.gif", "AG.gif"]);
         },
-        "{}",
-        String::from_utf8_lossy(&output.stdout)
     );
-    assert_eq!(saved, ["AD.gif", "AE.gif", "AF.gif", "AG.gif"]);
 }
 
 #[test]
 fn a_total_timeout_of_the_same_length_does_not() {
-    let (output, _) = download(&["--timeout", "30", "--total-timeout", LIMIT]);
-    let stdout = String::from_utf8_lossy(&output.stdout);
-    let got = counts(&output);
-    assert!(got.errors >= 1, "{stdout}");
-    assert_eq!(got.downloaded + got.errors, 4, "{stdout}");
-    // " 2 errors: 2 timed out before ...", and no other cause.
-    let errors_line = stdout
-        .lines()
-        .find(|line| line.contains(" error"))
-        .unwrap_or_default();
-    assert!(
-        errors_line.ends_with(&format!(
-            ": {} timed out before the whole request was done",
-            got.errors
-        )),
-        "{stdout}"
+    watchdog::within(
+        util::WATCHDOG,
+        "a total timeout of the same length does not",
+        || {
+            let (output, _) = download(&["--timeout", "30", "--total-timeout", LIMIT]);
+            let stdout = String::from_utf8_lossy(&output.stdout);
+            let got = counts(&output);
+            assert!(got.errors >= 1, "{stdout}");
+            assert_eq!(got.downloaded + got.errors, 4, "{stdout}");
+            // " 2 errors: 2 timed out before ...", and no other cause.
+            let errors_line = stdout
+                .lines()
+                .find(|line| line.contains(" error"))
+                .unwrap_or_default();
+            assert!(
+                errors_line.ends_with(&format!(
+                    ": {} timed out before the whole request was done",
+                    got.errors
+                )),
+                "{stdout}"
+            );
+            assert_eq!(output.status.code(), Some(1));
+        },
     );
-    assert_eq!(output.status.code(), Some(1));
 }
 
 #[test]
 fn a_slow_answer_fails_the_read_phase_and_says_so() {
-    let dest = TempDir::new("read-timeout");
-    let output = run_flags(&[
-        "-s",
-        "DELAY",
-        "--delay",
-        "2",
-        "--timeout",
-        "0.2",
-        "-v",
-        "br",
-        "cn",
-        "--dest",
-        dest.path.to_str().expect("utf-8"),
-    ]);
-    let stdout = String::from_utf8_lossy(&output.stdout);
-    assert_eq!(output.status.code(), Some(1), "{stdout}");
-    assert!(
-        stdout.contains("*** Error for BR: timed out waiting for the response (read timeout)"),
-        "{stdout}"
+    watchdog::within(
+        util::WATCHDOG,
+        "a slow answer fails the read phase and says so",
+        || {
+            let dest = TempDir::new("read-timeout");
+            let output = run_flags(&[
+                "-s",
+                "DELAY",
+                "--delay",
+                "2",
+                "--timeout",
+                "0.2",
+                "-v",
+                "br",
+                "cn",
+                "--dest",
+                dest.path.to_str().expect("utf-8"),
+            ]);
+            let stdout = String::from_utf8_lossy(&output.stdout);
+            assert_eq!(output.status.code(), Some(1), "{stdout}");
+            assert!(
+                stdout.contains(
+                    "*** Error for BR: timed out waiting for the response (read timeout)"
+                ),
+                "{stdout}"
+            );
+            assert!(
+                stdout.contains("  2 errors: 2 timed out waiting for the response\n"),
+                "{stdout}"
+            );
+            assert!(files(&dest.path).is_empty());
+        },
     );
-    assert!(
-        stdout.contains("  2 errors: 2 timed out waiting for the response\n"),
-        "{stdout}"
-    );
-    assert!(files(&dest.path).is_empty());
 }

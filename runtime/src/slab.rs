@@ -125,4 +125,20 @@ mod tests {
         assert_eq!(slab.len(), 0);
         assert_eq!(slab.vacant_key(), 0);
     }
+
+    #[test]
+    fn drain_forgets_the_keys_freed_before_it() {
+        let mut slab = Slab::default();
+        for value in ["a", "b", "c"] {
+            let key = slab.vacant_key();
+            slab.insert(key, value);
+        }
+        assert_eq!(slab.remove(1), Some("b"));
+        assert_eq!(slab.drain(), ["a", "c"]);
+        // A key freed before the drain names a slot the drain took away.
+        assert_eq!(slab.vacant_key(), 0);
+        slab.insert(0, "d");
+        assert_eq!(slab.get_mut(0), Some(&mut "d"));
+        assert_eq!(slab.len(), 1);
+    }
 }

@@ -24,22 +24,15 @@ use runtime::net::TcpListener;
 /// Longest any test waits for a loop; generous, for a loaded machine.
 const PATIENCE: Duration = Duration::from_secs(60);
 
-/// Runs `test` on a thread and fails if it takes longer than [`PATIENCE`].
+/// Runs `test` under the watchdog: fails, naming `what`, if it takes longer
+/// than [`PATIENCE`].
 fn bounded(what: &str, test: impl FnOnce() + Send + 'static) {
-    let (done, finished) = mpsc::channel();
-    let runner = thread::spawn(move || {
-        test();
-        let _ = done.send(());
-    });
-    match finished.recv_timeout(PATIENCE) {
-        Ok(()) | Err(mpsc::RecvTimeoutError::Disconnected) => runner.join().unwrap(),
-        Err(mpsc::RecvTimeoutError::Timeout) => panic!("{what} did not finish in {PATIENCE:?}"),
-    }
+    watchdog::within(PATIENCE, what, test);
 }
 
 #[test]
 fn run_on_each_runs_one_future_per_loop_on_its_own_named_thread() {
-    bounded("run_on_each", || {
+    bounded("run_on_each returning every loop's result", || {
         let loops = Builder::new(3).name("shard").build().unwrap();
         assert_eq!(loops.len(), 3);
         let seen = loops.run_on_each(|index| async move {
@@ -61,7 +54,7 @@ fn run_on_each_runs_one_future_per_loop_on_its_own_named_thread() {
 
 #[test]
 fn spawn_on_runs_the_future_on_the_chosen_loop() {
-    bounded("spawn_on", || {
+    bounded("the task spawned on loop 1 finishing", || {
         let loops = Loops::new(2).unwrap();
         for index in [1, 0, 1] {
             let name = loops
@@ -78,7 +71,7 @@ fn spawn_on_runs_the_future_on_the_chosen_loop() {
 
 #[test]
 fn run_on_runs_a_future_that_is_not_send_on_the_chosen_loop() {
-    bounded("run_on", || {
+    bounded("run_on returning the !Send future's result", || {
         let loops = Loops::new(2).unwrap();
         let name = loops.run_on(1, || {
             let here = Rc::new(thread::current()); // !Send, built on loop 1
@@ -94,7 +87,7 @@ fn run_on_runs_a_future_that_is_not_send_on_the_chosen_loop() {
 
 #[test]
 fn each_loop_has_a_handle_to_itself() {
-    bounded("handles", || {
+    bounded("each loop answering through its own handle", || {
         let loops = Loops::new(2).unwrap();
         let handle = loops.handle(1).clone();
         let name = handle
@@ -117,7 +110,7 @@ impl Drop for DropCounter {
 
 #[test]
 fn shutdown_stops_every_loop_and_drops_the_tasks_still_waiting() {
-    bounded("shutdown", || {
+    bounded("shutdown stopping every loop", || {
         let dropped = Arc::new(AtomicUsize::new(0));
         let loops = Loops::new(2).unwrap();
         let counter = Arc::clone(&dropped);
@@ -156,32 +149,35 @@ fn zero_loops_is_an_error_not_a_panic() {
 
 #[test]
 fn a_panic_on_one_loop_reaches_the_caller_after_the_others_finish() {
-    bounded("panic", || {
-        let loops = Loops::new(2).unwrap();
-        let finished = Arc::new(AtomicUsize::new(0));
-        let count = Arc::clone(&finished);
-        let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-            loops.run_on_each(move |index| {
-                let count = Arc::clone(&count);
-                async move {
-                    if index == 0 {
-                        panic!("loop zero gives up");
+    bounded(
+        "the panic reaching the caller after the other loops",
+        || {
+            let loops = Loops::new(2).unwrap();
+            let finished = Arc::new(AtomicUsize::new(0));
+            let count = Arc::clone(&finished);
+            let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                loops.run_on_each(move |index| {
+                    let count = Arc::clone(&count);
+                    async move {
+                        if index == 0 {
+                            panic!("loop zero gives up");
+                        }
+                        runtime::time::sleep(Duration::from_millis(20)).await;
+                        count.fetch_add(1, Ordering::SeqCst);
                     }
-                    runtime::time::sleep(Duration::from_millis(20)).await;
-                    count.fetch_add(1, Ordering::SeqCst);
-                }
-            })
-        }));
-        let payload = result.expect_err("the panic is re-raised");
-        assert_eq!(payload.downcast_ref::<&str>(), Some(&"loop zero gives up"));
-        assert_eq!(
-            finished.load(Ordering::SeqCst),
-            1,
-            "loop one finished first"
-        );
-        // The loops survive a task's panic.
-        assert_eq!(loops.run_on_each(|index| async move { index }), [0, 1]);
-    });
+                })
+            }));
+            let payload = result.expect_err("the panic is re-raised");
+            assert_eq!(payload.downcast_ref::<&str>(), Some(&"loop zero gives up"));
+            assert_eq!(
+                finished.load(Ordering::SeqCst),
+                1,
+                "loop one finished first"
+            );
+            // The loops survive a task's panic.
+            assert_eq!(loops.run_on_each(|index| async move { index }), [0, 1]);
+        },
+    );
 }
 
 #[test]
@@ -196,7 +192,7 @@ fn run_on_each_inside_a_runtime_panics_instead_of_deadlocking() {
 #[cfg(target_os = "linux")]
 #[test]
 fn pinned_loops_run_on_the_cores_they_report() {
-    bounded("pinning", || {
+    bounded("the pinned loops reporting their cores", || {
         let loops = Builder::new(2).pin_to_cores(true).build().unwrap();
         let cores = [loops.core(0).unwrap(), loops.core(1).unwrap()];
         let allowed = loops.run_on_each(|_| async { allowed_cpus() });
@@ -233,7 +229,7 @@ fn pinning_elsewhere_is_a_clear_error() {
 
 #[test]
 fn the_channel_carries_every_message_from_many_threads_in_each_senders_order() {
-    bounded("channel", || {
+    bounded("every message crossing the channel", || {
         const SENDERS: usize = 4;
         const EACH: usize = 1000;
         let (tx, mut rx) = loops::channel();
@@ -272,7 +268,7 @@ fn the_channel_carries_every_message_from_many_threads_in_each_senders_order() {
 
 #[test]
 fn one_loop_sends_to_another() {
-    bounded("loop to loop", || {
+    bounded("the message from one loop reaching the other", || {
         let loops = Loops::new(2).unwrap();
         let (tx, rx) = loops::channel::<u32>();
         let slot = Arc::new(std::sync::Mutex::new((Some(tx), Some(rx))));
@@ -315,87 +311,94 @@ fn sending_to_a_dropped_receiver_gives_the_message_back() {
 
 #[test]
 fn a_receiver_waiting_on_a_loop_wakes_when_the_last_sender_goes() {
-    bounded("close", || {
-        let (tx, mut rx) = loops::channel::<()>();
-        let (parked, is_parked) = mpsc::channel();
-        let closer = thread::spawn(move || {
-            is_parked.recv().unwrap();
-            thread::sleep(Duration::from_millis(20));
-            drop(tx);
-        });
-        let got = runtime::run(async move {
-            runtime::spawn(async move {
-                runtime::yield_now().await;
-                parked.send(()).unwrap();
+    bounded(
+        "the waiting receiver waking when the last sender goes",
+        || {
+            let (tx, mut rx) = loops::channel::<()>();
+            let (parked, is_parked) = mpsc::channel();
+            let closer = thread::spawn(move || {
+                is_parked.recv().unwrap();
+                thread::sleep(Duration::from_millis(20));
+                drop(tx);
             });
-            rx.recv().await
-        });
-        assert_eq!(got, None);
-        closer.join().unwrap();
-    });
+            let got = runtime::run(async move {
+                runtime::spawn(async move {
+                    runtime::yield_now().await;
+                    parked.send(()).unwrap();
+                });
+                rx.recv().await
+            });
+            assert_eq!(got, None);
+            closer.join().unwrap();
+        },
+    );
 }
 
 #[cfg(target_os = "linux")]
 #[test]
 fn listeners_with_reuseport_share_a_port_and_the_kernel_spreads_connections() {
-    bounded("reuseport", || {
-        const CONNECTIONS: usize = 64;
-        let loops = Loops::new(2).unwrap();
-        let first = runtime::net::reuseport_listener("127.0.0.1:0".parse().unwrap(), 128).unwrap();
-        let addr = first.local_addr().unwrap();
-        let second = runtime::net::reuseport_listener(addr, 128).unwrap();
-        let sockets = Arc::new(std::sync::Mutex::new(vec![Some(first), Some(second)]));
-        let (ready, all_ready) = mpsc::channel();
-        let ready = Arc::new(std::sync::Mutex::new(ready));
-        // Each loop counts what it accepts until its stop channel closes.
-        let each_stop: Vec<_> = (0..2).map(|_| loops::channel::<()>()).collect();
-        let (stop_senders, stop_receivers): (Vec<_>, Vec<_>) = each_stop.into_iter().unzip();
-        let stop_receivers = Arc::new(std::sync::Mutex::new(
-            stop_receivers.into_iter().map(Some).collect::<Vec<_>>(),
-        ));
-        let driver = thread::spawn(move || {
-            all_ready.recv().unwrap();
-            all_ready.recv().unwrap();
-            for _ in 0..CONNECTIONS {
-                let mut stream = TcpStream::connect(addr).unwrap();
-                let mut byte = [0];
-                stream.read_exact(&mut byte).unwrap();
-                stream.write_all(b"x").unwrap();
-            }
-            drop(stop_senders);
-        });
-        let counts = loops.run_on_each(move |index| {
-            let socket = sockets.lock().unwrap()[index].take().unwrap();
-            let mut stop = stop_receivers.lock().unwrap()[index].take().unwrap();
-            let ready = ready.lock().unwrap().clone();
-            async move {
-                let listener = TcpListener::from_std(socket).unwrap();
-                ready.send(()).unwrap();
-                let mut accepted = 0;
-                loop {
-                    let next = runtime::future::select(listener.accept(), stop.recv()).await;
-                    match next {
-                        runtime::future::Either::Left((Ok((mut stream, _)), _)) => {
-                            accepted += 1;
-                            stream.write_all(b"!").await.unwrap();
-                            let mut byte = [0];
-                            stream.read_exact(&mut byte).await.unwrap();
+    bounded(
+        "the listeners sharing the port accepting every connection",
+        || {
+            const CONNECTIONS: usize = 64;
+            let loops = Loops::new(2).unwrap();
+            let first =
+                runtime::net::reuseport_listener("127.0.0.1:0".parse().unwrap(), 128).unwrap();
+            let addr = first.local_addr().unwrap();
+            let second = runtime::net::reuseport_listener(addr, 128).unwrap();
+            let sockets = Arc::new(std::sync::Mutex::new(vec![Some(first), Some(second)]));
+            let (ready, all_ready) = mpsc::channel();
+            let ready = Arc::new(std::sync::Mutex::new(ready));
+            // Each loop counts what it accepts until its stop channel closes.
+            let each_stop: Vec<_> = (0..2).map(|_| loops::channel::<()>()).collect();
+            let (stop_senders, stop_receivers): (Vec<_>, Vec<_>) = each_stop.into_iter().unzip();
+            let stop_receivers = Arc::new(std::sync::Mutex::new(
+                stop_receivers.into_iter().map(Some).collect::<Vec<_>>(),
+            ));
+            let driver = thread::spawn(move || {
+                all_ready.recv().unwrap();
+                all_ready.recv().unwrap();
+                for _ in 0..CONNECTIONS {
+                    let mut stream = TcpStream::connect(addr).unwrap();
+                    let mut byte = [0];
+                    stream.read_exact(&mut byte).unwrap();
+                    stream.write_all(b"x").unwrap();
+                }
+                drop(stop_senders);
+            });
+            let counts = loops.run_on_each(move |index| {
+                let socket = sockets.lock().unwrap()[index].take().unwrap();
+                let mut stop = stop_receivers.lock().unwrap()[index].take().unwrap();
+                let ready = ready.lock().unwrap().clone();
+                async move {
+                    let listener = TcpListener::from_std(socket).unwrap();
+                    ready.send(()).unwrap();
+                    let mut accepted = 0;
+                    loop {
+                        let next = runtime::future::select(listener.accept(), stop.recv()).await;
+                        match next {
+                            runtime::future::Either::Left((Ok((mut stream, _)), _)) => {
+                                accepted += 1;
+                                stream.write_all(b"!").await.unwrap();
+                                let mut byte = [0];
+                                stream.read_exact(&mut byte).await.unwrap();
+                            }
+                            runtime::future::Either::Left((Err(err), _)) => panic!("accept: {err}"),
+                            runtime::future::Either::Right(_) => return accepted,
                         }
-                        runtime::future::Either::Left((Err(err), _)) => panic!("accept: {err}"),
-                        runtime::future::Either::Right(_) => return accepted,
                     }
                 }
-            }
-        });
-        driver.join().unwrap();
-        assert_eq!(counts.iter().sum::<usize>(), CONNECTIONS);
-        // 64 connections from 64 source ports all hashed to one socket:
-        // a chance of 2^-63.
-        assert!(
-            counts.iter().all(|&n| n > 0),
-            "the kernel spread them: {counts:?}"
-        );
-    });
+            });
+            driver.join().unwrap();
+            assert_eq!(counts.iter().sum::<usize>(), CONNECTIONS);
+            // 64 connections from 64 source ports all hashed to one socket:
+            // a chance of 2^-63.
+            assert!(
+                counts.iter().all(|&n| n > 0),
+                "the kernel spread them: {counts:?}"
+            );
+        },
+    );
 }
 
 #[cfg(unix)]

@@ -10,6 +10,11 @@ use std::time::Duration;
 
 use runtime::{Builder, Runtime, spawn, task, time, yield_now};
 
+/// How long a test may wait for its tasks' wakes before the watchdog fails
+/// it (a lost wake leaves the loop asleep with nothing to wake it); each
+/// takes milliseconds when none is lost.
+const WATCHDOG: Duration = Duration::from_secs(60);
+
 /// Runs the test `name` of this binary in a child process with `env` set,
 /// and returns its stderr.
 fn run_child(name: &str, env: &[(&str, &str)]) -> String {
@@ -33,82 +38,91 @@ fn is_child() -> bool {
 
 #[test]
 fn stats_count_a_small_program_exactly() {
-    let rt = Runtime::new().unwrap();
-    let sum = rt.block_on(async {
-        let a = spawn(async {
-            yield_now().await;
-            1
+    watchdog::within(WATCHDOG, "stats count a small program exactly", || {
+        let rt = Runtime::new().unwrap();
+        let sum = rt.block_on(async {
+            let a = spawn(async {
+                yield_now().await;
+                1
+            });
+            let b = spawn(async { 2 });
+            a.await.unwrap() + b.await.unwrap()
         });
-        let b = spawn(async { 2 });
-        a.await.unwrap() + b.await.unwrap()
+        assert_eq!(sum, 3);
+        let stats = rt.stats();
+        assert_eq!(stats.tasks_spawned, 2);
+        assert_eq!(stats.tasks_finished, 2);
+        assert_eq!(stats.tasks_alive, 0);
+        // main (spawns, waits for a) · a (yields) · b (done) · a (done, wakes
+        // main) · main (done): five polls, all within the first batch.
+        assert_eq!(stats.polls, 5);
+        // The first schedule of main, a and b, a's yield, a's join wake of main.
+        assert_eq!(stats.local_wakes, 5);
+        assert_eq!(stats.remote_wakes, 0);
+        assert_eq!(stats.ticks, 0, "the loop never had to park");
+        assert_eq!((stats.timers_armed, stats.timers_fired), (0, 0));
     });
-    assert_eq!(sum, 3);
-    let stats = rt.stats();
-    assert_eq!(stats.tasks_spawned, 2);
-    assert_eq!(stats.tasks_finished, 2);
-    assert_eq!(stats.tasks_alive, 0);
-    // main (spawns, waits for a) · a (yields) · b (done) · a (done, wakes
-    // main) · main (done): five polls, all within the first batch.
-    assert_eq!(stats.polls, 5);
-    // The first schedule of main, a and b, a's yield, a's join wake of main.
-    assert_eq!(stats.local_wakes, 5);
-    assert_eq!(stats.remote_wakes, 0);
-    assert_eq!(stats.ticks, 0, "the loop never had to park");
-    assert_eq!((stats.timers_armed, stats.timers_fired), (0, 0));
 }
 
 #[test]
 fn stats_count_timers_sockets_and_remote_wakes() {
-    let rt = Builder::new().start_paused(true).build().unwrap();
-    rt.block_on(async {
-        time::sleep(Duration::from_secs(5)).await;
-        // Registered, then dropped before it fires.
-        let _ = time::timeout(Duration::from_secs(60), yield_now()).await;
-        let listener = runtime::net::TcpListener::bind("127.0.0.1:0".parse().unwrap()).unwrap();
-        let addr = listener.local_addr().unwrap();
-        let _client = runtime::net::TcpStream::connect(addr).await.unwrap();
-        let (_server, _) = listener.accept().await.unwrap();
-        assert_eq!(runtime::stats().io_sources, 3);
-        assert_eq!(runtime::spawn_blocking(|| 6).await.unwrap(), 6);
-    });
-    let stats = rt.stats();
-    assert_eq!(stats.timers_armed, 2);
-    assert_eq!(stats.timers_fired, 1);
-    assert_eq!(stats.timers_cancelled, 1);
-    assert_eq!(stats.io_sources, 0, "the sockets deregistered when dropped");
-    assert!(stats.io_events >= 1, "{stats:?}");
-    assert!(
-        stats.remote_wakes >= 1,
-        "the blocking job's completion: {stats:?}"
+    watchdog::within(
+        WATCHDOG,
+        "stats count timers sockets and remote wakes",
+        || {
+            let rt = Builder::new().start_paused(true).build().unwrap();
+            rt.block_on(async {
+                time::sleep(Duration::from_secs(5)).await;
+                // Registered, then dropped before it fires.
+                let _ = time::timeout(Duration::from_secs(60), yield_now()).await;
+                let listener =
+                    runtime::net::TcpListener::bind("127.0.0.1:0".parse().unwrap()).unwrap();
+                let addr = listener.local_addr().unwrap();
+                let _client = runtime::net::TcpStream::connect(addr).await.unwrap();
+                let (_server, _) = listener.accept().await.unwrap();
+                assert_eq!(runtime::stats().io_sources, 3);
+                assert_eq!(runtime::spawn_blocking(|| 6).await.unwrap(), 6);
+            });
+            let stats = rt.stats();
+            assert_eq!(stats.timers_armed, 2);
+            assert_eq!(stats.timers_fired, 1);
+            assert_eq!(stats.timers_cancelled, 1);
+            assert_eq!(stats.io_sources, 0, "the sockets deregistered when dropped");
+            assert!(stats.io_events >= 1, "{stats:?}");
+            assert!(
+                stats.remote_wakes >= 1,
+                "the blocking job's completion: {stats:?}"
+            );
+            assert!(stats.ticks >= 2, "{stats:?}");
+            // The pool's thread wakes the task first and counts itself idle just
+            // after, so give it a moment (bounded) to do so.
+            let mut pool = rt.stats();
+            for _ in 0..500 {
+                if pool.blocking_busy == 0 {
+                    break;
+                }
+                std::thread::sleep(Duration::from_millis(10));
+                pool = rt.stats();
+            }
+            assert_eq!((pool.blocking_busy, pool.blocking_idle), (0, 1), "{pool:?}");
+            // The display is a small table with one row per area.
+            let table = stats.to_string();
+            for row in [
+                "tasks",
+                "polls",
+                "wakes",
+                "loop ticks",
+                "reactor",
+                "timers",
+                "blocking pool",
+            ] {
+                assert!(
+                    table.lines().any(|l| l.starts_with(row)),
+                    "{row} in\n{table}"
+                );
+            }
+        },
     );
-    assert!(stats.ticks >= 2, "{stats:?}");
-    // The pool's thread wakes the task first and counts itself idle just
-    // after, so give it a moment (bounded) to do so.
-    let mut pool = rt.stats();
-    for _ in 0..500 {
-        if pool.blocking_busy == 0 {
-            break;
-        }
-        std::thread::sleep(Duration::from_millis(10));
-        pool = rt.stats();
-    }
-    assert_eq!((pool.blocking_busy, pool.blocking_idle), (0, 1), "{pool:?}");
-    // The display is a small table with one row per area.
-    let table = stats.to_string();
-    for row in [
-        "tasks",
-        "polls",
-        "wakes",
-        "loop ticks",
-        "reactor",
-        "timers",
-        "blocking pool",
-    ] {
-        assert!(
-            table.lines().any(|l| l.starts_with(row)),
-            "{row} in\n{table}"
-        );
-    }
 }
 
 /// The tiny program whose trace is checked: a named task sleeps on the
@@ -118,24 +132,26 @@ fn stats_count_timers_sockets_and_remote_wakes() {
 /// is checked on its own, in `child_io_trace`.)
 #[test]
 fn child_trace() {
-    if !is_child() {
-        return;
-    }
-    let rt = Builder::new().start_paused(true).build().unwrap();
-    rt.block_on(async {
-        let spin = task::Builder::new().name("spin").spawn(async {
-            time::sleep(Duration::from_millis(5)).await;
+    watchdog::within(WATCHDOG, "child trace", || {
+        if !is_child() {
+            return;
+        }
+        let rt = Builder::new().start_paused(true).build().unwrap();
+        rt.block_on(async {
+            let spin = task::Builder::new().name("spin").spawn(async {
+                time::sleep(Duration::from_millis(5)).await;
+            });
+            spin.await.unwrap();
+            // The job sleeps so that its waiting task is surely polled (and
+            // parks) before the answer comes back through the remote queue.
+            let job = runtime::spawn_blocking(|| {
+                std::thread::sleep(Duration::from_millis(200));
+                7
+            });
+            assert_eq!(job.await.unwrap(), 7);
         });
-        spin.await.unwrap();
-        // The job sleeps so that its waiting task is surely polled (and
-        // parks) before the answer comes back through the remote queue.
-        let job = runtime::spawn_blocking(|| {
-            std::thread::sleep(Duration::from_millis(200));
-            7
-        });
-        assert_eq!(job.await.unwrap(), 7);
+        eprintln!("stats ticks: {}", rt.stats().ticks);
     });
-    eprintln!("stats ticks: {}", rt.stats().ticks);
 }
 
 /// Strips `tick N: ` so the sequence can be compared without tick numbers,
@@ -228,20 +244,22 @@ fn no_trace_without_the_switch() {
 /// behaves.
 #[test]
 fn child_slow_poll() {
-    if !is_child() {
-        return;
-    }
-    runtime::run(async {
-        let good = task::Builder::new().name("good").spawn(async {
-            for _ in 0..10 {
-                yield_now().await;
-            }
+    watchdog::within(WATCHDOG, "child slow poll", || {
+        if !is_child() {
+            return;
+        }
+        runtime::run(async {
+            let good = task::Builder::new().name("good").spawn(async {
+                for _ in 0..10 {
+                    yield_now().await;
+                }
+            });
+            let slow = task::Builder::new().name("slow").spawn(async {
+                std::thread::sleep(Duration::from_millis(200));
+            });
+            good.await.unwrap();
+            slow.await.unwrap();
         });
-        let slow = task::Builder::new().name("slow").spawn(async {
-            std::thread::sleep(Duration::from_millis(200));
-        });
-        good.await.unwrap();
-        slow.await.unwrap();
     });
 }
 
@@ -275,25 +293,27 @@ fn the_slow_poll_warning_can_be_turned_off() {
 /// the reader has surely parked (after a few turns of the loop).
 #[test]
 fn child_io_trace() {
-    if !is_child() {
-        return;
-    }
-    use runtime::net::{TcpListener, TcpStream};
-    runtime::run(async {
-        let listener = TcpListener::bind("127.0.0.1:0".parse().unwrap()).unwrap();
-        let client = TcpStream::connect(listener.local_addr().unwrap())
-            .await
-            .unwrap();
-        let (mut server, _) = listener.accept().await.unwrap();
-        let reader = task::Builder::new().name("reader").spawn(async move {
-            let mut client = client;
-            client.read(&mut [0u8; 1]).await.unwrap()
-        });
-        for _ in 0..3 {
-            yield_now().await;
+    watchdog::within(WATCHDOG, "child io trace", || {
+        if !is_child() {
+            return;
         }
-        server.write(b"x").await.unwrap();
-        assert_eq!(reader.await.unwrap(), 1);
+        use runtime::net::{TcpListener, TcpStream};
+        runtime::run(async {
+            let listener = TcpListener::bind("127.0.0.1:0".parse().unwrap()).unwrap();
+            let client = TcpStream::connect(listener.local_addr().unwrap())
+                .await
+                .unwrap();
+            let (mut server, _) = listener.accept().await.unwrap();
+            let reader = task::Builder::new().name("reader").spawn(async move {
+                let mut client = client;
+                client.read(&mut [0u8; 1]).await.unwrap()
+            });
+            for _ in 0..3 {
+                yield_now().await;
+            }
+            server.write(b"x").await.unwrap();
+            assert_eq!(reader.await.unwrap(), 1);
+        });
     });
 }
 

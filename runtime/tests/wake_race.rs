@@ -290,11 +290,10 @@ fn rounds() -> usize {
 /// W) and the loop's `Acquire` clear (rule C, a read-modify-write, which
 /// reads the newest word) carry the second bump to the poll. Weaken either
 /// and under Miri some round's poll reads a stale counter, returns
-/// `Pending`, and is never woken again.
-///
-/// Not yet explained: on the unweakened code, 4 of 64 Miri seeds of this
-/// test (2, 34, 47, 63) deadlock too, so CI's 64-seed run leaves it out and
-/// the mutation check uses seeds where it passes.
+/// `Pending`, and is never woken again. (Rule R's skip shows here only in
+/// some seeds: the thread's wait for the next round is a futex, which Miri
+/// treats as a SeqCst fence, and that fence can order the second bump
+/// before the poll. `tests/wake_gate.rs` forces that case.)
 #[test]
 fn two_wakes_a_round_are_never_lost() {
     let rounds = rounds();

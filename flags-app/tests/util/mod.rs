@@ -21,6 +21,15 @@ pub const FLAGS: &str = env!("CARGO_BIN_EXE_flags");
 /// Longest a single `flags` run may take before the test gives up on it.
 pub const RUN_LIMIT: Duration = Duration::from_secs(60);
 
+/// Longest a test of the flag server may take before the watchdog fails it
+/// (`watchdog::within`): a lost wake in the server, or a peer that never
+/// answers, then fails the test with the behaviour that did not happen
+/// instead of hanging the run. Generous, since these tests start processes
+/// (the server, curl, python3, Chromium) on a shared machine; it bounds a
+/// hang, it times nothing. A server still running when the watchdog fires
+/// outlives the test binary, since its guard's thread is left blocked.
+pub const WATCHDOG: Duration = Duration::from_secs(300);
+
 /// A temp directory removed on drop.
 #[derive(Debug)]
 pub struct TempDir {

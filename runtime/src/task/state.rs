@@ -64,11 +64,14 @@
 //!   way the poll that answers the wake sees what the waker wrote.
 //! - **R (no shortcut).** `wake_by_ref` finding the flag already set still
 //!   writes the word back (a compare-exchange of the same value) with
-//!   Release; it never skips on a plain `load`. A load may read a set flag
-//!   that the loop has already cleared (the clear just is not visible to this
-//!   thread yet), and a wake skipped on it is lost. (No test catches that
-//!   skip on its own yet: Miri's schedules in `tests/wake_race.rs` have not
-//!   produced the stale read. This argument is what keeps rule R.)
+//!   Release; it never skips on a plain `load`. A skipped wake publishes
+//!   nothing: even when the flag really is set, the loop's clear then
+//!   synchronises only with the earlier wake, and the poll may miss what
+//!   this waker wrote before it; and a load may read a set flag that the
+//!   loop has already cleared (the clear just is not visible to this thread
+//!   yet). `tests/wake_gate.rs` forces the first case (a second wake while
+//!   the task is still queued, the loop held until it is done) and under
+//!   Miri deadlocks with the skip.
 //!
 //! Every write to the word after the task is made is a read-modify-write
 //! (the reference counting too), so a second waker's write continues the
