@@ -10,7 +10,6 @@ use std::cell::Cell;
 use std::future::Future;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::pin::Pin;
-use std::process::Command;
 use std::rc::Rc;
 use std::sync::Arc;
 use std::task::{Context, Poll, Waker};
@@ -19,22 +18,19 @@ use std::time::Duration;
 use runtime::sync::{Semaphore, mpsc, oneshot};
 use runtime::{Builder, LintLevel, Runtime, SELF_WAKE_LIMIT, spawn, spawn_blocking, task, time};
 
+mod util;
+
+/// The runtime's settings a child must not inherit from the parent.
+const SETTINGS: &[&str] = &[
+    "RUNTIME_LOST_WAKER",
+    "RUNTIME_SELF_WAKE",
+    "RUNTIME_SLOW_POLL_MS",
+];
+
 /// Runs the test `name` of this binary in a child process with `env` set,
 /// and returns its stderr.
 fn run_child(name: &str, env: &[(&str, &str)]) -> String {
-    let exe = std::env::current_exe().expect("the test binary's path");
-    let output = Command::new(exe)
-        .args([name, "--exact", "--nocapture", "--test-threads=1"])
-        .env("LINTS_CHILD", "1")
-        .env_remove("RUNTIME_LOST_WAKER")
-        .env_remove("RUNTIME_SELF_WAKE")
-        .env_remove("RUNTIME_SLOW_POLL_MS")
-        .envs(env.iter().copied())
-        .output()
-        .expect("the child test runs");
-    let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
-    assert!(output.status.success(), "child {name} failed:\n{stderr}");
-    stderr
+    util::run_child_test(name, "LINTS_CHILD", SETTINGS, env)
 }
 
 fn is_child() -> bool {

@@ -5,10 +5,11 @@
 //! asked to run one `child_*` test, with the environment set. The child
 //! tests do nothing unless `OBSERVE_CHILD` is set.
 
-use std::process::Command;
 use std::time::Duration;
 
 use runtime::{Builder, Runtime, spawn, task, time, yield_now};
+
+mod util;
 
 /// How long a test may wait for its tasks' wakes before the watchdog fails
 /// it (a lost wake leaves the loop asleep with nothing to wake it); each
@@ -18,18 +19,12 @@ const WATCHDOG: Duration = Duration::from_secs(60);
 /// Runs the test `name` of this binary in a child process with `env` set,
 /// and returns its stderr.
 fn run_child(name: &str, env: &[(&str, &str)]) -> String {
-    let exe = std::env::current_exe().expect("the test binary's path");
-    let output = Command::new(exe)
-        .args([name, "--exact", "--nocapture", "--test-threads=1"])
-        .env("OBSERVE_CHILD", "1")
-        .env_remove("RUNTIME_TRACE")
-        .env_remove("RUNTIME_SLOW_POLL_MS")
-        .envs(env.iter().copied())
-        .output()
-        .expect("the child test runs");
-    let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
-    assert!(output.status.success(), "child {name} failed:\n{stderr}");
-    stderr
+    util::run_child_test(
+        name,
+        "OBSERVE_CHILD",
+        &["RUNTIME_TRACE", "RUNTIME_SLOW_POLL_MS"],
+        env,
+    )
 }
 
 fn is_child() -> bool {

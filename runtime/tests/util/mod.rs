@@ -87,3 +87,27 @@ pub fn open_fds() -> usize {
         .unwrap_or_else(|err| panic!("{dir} lists this process's descriptors: {err}"))
         .count()
 }
+
+/// Runs the test `name` of the current test binary in a child process and
+/// returns its stderr, which a test cannot capture in its own process. The
+/// child gets `marker` set (so the test knows it is the child), the
+/// runtime's settings in `cleared` removed (so the parent's environment
+/// does not leak in), and `env` set. Panics, with the child's stderr, if
+/// the child test failed.
+pub fn run_child_test(name: &str, marker: &str, cleared: &[&str], env: &[(&str, &str)]) -> String {
+    let exe = std::env::current_exe().expect("the test binary's path");
+    let mut command = std::process::Command::new(exe);
+    command
+        .args([name, "--exact", "--nocapture", "--test-threads=1"])
+        .env(marker, "1");
+    for variable in cleared {
+        command.env_remove(variable);
+    }
+    let output = command
+        .envs(env.iter().copied())
+        .output()
+        .expect("the child test runs");
+    let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
+    assert!(output.status.success(), "child {name} failed:\n{stderr}");
+    stderr
+}
