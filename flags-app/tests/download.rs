@@ -334,13 +334,7 @@ fn ctrl_c_stops_cleanly_and_reports_every_code() {
                 .stderr(std::process::Stdio::piped())
                 .spawn()
                 .expect("start flags");
-            std::thread::sleep(std::time::Duration::from_millis(1500));
-            let sent = std::process::Command::new("kill")
-                .args(["-INT", &child.id().to_string()])
-                .status()
-                .expect("run kill");
-            assert!(sent.success());
-            let output = child.wait_with_output().expect("wait for flags");
+            let output = util::interrupt_after_a_while(child);
             let stdout = String::from_utf8_lossy(&output.stdout);
             assert_eq!(output.status.code(), Some(1), "{stdout}");
             let got = counts(&output);

@@ -423,13 +423,7 @@ fn ctrl_c_leaves_a_whole_timeline_and_says_where() {
                 .stderr(std::process::Stdio::piped())
                 .spawn()
                 .expect("start flags");
-            std::thread::sleep(std::time::Duration::from_millis(1500));
-            let sent = std::process::Command::new("kill")
-                .args(["-INT", &child.id().to_string()])
-                .status()
-                .expect("run kill");
-            assert!(sent.success());
-            let output = child.wait_with_output().expect("wait for flags");
+            let output = util::interrupt_after_a_while(child);
             assert_eq!(output.status.code(), Some(1), "interrupted runs fail");
             let downloaded = counts(&output).downloaded;
             let lines = timeline_lines(&output);

@@ -439,3 +439,16 @@ pub fn eventually(limit: Duration, mut check: impl FnMut() -> bool) -> bool {
         std::thread::sleep(Duration::from_millis(20));
     }
 }
+
+/// Lets `child` (a `flags` run with piped output) run for 1.5 s, then
+/// interrupts it as Ctrl-C would (SIGINT through `kill`) and returns what
+/// it printed and how it exited.
+pub fn interrupt_after_a_while(child: Child) -> Output {
+    std::thread::sleep(Duration::from_millis(1500));
+    let sent = Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .expect("run kill");
+    assert!(sent.success(), "kill -INT {} failed", child.id());
+    child.wait_with_output().expect("wait for flags")
+}
