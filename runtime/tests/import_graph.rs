@@ -25,7 +25,7 @@ use std::path::{Path, PathBuf};
 /// queue (`schedule.rs`) through the context; the context holds the
 /// scheduler; the scheduler's queues and task set (`set.rs`) hold tasks
 /// (`raw.rs`), whose headers (`header.rs`) hold the way back to the remote
-/// queue and the vtable of the harness (`harness.rs`), which polls the
+/// queue (`remote_queue.rs`, whose calls take the scheduler) and the vtable of the harness (`harness.rs`), which polls the
 /// future in its block (`layout.rs`) with the task's waker. The state word
 /// (`state.rs`), the lifecycle byte (`lifecycle.rs`) and the id are leaves
 /// outside the circle.
@@ -35,6 +35,7 @@ const TASK_CORE: &[&str] = &[
     "task/header.rs",
     "task/layout.rs",
     "task/raw.rs",
+    "task/remote_queue.rs",
     "task/schedule.rs",
     "task/set.rs",
     "task/waker.rs",

@@ -66,7 +66,8 @@ use std::time::{Duration, Instant};
 use super::current;
 use super::snapshot::Seconds;
 use super::status::{LoopStatus, answer_if_asked, write_stderr};
-use crate::task::schedule::{RemoteQueue, Scheduler};
+use crate::task::remote_queue::RemoteQueue;
+use crate::task::schedule::Scheduler;
 
 /// How long the SIGQUIT thread waits for every loop to print before it
 /// reports the ones that did not. A loop that is merely busy answers within

@@ -28,7 +28,7 @@
 //!   and the [`RemoteJoinHandle`] that reads it.
 //!
 //! The block itself is made by the task core (`RawTask::new_remote`), and
-//! travels to the loop as a `SpawnedTask` (`task/schedule.rs`).
+//! travels to the loop as a `SpawnedTask` (`task/remote_queue.rs`).
 //!
 //! ## Rules
 //!
@@ -69,7 +69,7 @@ pub use remote_task::RemoteJoinHandle;
 
 use crate::context;
 use crate::task::id::TaskId;
-use crate::task::schedule::{RemoteQueue, SpawnedTask};
+use crate::task::remote_queue::{RemoteQueue, SpawnedTask};
 
 /// A handle to a runtime that any thread may hold and clone
 /// [the loop object asyncio.run_coroutine_threadsafe takes].

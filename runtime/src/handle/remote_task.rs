@@ -51,7 +51,7 @@
 //! An aborted task's future is dropped on the runtime's thread, where it
 //! ran, before the outcome says cancelled. A task that never reached its
 //! loop (the runtime was dropped first) is cancelled by whoever drops its
-//! spawn message (`SpawnedTask` in `task/schedule.rs`), so a waiting `join`
+//! spawn message (`SpawnedTask` in `task/remote_queue.rs`), so a waiting `join`
 //! always returns.
 
 use std::fmt;

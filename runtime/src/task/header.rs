@@ -24,7 +24,7 @@ use std::sync::atomic::{AtomicU32, Ordering};
 use super::id::TaskId;
 use super::lifecycle::{Lifecycle, TaskStatus};
 use super::raw::Vtable;
-use super::schedule::RemoteQueue;
+use super::remote_queue::RemoteQueue;
 use super::state::State;
 use crate::lints::AfterPoll;
 use crate::observe::ObservedTask;

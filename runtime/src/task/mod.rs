@@ -32,10 +32,12 @@
 //!
 //! and around it:
 //!
-//! - `schedule.rs`: the scheduler: the run queue, the remote queue and the
-//!   push that chooses between them; it also makes tasks, and adopts the
-//!   ones made on other threads (`Handle::spawn`, whose join part is in
-//!   `handle/remote_task.rs`).
+//! - `remote_queue.rs`: the way in from other threads (wakes, spawned tasks,
+//!   calls) and why nothing sent is left behind a sleeping loop;
+//! - `schedule.rs`: the scheduler: the run queue, the drain of the remote
+//!   queue and the push that chooses between the two; it also makes tasks,
+//!   and adopts the ones made on other threads (`Handle::spawn`, whose join
+//!   part is in `handle/remote_task.rs`).
 //! - `set.rs`: the live tasks the runtime owns (one reference each).
 //! - `join.rs`: `JoinHandle`; `error.rs`: `JoinError`; `id.rs`: `TaskId`.
 //! - `builder.rs`: `spawn` and `task::Builder`.
@@ -94,7 +96,7 @@
 //!    exceptions, both for a task made on another thread by
 //!    `Handle::spawn`, whose future and output are `Send`: until the loop
 //!    adopts it, its stage belongs to whoever holds its spawn message
-//!    (`SpawnedTask`, `schedule.rs`), which cancels it if it is dropped
+//!    (`SpawnedTask`, `remote_queue.rs`), which cancels it if it is dropped
 //!    unadopted; and its join part (`RemoteJoin`) is any thread's, being an
 //!    atomic flag and a mutex, under which its phase says when the task's
 //!    output is in the stage: from then on the output belongs to the
@@ -149,6 +151,7 @@ mod join;
 pub(crate) mod layout;
 pub(crate) mod lifecycle;
 pub(crate) mod raw;
+pub(crate) mod remote_queue;
 pub(crate) mod schedule;
 mod set;
 mod state;

@@ -21,7 +21,7 @@ use super::harness::{Polled, remote_vtable, vtable};
 use super::header::{Header, MAIN_SLOT};
 use super::id::TaskId;
 use super::layout::{self, JoinPart, OutputSlot};
-use super::schedule::RemoteQueue;
+use super::remote_queue::RemoteQueue;
 use super::waker::WakerRef;
 
 /// The functions that know a task's future type, one table per type
@@ -92,7 +92,7 @@ impl RawTask {
     /// (`Handle::spawn`), on that thread, in one allocation whose join part
     /// is `J`. Three references, as for [`RawTask::new`]: the task set's and
     /// the first queue entry's (returned here; both travel to the loop in
-    /// the spawn message, `schedule.rs`) and the `RemoteJoinHandle`'s, in
+    /// the spawn message, `remote_queue.rs`) and the `RemoteJoinHandle`'s, in
     /// [`RemoteParts`] with the addresses that handle needs. The task set
     /// slot is chosen when the loop adopts the task.
     pub(crate) fn new_remote<F, J>(

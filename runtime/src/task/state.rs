@@ -4,7 +4,7 @@
 //! A `std::task::Waker` must be `Send + Sync`: a waker may be cloned into a
 //! thread (the blocking pool, a timer thread of some other library) and
 //! woken from there. So the only thing a waker touches is this word (and the
-//! remote queue it then sends the task through, `schedule.rs`).
+//! remote queue it then sends the task through, `remote_queue.rs`).
 //!
 //! ```text
 //!   State: one AtomicUsize
