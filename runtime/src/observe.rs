@@ -33,7 +33,7 @@
 //! Each report is `#[inline]` and does two things: it bumps a counter (a
 //! `Cell<u64>` add, always on; see `stats.rs`) and tests `watched`, a `bool`
 //! fixed when the runtime is built. The watched half is a separate function
-//! marked `#[cold]` and `#[inline(never)]`, so an unwatched loop pays one
+//! (in `observe/watched.rs`) marked `#[cold]` and `#[inline(never)]`, so an unwatched loop pays one
 //! predictable branch per report and keeps its hot code small. tokio makes
 //! the same trade with its `tracing` call sites and `RuntimeMetrics`
 //! counters.
@@ -45,19 +45,20 @@
 //! spawned. (A trait rather than the header type, so that observing does
 //! not depend on the task core, which depends on the observer.)
 
+mod watched;
+
 use std::cell::{Cell, RefCell};
 use std::panic::Location;
 use std::rc::Rc;
 use std::time::{Duration, Instant};
 
 use crate::await_tree::board::Board;
-use crate::lints::{AfterPoll, Culprit, Lints};
-use crate::slow_poll;
+use crate::lints::{AfterPoll, Lints};
 use crate::stats::{Counters, bump};
 use crate::task::TaskId;
 use crate::timeline::hooks::{self, MAX_RECORDS, SharedRecorder};
-use crate::trace::{ParkReason, park_line, trace};
-use ::timeline::{PollOutcome, Readiness, WakeCause, now_us};
+use crate::trace::{ParkReason, trace};
+use ::timeline::{PollOutcome, now_us};
 
 /// What the observer needs to know of a task.
 pub(crate) trait ObservedTask {
@@ -204,22 +205,6 @@ impl Observer {
         }
     }
 
-    /// The watched half of [`poll_started`](Self::poll_started).
-    #[cold]
-    #[inline(never)]
-    fn watch_poll_started(&self, task: TaskId) -> Option<Instant> {
-        self.on_board(|board| board.poll_started(task));
-        self.lints.poll_started(self.progress());
-        if self.recording() {
-            hooks::record(|rec| rec.poll_started(task.0, now_us()));
-            // Wakes made during the poll are this task's doing.
-            hooks::set_cause(WakeCause::Task(task.0));
-        } else if self.trace {
-            hooks::set_cause(WakeCause::Task(task.0));
-        }
-        self.slow_poll.map(|_| Instant::now())
-    }
-
     /// A poll of `task` ended with `outcome`; `started` is what
     /// [`poll_started`](Self::poll_started) returned.
     #[inline]
@@ -232,68 +217,6 @@ impl Observer {
         if self.watched {
             self.watch_poll_ended(task, started, outcome);
         }
-    }
-
-    /// The watched half of [`poll_ended`](Self::poll_ended): the timeline,
-    /// the trace line, the warning if the poll blocked the loop too long,
-    /// and the lints after a `Pending` poll.
-    #[cold]
-    #[inline(never)]
-    fn watch_poll_ended(
-        &self,
-        task: &impl ObservedTask,
-        started: Option<Instant>,
-        outcome: PollOutcome,
-    ) {
-        self.on_board(|board| board.poll_ended(task.id(), outcome == PollOutcome::Pending));
-        hooks::set_cause(WakeCause::Loop);
-        hooks::record(|rec| rec.poll_ended(task.id().0, now_us(), outcome));
-        trace!(
-            self.trace,
-            "tick {}: poll {} -> {}",
-            self.tick_in_progress(),
-            task.describe(),
-            if outcome == PollOutcome::Pending {
-                "Pending"
-            } else {
-                "Ready"
-            }
-        );
-        if let (Some(started), Some(threshold)) = (started, self.slow_poll) {
-            let took = started.elapsed();
-            if took > threshold {
-                slow_poll::warn(
-                    &task.describe(),
-                    task.is_block_on(),
-                    task.spawned_at(),
-                    took,
-                );
-            }
-        }
-        if outcome == PollOutcome::Pending {
-            let culprit = || Culprit {
-                describe: task.describe(),
-                at: task.spawned_at(),
-                is_block_on: task.is_block_on(),
-            };
-            let (id, progress) = (task.id().0, self.progress());
-            self.lints
-                .after_pending(|| task.after_poll(), culprit, id, progress);
-        }
-    }
-
-    /// Local wakes plus spawns so far: what a poll did for other tasks (the
-    /// self-wake lint's measure of progress).
-    fn progress(&self) -> u64 {
-        self.counters.local_wakes.get() + self.counters.spawned.get()
-    }
-
-    /// The number of the tick whose polls are running: the ticks counter
-    /// counts parks, and a tick's park ends it, so before it parks tick `N`
-    /// has seen `N - 1` parks. The trace, the stats and the timeline all
-    /// number ticks this way, from 1.
-    fn tick_in_progress(&self) -> u64 {
-        self.counters.ticks.get() + 1
     }
 
     /// The loop is about to wait in `epoll_wait`, ending its tick. Returns
@@ -319,25 +242,6 @@ impl Observer {
         if let Some(start) = started {
             self.watch_park(start, timeout, reason, events);
         }
-    }
-
-    /// The watched half of [`park_ended`](Self::park_ended).
-    #[cold]
-    #[inline(never)]
-    fn watch_park(&self, start: f64, timeout: Option<Duration>, reason: ParkReason, events: usize) {
-        let end = now_us();
-        let tick = self.counters.ticks.get();
-        let tick_start = self.tick_started.replace(end);
-        let events = u32::try_from(events).unwrap_or(u32::MAX);
-        hooks::record(|rec| {
-            rec.select(start, end, timeout, events);
-            rec.tick(tick, tick_start, end);
-        });
-        trace!(
-            self.trace,
-            "{}",
-            park_line(tick, timeout, reason, end - start, events)
-        );
     }
 
     /// The timer driver fired `fired` timers (their wakes are reported one
@@ -377,49 +281,12 @@ impl Observer {
         }
     }
 
-    /// The watched half of a cancellation: the trace line and the timeline.
-    #[cold]
-    #[inline(never)]
-    fn watch_cancel(&self, task: &impl ObservedTask) {
-        self.on_board(|board| board.ended(task.id()));
-        trace!(
-            self.trace,
-            "tick {}: cancel {}",
-            self.tick_in_progress(),
-            task.describe()
-        );
-        hooks::record(|rec| rec.task_cancelled(task.id().0, now_us()));
-    }
-
     /// A wake on the runtime's own thread pushed `task` on the run queue.
     #[inline]
     pub(crate) fn task_woken(&self, task: &impl ObservedTask) {
         bump(&self.counters.local_wakes);
         if self.watched {
             self.watch_local_wake(task);
-        }
-    }
-
-    /// The watched half of [`task_woken`](Self::task_woken): the timeline
-    /// gets the wake with its cause; the trace, a wake by a socket event
-    /// (`io: token 5 readable -> wake task 7`).
-    #[cold]
-    #[inline(never)]
-    fn watch_local_wake(&self, task: &impl ObservedTask) {
-        self.on_board(|board| board.woken(task.id()));
-        let cause = hooks::cause();
-        hooks::record(|rec| rec.task_woken(task.id().0, now_us(), cause));
-        if let WakeCause::Io { token, readiness } = cause {
-            let readiness = if readiness == Readiness::WRITABLE {
-                "writable"
-            } else {
-                "readable"
-            };
-            trace!(
-                self.trace,
-                "io: token {token} {readiness} -> wake task {}",
-                task.id()
-            );
         }
     }
 
@@ -431,28 +298,5 @@ impl Observer {
         if self.watched {
             self.watch_remote_wake(task, from);
         }
-    }
-
-    /// The watched half of [`task_woken_remotely`](Self::task_woken_remotely).
-    #[cold]
-    #[inline(never)]
-    fn watch_remote_wake(&self, task: &impl ObservedTask, from: Option<u32>) {
-        self.on_board(|board| board.woken(task.id()));
-        let cause = WakeCause::Remote {
-            blocking_thread: from,
-        };
-        hooks::record(|rec| rec.task_woken(task.id().0, now_us(), cause));
-        trace!(self.trace, "remote wake: {}", task.describe());
-    }
-}
-
-impl Observer {
-    /// The watched half of [`Observer::task_spawned`]: the board and the
-    /// timeline.
-    #[cold]
-    #[inline(never)]
-    fn watch_spawn(&self, id: TaskId, name: Option<&str>, spawned_at: &'static Location<'static>) {
-        self.on_board(|board| board.spawned(id, name, spawned_at, false));
-        hooks::record(|rec| rec.task_spawned(id.0, name, spawned_at, now_us()));
     }
 }
