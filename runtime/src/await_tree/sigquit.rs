@@ -25,9 +25,11 @@
 //! makes one `write(2)` of one byte to a pipe (the "self-pipe trick") and
 //! returns. Everything else happens on an ordinary thread, started with the
 //! first runtime that asks for the handler, which may lock, allocate and
-//! wait. It reaches each loop through the loop's remote queue, the same way
-//! as `Handle::spawn`: a closure the loop runs on its own thread between two
-//! polls, where the loop's state may be read. A loop parked in
+//! wait. It reaches each loop through the loop's remote queue, beside the
+//! wakes and the spawns from other threads: a call (`Remote::Call`,
+//! `task/remote_queue.rs`), a closure the loop runs on its own thread when
+//! it next looks at that queue, between two polls, where the loop's state
+//! may be read. A loop parked in
 //! `epoll_wait` is woken by the queue's eventfd; a loop stuck in a poll
 //! (the spinner's blocking mode) cannot answer, so after [`ANSWER_WAIT`]
 //! the SIGQUIT thread says so, from the one thing it can read without the
