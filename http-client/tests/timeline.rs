@@ -13,6 +13,12 @@ use http_client::Client;
 use serde_json::Value;
 use util::{ScriptedServer, TempDir, read_request, send};
 
+/// How long a test may wait for its loop, its peer and its wakes before
+/// the watchdog fails it, naming the test (a lost wake or a peer that
+/// never answers would otherwise hang the run); each takes well under a
+/// second when nothing is lost.
+const WATCHDOG: std::time::Duration = std::time::Duration::from_secs(120);
+
 /// The phases of each task, by task name, in time order.
 fn phases_by_task(path: &Path) -> HashMap<String, Vec<String>> {
     let text = std::fs::read_to_string(path).expect("the timeline file");
@@ -50,58 +56,64 @@ fn phases_by_task(path: &Path) -> HashMap<String, Vec<String>> {
 
 #[test]
 fn each_request_marks_its_phases_on_its_task() {
-    let server = ScriptedServer::start(2, |mut stream, _| {
-        while read_request(&mut stream).is_some() {
-            send(
-                &mut stream,
-                b"HTTP/1.1 200 OK\r\nContent-Length: 6\r\n\r\nGIF89a",
+    watchdog::within(
+        WATCHDOG,
+        "each request marks its phases on its task",
+        || {
+            let server = ScriptedServer::start(2, |mut stream, _| {
+                while read_request(&mut stream).is_some() {
+                    send(
+                        &mut stream,
+                        b"HTTP/1.1 200 OK\r\nContent-Length: 6\r\n\r\nGIF89a",
+                    );
+                }
+            });
+            let dir = TempDir::new("timeline");
+            let path = dir.path.join("client.json");
+            let rt = runtime::Builder::new()
+                .timeline(Some(&path))
+                .build()
+                .expect("a runtime");
+            let url = server.url("/br.gif");
+            rt.block_on(async {
+                let client = Client::builder().max_connections(Some(1)).build();
+                let get = |name: &'static str| {
+                    let (client, url) = (client.clone(), url.clone());
+                    runtime::task::Builder::new().name(name).spawn(async move {
+                        let response = client.get(&url).send().await.expect("a response");
+                        response.bytes().await.expect("the body")
+                    })
+                };
+                // `a` takes the one slot; `b` waits for it, and gets a new
+                // connection when `a`'s is closed for it.
+                let (a, b) = (get("a"), get("b"));
+                assert_eq!(a.await.unwrap(), b"GIF89a");
+                assert_eq!(b.await.unwrap(), b"GIF89a");
+                // `c` finds `b`'s connection in the pool.
+                assert_eq!(get("c").await.unwrap(), b"GIF89a");
+            });
+            let written = rt.finish_timeline().expect("the timeline is written");
+            server.join();
+            let phases = phases_by_task(&written.path);
+            let request = [
+                "sending",
+                "waiting for the response head",
+                "reading the body",
+            ];
+            let with = |before: &[&str]| -> Vec<String> {
+                before
+                    .iter()
+                    .chain(&request)
+                    .map(|s| (*s).to_owned())
+                    .collect()
+            };
+            assert_eq!(phases["a"], with(&["connecting"]), "a new connection");
+            assert_eq!(
+                phases["b"],
+                with(&["waiting for a connection", "connecting"]),
+                "every slot taken, then a new connection"
             );
-        }
-    });
-    let dir = TempDir::new("timeline");
-    let path = dir.path.join("client.json");
-    let rt = runtime::Builder::new()
-        .timeline(Some(&path))
-        .build()
-        .expect("a runtime");
-    let url = server.url("/br.gif");
-    rt.block_on(async {
-        let client = Client::builder().max_connections(Some(1)).build();
-        let get = |name: &'static str| {
-            let (client, url) = (client.clone(), url.clone());
-            runtime::task::Builder::new().name(name).spawn(async move {
-                let response = client.get(&url).send().await.expect("a response");
-                response.bytes().await.expect("the body")
-            })
-        };
-        // `a` takes the one slot; `b` waits for it, and gets a new
-        // connection when `a`'s is closed for it.
-        let (a, b) = (get("a"), get("b"));
-        assert_eq!(a.await.unwrap(), b"GIF89a");
-        assert_eq!(b.await.unwrap(), b"GIF89a");
-        // `c` finds `b`'s connection in the pool.
-        assert_eq!(get("c").await.unwrap(), b"GIF89a");
-    });
-    let written = rt.finish_timeline().expect("the timeline is written");
-    server.join();
-    let phases = phases_by_task(&written.path);
-    let request = [
-        "sending",
-        "waiting for the response head",
-        "reading the body",
-    ];
-    let with = |before: &[&str]| -> Vec<String> {
-        before
-            .iter()
-            .chain(&request)
-            .map(|s| (*s).to_owned())
-            .collect()
-    };
-    assert_eq!(phases["a"], with(&["connecting"]), "a new connection");
-    assert_eq!(
-        phases["b"],
-        with(&["waiting for a connection", "connecting"]),
-        "every slot taken, then a new connection"
+            assert_eq!(phases["c"], with(&[]), "a pooled connection");
+        },
     );
-    assert_eq!(phases["c"], with(&[]), "a pooled connection");
 }

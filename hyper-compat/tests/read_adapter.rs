@@ -15,6 +15,12 @@ use futures_io::{AsyncRead, AsyncWrite};
 use hyper::rt::{Read as _, ReadBuf, Write as _};
 use runtime_hyper::Io;
 
+/// How long a test may wait for its loop, its peer and its wakes before
+/// the watchdog fails it, naming the test (a lost wake or a peer that
+/// never answers would otherwise hang the run); each takes well under a
+/// second when nothing is lost.
+const WATCHDOG: std::time::Duration = std::time::Duration::from_secs(120);
+
 /// A stream that hands out `chunks` one per read (a `Pending` before each
 /// one, as a socket with nothing yet to read would), then end of file.
 struct Chunks {
@@ -112,64 +118,88 @@ fn read_all<T: AsyncRead + Unpin>(io: &mut Io<T>, capacity: usize) -> Vec<u8> {
 
 #[test]
 fn reads_into_uninitialised_memory_and_marks_only_what_was_read() {
-    let mut io = Io::new(Chunks::new(&[b"hello, ", b"hyper on ", b"our loop"]));
-    assert_eq!(read_all(&mut io, 64), b"hello, hyper on our loop");
+    watchdog::within(
+        WATCHDOG,
+        "reads into uninitialised memory and marks only what was read",
+        || {
+            let mut io = Io::new(Chunks::new(&[b"hello, ", b"hyper on ", b"our loop"]));
+            assert_eq!(read_all(&mut io, 64), b"hello, hyper on our loop");
+        },
+    );
 }
 
 #[test]
 fn a_chunk_larger_than_the_buffer_is_split_across_reads() {
-    let big: Vec<u8> = (0..=255).collect();
-    let mut io = Io::new(Chunks::new(&[&big]));
-    assert_eq!(read_all(&mut io, 7), big);
+    watchdog::within(
+        WATCHDOG,
+        "a chunk larger than the buffer is split across reads",
+        || {
+            let big: Vec<u8> = (0..=255).collect();
+            let mut io = Io::new(Chunks::new(&[&big]));
+            assert_eq!(read_all(&mut io, 7), big);
+        },
+    );
 }
 
 #[test]
 fn reads_after_a_partly_filled_buffer() {
-    // hyper may read into a buffer that already holds bytes: the read goes
-    // after them, and the filled part grows by what was read.
-    let mut storage = [MaybeUninit::<u8>::uninit(); 16];
-    let mut buf = ReadBuf::uninit(&mut storage);
-    buf.unfilled().put_slice(b"GET ");
-    let mut io = Io::new(Chunks::new(&[b"/ HTTP/1.1"]));
-    assert!(read_once(&mut io, &mut buf).is_pending());
-    assert!(matches!(read_once(&mut io, &mut buf), Poll::Ready(Ok(()))));
-    assert_eq!(buf.filled(), b"GET / HTTP/1.1");
+    watchdog::within(WATCHDOG, "reads after a partly filled buffer", || {
+        // hyper may read into a buffer that already holds bytes: the read goes
+        // after them, and the filled part grows by what was read.
+        let mut storage = [MaybeUninit::<u8>::uninit(); 16];
+        let mut buf = ReadBuf::uninit(&mut storage);
+        buf.unfilled().put_slice(b"GET ");
+        let mut io = Io::new(Chunks::new(&[b"/ HTTP/1.1"]));
+        assert!(read_once(&mut io, &mut buf).is_pending());
+        assert!(matches!(read_once(&mut io, &mut buf), Poll::Ready(Ok(()))));
+        assert_eq!(buf.filled(), b"GET / HTTP/1.1");
+    });
 }
 
 #[test]
 fn an_io_inside_an_io_reads_correctly() {
-    let mut io = Io::new(ThroughIo(Io::new(Chunks::new(&[b"nested ", b"reads"]))));
-    assert_eq!(read_all(&mut io, 32), b"nested reads");
+    watchdog::within(WATCHDOG, "an io inside an io reads correctly", || {
+        let mut io = Io::new(ThroughIo(Io::new(Chunks::new(&[b"nested ", b"reads"]))));
+        assert_eq!(read_all(&mut io, 32), b"nested reads");
+    });
 }
 
 #[test]
 fn end_of_file_fills_nothing_and_repeats() {
-    let mut io = Io::new(Chunks::new(&[]));
-    let mut storage = [MaybeUninit::<u8>::uninit(); 8];
-    for _ in 0..3 {
-        let mut buf = ReadBuf::uninit(&mut storage);
-        assert!(read_once(&mut io, &mut buf).is_pending());
-        assert!(matches!(read_once(&mut io, &mut buf), Poll::Ready(Ok(()))));
-        assert!(buf.filled().is_empty());
-    }
+    watchdog::within(WATCHDOG, "end of file fills nothing and repeats", || {
+        let mut io = Io::new(Chunks::new(&[]));
+        let mut storage = [MaybeUninit::<u8>::uninit(); 8];
+        for _ in 0..3 {
+            let mut buf = ReadBuf::uninit(&mut storage);
+            assert!(read_once(&mut io, &mut buf).is_pending());
+            assert!(matches!(read_once(&mut io, &mut buf), Poll::Ready(Ok(()))));
+            assert!(buf.filled().is_empty());
+        }
+    });
 }
 
 #[test]
 fn a_stream_that_overstates_its_read_is_an_error() {
-    let mut io = Io::new(Liar);
-    let mut storage = [MaybeUninit::<u8>::uninit(); 8];
-    let mut buf = ReadBuf::uninit(&mut storage);
-    match read_once(&mut io, &mut buf) {
-        Poll::Ready(Err(err)) => {
-            assert_eq!(err.kind(), io::ErrorKind::InvalidData);
-            assert_eq!(
-                err.to_string(),
-                "the stream reported reading 9 bytes into a buffer of 8"
-            );
-        }
-        other => panic!("expected InvalidData, got {other:?}"),
-    }
-    assert!(buf.filled().is_empty(), "nothing is marked filled");
+    watchdog::within(
+        WATCHDOG,
+        "a stream that overstates its read is an error",
+        || {
+            let mut io = Io::new(Liar);
+            let mut storage = [MaybeUninit::<u8>::uninit(); 8];
+            let mut buf = ReadBuf::uninit(&mut storage);
+            match read_once(&mut io, &mut buf) {
+                Poll::Ready(Err(err)) => {
+                    assert_eq!(err.kind(), io::ErrorKind::InvalidData);
+                    assert_eq!(
+                        err.to_string(),
+                        "the stream reported reading 9 bytes into a buffer of 8"
+                    );
+                }
+                other => panic!("expected InvalidData, got {other:?}"),
+            }
+            assert!(buf.filled().is_empty(), "nothing is marked filled");
+        },
+    );
 }
 
 /// A stream that records what is written to it and how.
@@ -222,36 +252,40 @@ impl AsyncWrite for Recorder {
 
 #[test]
 fn writes_pass_through_to_the_stream() {
-    let mut cx = Context::from_waker(Waker::noop());
-    let mut io = Io::with_vectored_writes(Recorder::default());
-    assert!(io.is_write_vectored());
-    let head = IoSlice::new(b"HTTP/1.1 200 OK\r\n\r\n");
-    let body = IoSlice::new(b"hi");
-    assert!(matches!(
-        Pin::new(&mut io).poll_write_vectored(&mut cx, &[head, body]),
-        Poll::Ready(Ok(21))
-    ));
-    assert!(matches!(
-        Pin::new(&mut io).poll_write(&mut cx, b"!"),
-        Poll::Ready(Ok(1))
-    ));
-    assert!(matches!(
-        Pin::new(&mut io).poll_flush(&mut cx),
-        Poll::Ready(Ok(()))
-    ));
-    assert!(matches!(
-        Pin::new(&mut io).poll_shutdown(&mut cx),
-        Poll::Ready(Ok(()))
-    ));
-    let recorder = io.into_inner();
-    assert_eq!(recorder.written, b"HTTP/1.1 200 OK\r\n\r\nhi!");
-    assert_eq!(
-        (recorder.vectored_calls, recorder.flushes, recorder.closes),
-        (1, 1, 1)
-    );
+    watchdog::within(WATCHDOG, "writes pass through to the stream", || {
+        let mut cx = Context::from_waker(Waker::noop());
+        let mut io = Io::with_vectored_writes(Recorder::default());
+        assert!(io.is_write_vectored());
+        let head = IoSlice::new(b"HTTP/1.1 200 OK\r\n\r\n");
+        let body = IoSlice::new(b"hi");
+        assert!(matches!(
+            Pin::new(&mut io).poll_write_vectored(&mut cx, &[head, body]),
+            Poll::Ready(Ok(21))
+        ));
+        assert!(matches!(
+            Pin::new(&mut io).poll_write(&mut cx, b"!"),
+            Poll::Ready(Ok(1))
+        ));
+        assert!(matches!(
+            Pin::new(&mut io).poll_flush(&mut cx),
+            Poll::Ready(Ok(()))
+        ));
+        assert!(matches!(
+            Pin::new(&mut io).poll_shutdown(&mut cx),
+            Poll::Ready(Ok(()))
+        ));
+        let recorder = io.into_inner();
+        assert_eq!(recorder.written, b"HTTP/1.1 200 OK\r\n\r\nhi!");
+        assert_eq!(
+            (recorder.vectored_calls, recorder.flushes, recorder.closes),
+            (1, 1, 1)
+        );
+    });
 }
 
 #[test]
 fn new_tells_hyper_to_flatten_its_writes() {
-    assert!(!Io::new(Recorder::default()).is_write_vectored());
+    watchdog::within(WATCHDOG, "new tells hyper to flatten its writes", || {
+        assert!(!Io::new(Recorder::default()).is_write_vectored());
+    });
 }
