@@ -36,22 +36,26 @@ async fn poll_once<F: Future + Unpin>(future: &mut F) -> Poll<F::Output> {
     poll_fn(|cx| Poll::Ready(std::pin::Pin::new(&mut *future).poll(cx))).await
 }
 
+/// Sleeps for each of `durations` in turn and checks that none ended before
+/// its duration (the never-early rule) nor hung (`HANG_GUARD`).
+async fn sleeps_never_end_early<const N: usize>(durations: [Duration; N]) {
+    for duration in durations {
+        let start = Instant::now();
+        sleep(duration).await;
+        let took = start.elapsed();
+        assert!(
+            took >= duration,
+            "sleep({duration:?}) completed after {took:?}"
+        );
+        assert!(took < duration + HANG_GUARD);
+    }
+}
+
 #[test]
 fn sleep_never_completes_before_its_duration() {
     watchdog::within(WATCHDOG, "each of the seven sleeps ending", || {
-        runtime::run(async {
-            for ms in [0, 1, 2, 3, 5, 10, 25] {
-                let duration = Duration::from_millis(ms);
-                let start = Instant::now();
-                sleep(duration).await;
-                let took = start.elapsed();
-                assert!(
-                    took >= duration,
-                    "sleep({duration:?}) completed after {took:?}"
-                );
-                assert!(took < duration + HANG_GUARD);
-            }
-        });
+        let durations = [0, 1, 2, 3, 5, 10, 25].map(Duration::from_millis);
+        runtime::run(sleeps_never_end_early(durations));
     });
 }
 
@@ -59,19 +63,8 @@ fn sleep_never_completes_before_its_duration() {
 fn sub_millisecond_sleeps_never_complete_early() {
     // Below a millisecond the loop's wait ends by the alarm (a timerfd on
     // Linux), not by epoll_wait's own timeout: neither may end it early.
-    runtime::run(async {
-        for us in [1, 50, 250, 999, 1_001, 1_500] {
-            let duration = Duration::from_micros(us);
-            let start = Instant::now();
-            sleep(duration).await;
-            let took = start.elapsed();
-            assert!(
-                took >= duration,
-                "sleep({duration:?}) completed after {took:?}"
-            );
-            assert!(took < duration + HANG_GUARD);
-        }
-    });
+    let durations = [1, 50, 250, 999, 1_001, 1_500].map(Duration::from_micros);
+    runtime::run(sleeps_never_end_early(durations));
 }
 
 #[test]
