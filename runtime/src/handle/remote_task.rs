@@ -68,8 +68,9 @@ use std::thread::{self, Thread};
 
 use crate::context;
 use crate::task::JoinError;
+use crate::task::ended::Ended;
 use crate::task::id::TaskId;
-use crate::task::layout::{Ended, JoinPart, OutputSlot, TaskCell};
+use crate::task::layout::{JoinPart, OutputSlot, TaskCell};
 use crate::task::raw::{RawTask, RemoteParts};
 use crate::timeline::hooks;
 use crate::waker_slot::WakerSlot;
@@ -229,8 +230,7 @@ impl<T> RemoteJoinHandle<T> {
         let id = self.task.header().id;
         match ended {
             Ok(output) => Ok(output),
-            Err(Ended::Cancelled) => Err(JoinError::cancelled(id)),
-            Err(Ended::Panicked(payload)) => Err(JoinError::panic(id, payload)),
+            Err(ended) => Err(ended.into_join_error(id)),
         }
     }
 

@@ -28,9 +28,10 @@ use std::pin::Pin;
 use std::ptr::NonNull;
 use std::task::{Context, Poll, Waker};
 
+use super::ended::Ended;
 use super::error::JoinError;
 use super::header::Header;
-use super::layout::{Ended, JoinPart, LocalJoin, TaskCell, cell, dealloc};
+use super::layout::{JoinPart, LocalJoin, TaskCell, cell, dealloc};
 use super::lifecycle::StageKind;
 use super::raw::Vtable;
 use super::waker::raw_waker;
@@ -147,7 +148,7 @@ unsafe fn poll<F: Future, J: JoinPart<F::Output>>(ptr: NonNull<Header>) -> Polle
     let (result, polled) = match polled {
         Ok(Poll::Pending) => return Polled::Pending,
         Ok(Poll::Ready(output)) => (Ok(output), Polled::Ready),
-        Err(payload) => (Err(Ended::Panicked(payload)), Polled::Panicked),
+        Err(payload) => (Err(Ended::panicked(payload)), Polled::Panicked),
     };
     // SAFETY: as above; the mutable reference to the future is gone.
     unsafe { end(cell, Some(result)) };
@@ -198,8 +199,8 @@ unsafe fn end<F: Future, J: JoinPart<F::Output>>(
     let cancelled = result.is_none();
     let result = match (result, dropped) {
         (Some(result), _) => result,
-        (None, Ok(())) => Err(Ended::Cancelled),
-        (None, Err(payload)) => Err(Ended::Panicked(payload)),
+        (None, Ok(())) => Err(Ended::cancelled()),
+        (None, Err(payload)) => Err(Ended::panicked(payload)),
     };
     // SAFETY: the stage's thread (the caller's promise), and the stage is
     // empty (the future was dropped above) and not borrowed.
@@ -250,8 +251,7 @@ unsafe fn poll_join<F: Future>(ptr: NonNull<Header>, out: *mut (), cx: &mut Cont
     // SAFETY: runtime thread, not running (rules 3 and 4).
     let result = match unsafe { take_output(cell) } {
         Some(Ok(output)) => Ok(output),
-        Some(Err(Ended::Cancelled)) => Err(JoinError::cancelled(header.id)),
-        Some(Err(Ended::Panicked(payload))) => Err(JoinError::panic(header.id, payload)),
+        Some(Err(ended)) => Err(ended.into_join_error(header.id)),
         None => panic!("a JoinHandle was polled after it returned its task's output"),
     };
     // SAFETY: `out` has this type (the caller's promise).

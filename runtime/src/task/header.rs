@@ -25,14 +25,10 @@ use super::id::TaskId;
 use super::lifecycle::{Lifecycle, TaskStatus};
 use super::raw::Vtable;
 use super::remote_queue::RemoteQueue;
+use super::site::SpawnSite;
 use super::state::State;
 use crate::lints::AfterPoll;
 use crate::observe::ObservedTask;
-
-/// A task's name behind one thin pointer: 8 bytes in every header, where an
-/// `Option<Box<str>>` would take 16, since most tasks have no name. A named
-/// task pays one more small allocation.
-pub(crate) struct TaskName(pub(crate) Box<str>);
 
 /// The slot value of the `block_on` future, which is not in the task set.
 pub(crate) const MAIN_SLOT: u32 = u32::MAX;
@@ -50,10 +46,10 @@ pub(crate) struct Header {
     pub(crate) remote: Arc<RemoteQueue>,
     /// The task's id; shown as `id=` in its repr.
     pub(crate) id: TaskId,
-    /// Where `spawn` was called, captured by `#[track_caller]`.
-    pub(crate) spawned_at: &'static Location<'static>,
-    /// The name given with `task::Builder::name`, if any.
-    pub(crate) name: Option<Box<TaskName>>,
+    /// Where `spawn` was called (captured by `#[track_caller]`) and the
+    /// name given with `task::Builder::name`, if any, in one word
+    /// (`site.rs`).
+    pub(crate) site: SpawnSite,
     /// The index of the task in its runtime's task set, or [`MAIN_SLOT`] for
     /// the future given to `block_on`. Runtime thread only, written once
     /// when the task enters the set (for a remote spawn that is after the
@@ -82,8 +78,7 @@ impl Header {
             vtable,
             remote,
             id,
-            spawned_at,
-            name: name.map(|name| Box::new(TaskName(name))),
+            site: SpawnSite::new(spawned_at, name),
             slot: AtomicU32::new(slot),
         }
     }
@@ -104,7 +99,7 @@ impl Header {
 
     /// The name, if the task has one.
     pub(crate) fn name(&self) -> Option<&str> {
-        self.name.as_deref().map(|name| &*name.0)
+        self.site.name()
     }
 
     /// The status the repr shows (`pending`, `running`, ...).
@@ -129,7 +124,7 @@ impl ObservedTask for Header {
     }
 
     fn spawned_at(&self) -> &'static Location<'static> {
-        self.spawned_at
+        self.site.location()
     }
 
     fn is_block_on(&self) -> bool {
@@ -156,11 +151,12 @@ impl std::fmt::Debug for Header {
         if let Some(name) = self.name() {
             write!(f, " name='{name}'")?;
         }
+        let spawned_at = self.site.location();
         write!(
             f,
             " spawned at {}:{}>",
-            self.spawned_at.file(),
-            self.spawned_at.line()
+            spawned_at.file(),
+            spawned_at.line()
         )
     }
 }

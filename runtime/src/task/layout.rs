@@ -38,12 +38,27 @@
 //! a tag word that the compiler can rarely fold into `F`, and the header
 //! already records the task's life in its lifecycle byte. So the stage is a
 //! `union` of the future and the output, and two lifecycle bits say which
-//! one is there (rule 8 of `task/mod.rs`). For a typical small task this is
-//! the difference between a 136-byte block and a 120-byte one, which the
-//! allocator rounds to 144 and 128 bytes. async-task makes the same choice;
-//! tokio keeps the enum.
+//! one is there (rule 8 of `task/mod.rs`). async-task makes the same
+//! choice; tokio keeps the enum.
+//!
+//! ## How small a task is
+//!
+//! The block's size decides which of the allocator's size classes every
+//! task lands in (glibc serves a request of `n` bytes from a chunk of
+//! `round_up(n + 8, 16)`, at least 32; the benches' README measures it), so
+//! each word counts. On a 64-bit target:
+//!
+//! | part | bytes | why that small |
+//! |---|---:|---|
+//! | header | 48 | state word, vtable, remote queue, id: 8 each; spawn site and name share one word (`site.rs`); slot 4 and lifecycle 1 |
+//! | stage | the future's size, at least 8 | `Result<(), Ended>` is one word (`ended.rs`) |
+//! | join part | 16 | the joiner's waker |
+//!
+//! A task whose future is 8 bytes or less is a 72-byte block, the largest
+//! request served from an 80-byte chunk; async-task's is 64 bytes in the
+//! same chunk. A test below pins these sizes, so a field added to the
+//! header shows up as a failure that points here.
 
-use std::any::Any;
 use std::cell::UnsafeCell;
 use std::future::Future;
 use std::mem::ManuallyDrop;
@@ -52,6 +67,7 @@ use std::task::Waker;
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
 
+use super::ended::Ended;
 use super::header::Header;
 use super::lifecycle::StageKind;
 use crate::waker_slot::WakerSlot;
@@ -154,15 +170,6 @@ pub(crate) union Stage<F: Future> {
 /// The stage's room for how a task whose output is `T` ended.
 pub(crate) type OutputSlot<T> = ManuallyDrop<Result<T, Ended>>;
 
-/// Why a task has no output. Turned into a `JoinError` (which adds the
-/// task's id) when the `JoinHandle` reads it, so the stage stays small.
-pub(crate) enum Ended {
-    /// Aborted, or dropped at shutdown.
-    Cancelled,
-    /// The future panicked; the payload.
-    Panicked(Box<dyn Any + Send + 'static>),
-}
-
 /// Makes the block of a new task around `header` (made with `refs`
 /// references and `SCHEDULED` set) and `future`, with join part `J`, and
 /// returns the pointer every reference shares (rule 1).
@@ -237,5 +244,37 @@ pub(crate) unsafe fn dealloc<F: Future, J>(ptr: NonNull<Header>) {
         std::ptr::drop_in_place(&raw mut (*cell).header);
         std::ptr::drop_in_place(&raw mut (*cell).join);
         std::alloc::dealloc(cell.cast(), std::alloc::Layout::new::<TaskCell<F, J>>());
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::pin::Pin;
+    use std::task::{Context, Poll};
+
+    /// A future of exactly `N` bytes whose output is `()`.
+    struct Body<const N: usize>([u8; N]);
+
+    impl<const N: usize> Future for Body<N> {
+        type Output = ();
+        fn poll(self: Pin<&mut Self>, _: &mut Context<'_>) -> Poll<()> {
+            Poll::Pending
+        }
+    }
+
+    /// The sizes the allocator's classes are argued from in the benches'
+    /// README ("Bytes per idle task by body size"): a 48-byte header, a
+    /// stage of at least one word, a 16-byte join waker. 72 bytes is the
+    /// largest request glibc serves from an 80-byte chunk.
+    #[test]
+    #[cfg(target_pointer_width = "64")]
+    fn a_small_task_fits_the_allocators_80_byte_class() {
+        assert_eq!(size_of::<Header>(), 48);
+        assert_eq!(size_of::<TaskCell<Body<0>>>(), 72);
+        assert_eq!(size_of::<TaskCell<Body<8>>>(), 72);
+        assert_eq!(size_of::<TaskCell<Body<16>>>(), 80);
+        assert_eq!(size_of::<TaskCell<Body<64>>>(), 128);
+        assert_eq!(size_of::<TaskCell<Body<256>>>(), 320);
     }
 }

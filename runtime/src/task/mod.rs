@@ -143,6 +143,7 @@
 //! touches.
 
 mod builder;
+pub(crate) mod ended;
 mod error;
 mod harness;
 pub(crate) mod header;
@@ -154,6 +155,7 @@ pub(crate) mod raw;
 pub(crate) mod remote_queue;
 pub(crate) mod schedule;
 mod set;
+mod site;
 mod state;
 mod waker;
 

@@ -155,7 +155,7 @@ impl Scheduler {
         // handle was dropped and whose one waker is in a timer is not lost.
         header.lifecycle.drop_join_interest();
         self.observer
-            .task_spawned(header.id, header.name(), header.spawned_at);
+            .task_spawned(header.id, header.name(), header.site.location());
         let mut tasks = self.tasks.borrow_mut();
         let slot = tasks.vacant_slot();
         header.set_slot(slot);
