@@ -64,4 +64,4 @@ pub use control::{active_timers, advance, now};
 pub use interval::{Interval, interval};
 pub use send_sleep::SendSleep;
 pub use sleep::{Sleep, sleep, sleep_until};
-pub use timeout::{Elapsed, timeout};
+pub use timeout::{Elapsed, Timeout, timeout};
