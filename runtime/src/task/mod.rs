@@ -20,11 +20,14 @@
 //!   thread: running, finished, cancelled, abort requested, join interest,
 //!   and what the stage holds.
 //! - `header.rs`: the `Header` that holds both, with the
-//!   task's id, name and spawn location.
+//!   task's id, name and spawn location; `site.rs` packs the last two into
+//!   one word.
 //! - `layout.rs`: the one allocation (`TaskCell`: header, stage, join
 //!   part), its union stage, the join part of a local task (the
 //!   `JoinHandle`'s waker) and what the harness asks of any join part, and
-//!   the block's allocation and free.
+//!   the block's allocation and free, and how small it all is;
+//!   `ended.rs`: why a task has no output (cancelled, or its panic), in
+//!   one word.
 //! - `harness.rs`: poll, complete, cancel, and hand the output to the
 //!   `JoinHandle`, for one future type, behind the vtable.
 //! - `raw.rs`: `RawTask`, a counted reference, and the vtable.
@@ -48,7 +51,8 @@
 //! where `async-task` and tokio also make one, instead of the three it would
 //! take with safe code (an `Arc` for the waker's part, an `Rc` for the
 //! loop's part, a `Box` to pin the future). The `unsafe` blocks of the core
-//! are in `layout.rs`, `harness.rs`, `raw.rs` and `waker.rs`, with the calls
+//! are in `layout.rs`, `harness.rs`, `raw.rs` and `waker.rs` (and the two
+//! packed words of `site.rs` and `ended.rs`), with the calls
 //! of `RawTask`'s `unsafe fn`s in `join.rs`, `schedule.rs` and the event
 //! loop. Miri runs the task and waker tests over them (see CONTRIBUTING.md).
 //!
@@ -60,7 +64,7 @@
 //!   | Header   (Send + Sync: any thread)   |  <- a Waker's data pointer
 //!   |   state: State                       |     refcount + SCHEDULED
 //!   |   lifecycle: Lifecycle               |     runtime thread only
-//!   |   id, name, spawn location, slot     |
+//!   |   id, slot, spawn site (+ name)      |
 //!   |   remote: Arc<RemoteQueue>           |     the way back to the loop
 //!   |   vtable: the future type's fns      |
 //!   +--------------------------------------+
