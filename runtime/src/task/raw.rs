@@ -161,6 +161,23 @@ impl RawTask {
         RawTask { ptr }
     }
 
+    /// Gives up this reference and `other`, another reference to the same
+    /// task, with one atomic operation where two drops would take two.
+    ///
+    /// # Panics
+    ///
+    /// If `other` is another task's.
+    pub(crate) fn drop_with(self, other: RawTask) {
+        assert!(self.ptr_eq(&other), "two references to one task");
+        let this = std::mem::ManuallyDrop::new(self);
+        std::mem::forget(other);
+        if this.header().state.ref_dec_by(2) {
+            // SAFETY: those were the last two references (rule 2), so nobody
+            // else can reach the block.
+            unsafe { (this.header().vtable.dealloc)(this.ptr) }
+        }
+    }
+
     /// The block's pointer, which a waker carries as its data.
     pub(crate) fn ptr(&self) -> NonNull<Header> {
         self.ptr

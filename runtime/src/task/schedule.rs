@@ -243,11 +243,12 @@ impl Scheduler {
     }
 
     /// Takes a task that has ended (finished, panicked, or `cancelled`) out
-    /// of the set, and reports it.
-    pub(crate) fn remove_ended(&self, task: &RawTask, cancelled: bool) {
+    /// of the set, and reports it. Returns the set's reference, for the
+    /// caller to give up with its own (`RawTask::drop_with`).
+    pub(crate) fn remove_ended(&self, task: &RawTask, cancelled: bool) -> Option<RawTask> {
         self.observer.task_ended(task.header(), cancelled);
-        let removed = self.tasks.borrow_mut().remove(task.header().slot());
-        drop(removed); // after the borrow: it may free the task
+        // Returned, so dropped after the borrow: it may free the task.
+        self.tasks.borrow_mut().remove(task.header().slot())
     }
 
     /// How many spawned tasks are alive.
