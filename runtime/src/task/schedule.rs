@@ -145,7 +145,7 @@ impl Scheduler {
     /// its slot in the task set, reports its spawn, and returns its first
     /// queue entry's reference for the caller to queue or poll.
     pub(crate) fn adopt(&self, mut spawned: SpawnedTask) -> RawTask {
-        let [for_set, for_queue] = spawned.refs.take().expect("a task is adopted once");
+        let [for_set, for_queue] = spawned.take_refs().expect("a task is adopted once");
         let header = for_set.header();
         // The lifecycle's `JOIN_INTEREST` bit is a local `JoinHandle`'s; a
         // `RemoteJoinHandle` keeps its own phase. Cleared here so that the
