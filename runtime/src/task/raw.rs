@@ -95,6 +95,11 @@ impl RawTask {
     /// the spawn message, `remote_queue.rs`) and the `RemoteJoinHandle`'s, in
     /// [`RemoteParts`] with the addresses that handle needs. The task set
     /// slot is chosen when the loop adopts the task.
+    ///
+    /// Inlined into `Handle::spawn`: returned through memory, its five
+    /// words are written in halves and read back whole, a store-forwarding
+    /// stall on every remote spawn.
+    #[inline]
     pub(crate) fn new_remote<F, J>(
         future: F,
         remote: Arc<RemoteQueue>,

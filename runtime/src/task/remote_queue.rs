@@ -148,6 +148,9 @@ impl SpawnedTask {
     /// Makes the task of `future` on this thread (`RawTask::new_remote`),
     /// with join part `J`, for the runtime behind `remote`. Returns the
     /// message to send, and what the `RemoteJoinHandle` holds.
+    ///
+    /// Inlined for the reason `RawTask::new_remote` is.
+    #[inline]
     pub(crate) fn new<F, J>(
         future: F,
         remote: Arc<RemoteQueue>,
