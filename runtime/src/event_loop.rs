@@ -73,7 +73,7 @@ impl Core {
                     break;
                 };
                 if !task.ptr_eq(&main) {
-                    self.run_task(&task);
+                    self.run_task(task);
                     continue;
                 }
                 let mut output = None;
@@ -95,8 +95,8 @@ impl Core {
     }
 
     /// Polls one spawned task (or drops it, if its `JoinHandle` asked for
-    /// an abort), through the queue entry's reference.
-    fn run_task(&self, task: &RawTask) {
+    /// an abort), through the queue entry's reference, which it gives up.
+    fn run_task(&self, task: RawTask) {
         let header = task.header();
         // Rule 3 of `task/mod.rs`: the task is this runtime's.
         assert_eq!(
@@ -110,7 +110,7 @@ impl Core {
                 // SAFETY: the runtime's thread (the loop is `!Send`), and no
                 // other task is being polled.
                 unsafe { task.cancel() };
-                self.handles.scheduler.remove_ended(task, true);
+                self.give_up_ended(task, true);
             }
             return; // or: a wake queued before the task ended
         }
@@ -119,7 +119,17 @@ impl Core {
         if polled != Polled::Pending {
             // Cancelled: a remote spawn's abort, seen by the harness.
             let cancelled = polled == Polled::Cancelled;
-            self.handles.scheduler.remove_ended(task, cancelled);
+            self.give_up_ended(task, cancelled);
+        }
+    }
+
+    /// Takes a task that has just ended out of the set, and gives up the
+    /// set's reference and the queue entry's `task` together: one atomic
+    /// operation on the count instead of two.
+    fn give_up_ended(&self, task: RawTask, cancelled: bool) {
+        match self.handles.scheduler.remove_ended(&task, cancelled) {
+            Some(for_set) => task.drop_with(for_set),
+            None => drop(task),
         }
     }
 

@@ -5,17 +5,22 @@
 //! ## The join part
 //!
 //! A remote spawn's block (`task/layout.rs`) ends with a `RemoteJoin<T>`
-//! where a local task keeps its `JoinHandle`'s waker. It has two parts,
+//! where a local task keeps its `JoinHandle`'s waker. It has three parts,
 //! each with its own rule for who touches it:
 //!
 //! ```text
 //!   abort: AtomicBool     set by RemoteJoinHandle::abort (any thread), then the task is woken;
 //!                         read by the loop just before each poll (task/harness.rs)
+//!   done: AtomicBool      set (Release) by the loop when the output is in the stage;
+//!                         read (Acquire) by the handle before it takes the lock
 //!   state: Mutex<{ phase, awaiter's waker }>
 //!     Pending ──the task ends: output written to the stage──> Done ──join / poll──> Taken
 //!        │                                                      │
 //!        └──the handle is dropped──> Detached                   └──the handle is dropped──> Taken
 //!             (an output that comes later is dropped at once)      (and the output with it)
+//!
+//!   (a poll that finds the done flag set takes the output without the lock,
+//!    and leaves the phase at Done: the handle's own `output`, now None, says taken)
 //! ```
 //!
 //! **The output** goes where a local task's goes, in the stage (the union
@@ -28,6 +33,22 @@
 //! value. After `end` the loop never touches the stage again, and the
 //! lifecycle byte's stage bits stay `Empty` for a remote spawn: the phase
 //! stands in for them (rules 3 and 8 of `task/mod.rs`).
+//!
+//! **The done flag** spares the handle the lock in the usual case, a task
+//! that ended before its handle is polled: the handle's poll first loads
+//! `done` with Acquire, and if it is set takes the output without locking.
+//! The loop stores `true` with Release after it wrote the output (and set
+//! `Done`, under the lock), so that load synchronises with the store and
+//! the handle sees the whole output, as the unlock and lock would have
+//! shown it. The flag is set only from `Pending`, so a set flag means the
+//! output is there and nobody has taken it but this handle, whose own
+//! `output` field (`None` once taken) keeps it from taking it twice; the
+//! phase stays `Done` then, which no one reads again but `is_finished`.
+//! A flag not yet seen set sends the handle down the locked path, which
+//! stays the whole argument for a task that ends while it is awaited.
+//! Miri checks the pair in `tests/remote_spawn_race.rs`: a joiner that saw
+//! the flag without the Release (or loaded it without the Acquire) reads
+//! the output in a data race.
 //!
 //! The awaiter's waker is woken after the lock is released ("wake after
 //! the borrow", CONTRIBUTING.md), and stored with [`WakerSlot`], which
@@ -84,6 +105,10 @@ pub(crate) struct RemoteJoin<T> {
     /// it wakes the task; the loop reads it before each poll. `Relaxed`:
     /// the wake publishes it (see the module doc).
     abort: AtomicBool,
+    /// The output is in the stage: set once, by the loop, from `Pending`
+    /// to `Done`. Release after the output is written, Acquire where the
+    /// handle reads it (the module doc's "done flag").
+    done: AtomicBool,
     /// Where the output is in its life, and who awaits it. Locked briefly
     /// by the loop and the handle, never across a wake.
     state: Mutex<JoinState>,
@@ -124,6 +149,7 @@ impl<T: Send> JoinPart<T> for RemoteJoin<T> {
     fn new() -> RemoteJoin<T> {
         RemoteJoin {
             abort: AtomicBool::new(false),
+            done: AtomicBool::new(false),
             state: Mutex::new(JoinState {
                 phase: Phase::Pending,
                 awaiter: WakerSlot::new(),
@@ -149,6 +175,9 @@ impl<T: Send> JoinPart<T> for RemoteJoin<T> {
             // after it finds `Done`, set below under the same lock.
             unsafe { (*cell.stage.get()).output = ManuallyDrop::new(result) };
             state.phase = Phase::Done;
+            // Release: the output written above is visible to the handle
+            // whose Acquire load reads this (module doc, "done flag").
+            cell.join.done.store(true, Ordering::Release);
             return state.awaiter.take();
         }
         drop(state);
@@ -215,9 +244,11 @@ impl<T> RemoteJoinHandle<T> {
     ///
     /// # Safety
     ///
-    /// The caller has just moved the phase from `Done` to `Taken` under the
-    /// join part's lock: the output is there, written before the loop
-    /// unlocked, and nobody else will read it.
+    /// The output is there and visible to this thread, and nobody else will
+    /// read it: the caller has just moved the phase from `Done` to `Taken`
+    /// under the join part's lock, or has seen the done flag set with its
+    /// Acquire load (and `self.output` is still `Some`, so this handle has
+    /// not taken it).
     unsafe fn take_output(&mut self) -> Result<T, JoinError> {
         let output = self
             .output
@@ -284,7 +315,11 @@ impl<T> RemoteJoinHandle<T> {
 
     /// True once the task has ended [Future.done()].
     pub fn is_finished(&self) -> bool {
-        self.join_part().lock().phase != Phase::Pending
+        // Acquire, as the poll's load: a caller who saw `true` sees what
+        // the task wrote before it ended. The flag is set exactly when the
+        // phase leaves `Pending` for `Done`; a handle that exists never
+        // saw `Detached`.
+        self.join_part().done.load(Ordering::Acquire)
     }
 
     /// The task's id, unique within the process.
@@ -298,6 +333,16 @@ impl<T> Future for RemoteJoinHandle<T> {
 
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
         let this = self.get_mut();
+        if this.output.is_none() {
+            panic!("a RemoteJoinHandle was polled after it returned its task's output")
+        }
+        // Acquire: synchronises with the loop's Release store of the flag,
+        // made after it wrote the output (module doc, "done flag").
+        if this.join_part().done.load(Ordering::Acquire) {
+            // SAFETY: the flag is set, read with Acquire, and `output` is
+            // still `Some`: the output is there, visible, and untaken.
+            return Poll::Ready(unsafe { this.take_output() });
+        }
         let mut state = this.join_part().lock();
         match state.phase {
             Phase::Pending => {}
@@ -309,7 +354,7 @@ impl<T> Future for RemoteJoinHandle<T> {
                 return Poll::Ready(unsafe { this.take_output() });
             }
             Phase::Taken | Phase::Detached => {
-                panic!("a RemoteJoinHandle was polled after it returned its task's output")
+                unreachable!("a handle whose output is untaken finds the phase Pending or Done")
             }
         }
         let old = state.awaiter.register(cx.waker());

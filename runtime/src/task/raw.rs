@@ -95,6 +95,11 @@ impl RawTask {
     /// the spawn message, `remote_queue.rs`) and the `RemoteJoinHandle`'s, in
     /// [`RemoteParts`] with the addresses that handle needs. The task set
     /// slot is chosen when the loop adopts the task.
+    ///
+    /// Inlined into `Handle::spawn`: returned through memory, its five
+    /// words are written in halves and read back whole, a store-forwarding
+    /// stall on every remote spawn.
+    #[inline]
     pub(crate) fn new_remote<F, J>(
         future: F,
         remote: Arc<RemoteQueue>,
@@ -159,6 +164,23 @@ impl RawTask {
     /// references, which the new value now owns.
     pub(crate) unsafe fn from_ptr(ptr: NonNull<Header>) -> RawTask {
         RawTask { ptr }
+    }
+
+    /// Gives up this reference and `other`, another reference to the same
+    /// task, with one atomic operation where two drops would take two.
+    ///
+    /// # Panics
+    ///
+    /// If `other` is another task's.
+    pub(crate) fn drop_with(self, other: RawTask) {
+        assert!(self.ptr_eq(&other), "two references to one task");
+        let this = std::mem::ManuallyDrop::new(self);
+        std::mem::forget(other);
+        if this.header().state.ref_dec_by(2) {
+            // SAFETY: those were the last two references (rule 2), so nobody
+            // else can reach the block.
+            unsafe { (this.header().vtable.dealloc)(this.ptr) }
+        }
     }
 
     /// The block's pointer, which a waker carries as its data.

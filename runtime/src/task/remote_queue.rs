@@ -14,12 +14,15 @@
 //! behind a sleeping loop (on [`RemoteQueue`]).
 
 use std::future::Future;
+use std::mem::ManuallyDrop;
 use std::panic::Location;
+use std::ptr::NonNull;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use crossbeam_channel::Sender;
 
+use super::header::Header;
 use super::id::TaskId;
 use super::layout::JoinPart;
 use super::raw::{RawTask, RemoteParts};
@@ -78,6 +81,15 @@ pub(crate) struct RemoteQueue {
 }
 
 /// What other threads send a runtime.
+///
+/// Two words, which the assertion below checks: a wake is a pointer and an
+/// `Option<u32>`, a spawn and a call one pointer each, and the compiler
+/// keeps the variant in the option's spare tag values. Every remote spawn
+/// and wake moves one through the channel; two words travel in registers,
+/// while a third makes the compiler copy the message through the stack in
+/// pieces of different widths, whose reads then wait on the writes just
+/// before them (store-forwarding stalls, which `spawn_many_remote` shows in
+/// the channel's send).
 pub(crate) enum Remote {
     /// A wake: a queue entry's reference to a task whose `SCHEDULED` flag
     /// the sender set, and the number of the blocking thread that sent it
@@ -89,8 +101,17 @@ pub(crate) enum Remote {
     /// Something the loop's thread must do for another thread, run at the
     /// loop's next look at this queue: a SIGQUIT request to print the
     /// loop's await tree (`await_tree/sigquit.rs`). No task is involved.
-    Call(Box<dyn FnOnce(&Scheduler) + Send>),
+    /// Boxed once more so that it is one word (a call is rare).
+    Call(Box<RemoteCall>),
 }
+
+/// A call the loop's thread makes for another thread ([`Remote::Call`]).
+pub(crate) type RemoteCall = Box<dyn FnOnce(&Scheduler) + Send>;
+
+const _: () = assert!(
+    size_of::<Remote>() == 2 * size_of::<usize>(),
+    "a remote message is two words"
+);
 
 /// A task made on another thread by `Handle::spawn`, on its way to the
 /// loop: two of its references, its first queue entry's and the task
@@ -111,15 +132,25 @@ pub(crate) enum Remote {
 /// is dropped, on that thread (it is `Send`, the `Handle::spawn` bound), and
 /// the `RemoteJoinHandle` completes as cancelled.
 pub(crate) struct SpawnedTask {
-    /// The task set's reference and the first queue entry's; `None` once
-    /// adopted (`Scheduler::adopt` takes them).
-    pub(super) refs: Option<[RawTask; 2]>,
+    /// The block, for which this value owns two references, the task
+    /// set's and the first queue entry's: one pointer rather than two
+    /// `RawTask`s, to keep [`Remote`] two words. `None` once adopted
+    /// ([`SpawnedTask::take_refs`]).
+    task: Option<NonNull<Header>>,
 }
+
+// SAFETY: the value stands for two `RawTask`s, which are `Send`; until the
+// loop adopts it, it also owns the stage, whose future and output are `Send`
+// (the `Handle::spawn` bounds; see the type's doc).
+unsafe impl Send for SpawnedTask {}
 
 impl SpawnedTask {
     /// Makes the task of `future` on this thread (`RawTask::new_remote`),
     /// with join part `J`, for the runtime behind `remote`. Returns the
     /// message to send, and what the `RemoteJoinHandle` holds.
+    ///
+    /// Inlined for the reason `RawTask::new_remote` is.
+    #[inline]
     pub(crate) fn new<F, J>(
         future: F,
         remote: Arc<RemoteQueue>,
@@ -132,13 +163,28 @@ impl SpawnedTask {
         J: JoinPart<F::Output> + 'static,
     {
         let (refs, handle) = RawTask::new_remote::<F, J>(future, remote, id, spawned_at);
-        (SpawnedTask { refs: Some(refs) }, handle)
+        // The two references are kept as one pointer (the field's doc), and
+        // given back by `take_refs`.
+        let refs = ManuallyDrop::new(refs);
+        let task = Some(refs[0].ptr());
+        (SpawnedTask { task }, handle)
+    }
+
+    /// The task set's reference and the first queue entry's, taken out
+    /// (by the loop's `Scheduler::adopt`, or by the drop of a spawn never
+    /// adopted); `None` if they were taken already.
+    pub(super) fn take_refs(&mut self) -> Option<[RawTask; 2]> {
+        let ptr = self.task.take()?;
+        // SAFETY: this value owned two references to the block (made by
+        // `new`, never taken since: `task` was `Some`), which the two
+        // `RawTask`s now own.
+        Some(unsafe { [RawTask::from_ptr(ptr), RawTask::from_ptr(ptr)] })
     }
 }
 
 impl Drop for SpawnedTask {
     fn drop(&mut self) {
-        if let Some([for_set, for_queue]) = self.refs.take() {
+        if let Some([for_set, for_queue]) = self.take_refs() {
             // SAFETY: never adopted, so this value owns the stage (see the
             // type's doc): no other thread touches it and nothing polls it;
             // the future and its output are `Send`, so this thread may drop
@@ -183,8 +229,8 @@ impl RemoteQueue {
     /// Sends `call` to be run on the loop's thread at its next look at
     /// this queue (which the eventfd brings about, if the loop is parked).
     /// An error means the runtime is gone or going: nothing will run it.
-    pub(crate) fn call(&self, call: Box<dyn FnOnce(&Scheduler) + Send>) -> Result<(), ()> {
-        self.send(Remote::Call(call)).map_err(drop)
+    pub(crate) fn call(&self, call: RemoteCall) -> Result<(), ()> {
+        self.send(Remote::Call(Box::new(call))).map_err(drop)
     }
 
     /// Sends one message and makes sure the loop notices.

@@ -145,7 +145,7 @@ impl Scheduler {
     /// its slot in the task set, reports its spawn, and returns its first
     /// queue entry's reference for the caller to queue or poll.
     pub(crate) fn adopt(&self, mut spawned: SpawnedTask) -> RawTask {
-        let [for_set, for_queue] = spawned.refs.take().expect("a task is adopted once");
+        let [for_set, for_queue] = spawned.take_refs().expect("a task is adopted once");
         let header = for_set.header();
         // The lifecycle's `JOIN_INTEREST` bit is a local `JoinHandle`'s; a
         // `RemoteJoinHandle` keeps its own phase. Cleared here so that the
@@ -243,11 +243,12 @@ impl Scheduler {
     }
 
     /// Takes a task that has ended (finished, panicked, or `cancelled`) out
-    /// of the set, and reports it.
-    pub(crate) fn remove_ended(&self, task: &RawTask, cancelled: bool) {
+    /// of the set, and reports it. Returns the set's reference, for the
+    /// caller to give up with its own (`RawTask::drop_with`).
+    pub(crate) fn remove_ended(&self, task: &RawTask, cancelled: bool) -> Option<RawTask> {
         self.observer.task_ended(task.header(), cancelled);
-        let removed = self.tasks.borrow_mut().remove(task.header().slot());
-        drop(removed); // after the borrow: it may free the task
+        // Returned, so dropped after the borrow: it may free the task.
+        self.tasks.borrow_mut().remove(task.header().slot())
     }
 
     /// How many spawned tasks are alive.

@@ -141,9 +141,18 @@ impl State {
     /// caller must then free the task.
     #[inline]
     pub(crate) fn ref_dec(&self) -> bool {
-        // Release: this holder's uses of the task happen before the free.
-        let old = self.word.fetch_sub(REF_ONE, Ordering::Release);
-        if old & !SCHEDULED != REF_ONE {
+        self.ref_dec_by(1)
+    }
+
+    /// Gives up `refs` references that one thread holds, in one atomic
+    /// operation (the loop gives up a finished task's queue entry and set
+    /// references together). Returns true if they were the last ones: the
+    /// caller must then free the task.
+    #[inline]
+    pub(crate) fn ref_dec_by(&self, refs: usize) -> bool {
+        // Release: these holders' uses of the task happen before the free.
+        let old = self.word.fetch_sub(REF_ONE * refs, Ordering::Release);
+        if old & !SCHEDULED != REF_ONE * refs {
             return false;
         }
         // Acquire: synchronises with every other holder's Release above.
