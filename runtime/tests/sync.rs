@@ -2,7 +2,10 @@
 //! the two channels.
 
 use std::cell::RefCell;
+use std::future::Future;
+use std::pin::pin;
 use std::rc::Rc;
+use std::task::{Context, Poll, Waker};
 use std::time::Duration;
 
 use runtime::sync::{AcquireError, Semaphore, TryAcquireError, mpsc, oneshot};
@@ -209,6 +212,33 @@ fn zero_permits_are_granted_at_once_unless_closed() {
             assert!(sem.acquire_many(0).await.is_err());
         });
     });
+}
+
+#[test]
+fn a_served_waiter_takes_the_permits_it_was_handed_not_free_ones() {
+    // Polled by hand, so the permit count can be read between the poll that
+    // completes the request and the request's drop.
+    let sem = Semaphore::new(1);
+    let held = sem.try_acquire().unwrap();
+    let mut acquire = pin!(sem.acquire());
+    let mut cx = Context::from_waker(Waker::noop());
+    assert!(
+        acquire.as_mut().poll(&mut cx).is_pending(),
+        "queued behind the held permit"
+    );
+    drop(held); // handed to the queued request
+    sem.add_permits(1); // and one more is free
+    let Poll::Ready(Ok(permit)) = acquire.as_mut().poll(&mut cx) else {
+        panic!("the request that was handed its permit is not ready");
+    };
+    assert_eq!(permit.num_permits(), 1);
+    assert_eq!(
+        sem.available_permits(),
+        1,
+        "the served request took a free permit besides the one it was handed"
+    );
+    drop(permit);
+    assert_eq!(sem.available_permits(), 2);
 }
 
 #[test]

@@ -50,8 +50,8 @@
 //!
 //! ## Parts
 //!
-//! - `mod.rs` (this file): the [`Semaphore`] a user holds, and the two
-//!   permit guards it hands out.
+//! - `mod.rs` (this file): the [`Semaphore`] a user holds, the two
+//!   permit guards it hands out, and the future that makes a borrowed one.
 //! - `state.rs`: the state and the operations that apply the rules (take,
 //!   release, close).
 //! - `acquire.rs`: the `Acquire` future and its `Drop` (cancel-safety).
@@ -74,7 +74,9 @@ mod wait_list;
 use std::cell::RefCell;
 use std::fmt;
 use std::future::Future;
+use std::pin::Pin;
 use std::rc::Rc;
+use std::task::{Context, Poll};
 
 use acquire::Acquire;
 pub use error::{AcquireError, TryAcquireError};
@@ -122,8 +124,6 @@ impl Semaphore {
     ///
     /// [`AcquireError`] if the semaphore is closed before or while waiting.
     pub fn acquire(&self) -> impl Future<Output = Result<SemaphorePermit<'_>, AcquireError>> + '_ {
-        // `acquire_many`'s future itself: an `async fn` here would wrap it
-        // in one more state machine for nothing.
         self.acquire_many(1)
     }
 
@@ -136,16 +136,13 @@ impl Semaphore {
     /// # Errors
     ///
     /// [`AcquireError`] if the semaphore is closed before or while waiting.
-    pub async fn acquire_many(&self, n: usize) -> Result<SemaphorePermit<'_>, AcquireError> {
-        // The fast path: free permits and nobody waiting (rule 1). Anything
-        // else, a closed semaphore included, goes through the waiter.
-        if self.state.borrow_mut().try_take(n).is_err() {
-            Acquire::new(&self.state, n).await?;
-        }
-        Ok(SemaphorePermit {
-            sem: self,
-            permits: n,
-        })
+    pub fn acquire_many(
+        &self,
+        n: usize,
+    ) -> impl Future<Output = Result<SemaphorePermit<'_>, AcquireError>> + '_ {
+        // A named future, not an `async fn`: its first poll takes free
+        // permits inline (see `acquire.rs`).
+        AcquirePermit::new(self, n)
     }
 
     /// Like [`acquire`](Self::acquire), with a permit that owns an `Rc` of
@@ -169,10 +166,8 @@ impl Semaphore {
         self: Rc<Self>,
         n: usize,
     ) -> Result<OwnedSemaphorePermit, AcquireError> {
-        // The fast path, as in `acquire_many`.
-        if self.state.borrow_mut().try_take(n).is_err() {
-            Acquire::new(&self.state, n).await?;
-        }
+        // `Acquire`'s first poll takes free permits inline.
+        Acquire::new(&self.state, n).await?;
         Ok(OwnedSemaphorePermit {
             sem: self,
             permits: n,
@@ -284,12 +279,14 @@ impl SemaphorePermit<'_> {
 
     /// Keeps the permits out of the semaphore for good (the bounded
     /// channel uses this: a queued message holds its slot).
+    #[inline]
     pub fn forget(mut self) {
         self.permits = 0;
     }
 }
 
 impl Drop for SemaphorePermit<'_> {
+    #[inline]
     fn drop(&mut self) {
         // Nothing to give back after `forget`.
         if self.permits > 0 {
@@ -334,6 +331,7 @@ impl OwnedSemaphorePermit {
 }
 
 impl Drop for OwnedSemaphorePermit {
+    #[inline]
     fn drop(&mut self) {
         // Nothing to give back after `forget`.
         if self.permits > 0 {
@@ -347,5 +345,43 @@ impl fmt::Debug for OwnedSemaphorePermit {
         f.debug_struct("OwnedSemaphorePermit")
             .field("permits", &self.permits)
             .finish()
+    }
+}
+
+/// The future `acquire` and `acquire_many` return: [`Acquire`], with the
+/// permit guard made when it is done.
+struct AcquirePermit<'a> {
+    /// Where the permit goes back.
+    sem: &'a Semaphore,
+    /// The request itself (it holds `sem`'s state and the count).
+    acquire: Acquire<'a>,
+}
+
+impl<'a> AcquirePermit<'a> {
+    /// A request for `n` permits of `sem`, not polled yet.
+    #[inline]
+    fn new(sem: &'a Semaphore, n: usize) -> AcquirePermit<'a> {
+        AcquirePermit {
+            sem,
+            acquire: Acquire::new(&sem.state, n),
+        }
+    }
+}
+
+impl<'a> Future for AcquirePermit<'a> {
+    type Output = Result<SemaphorePermit<'a>, AcquireError>;
+
+    #[inline]
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        // Both fields are `Unpin` (references, counts, a key), so the
+        // request can be polled through a fresh `Pin`.
+        match Pin::new(&mut self.acquire).poll(cx) {
+            Poll::Ready(Ok(())) => Poll::Ready(Ok(SemaphorePermit {
+                sem: self.sem,
+                permits: self.acquire.requested(),
+            })),
+            Poll::Ready(Err(e)) => Poll::Ready(Err(e)),
+            Poll::Pending => Poll::Pending,
+        }
     }
 }

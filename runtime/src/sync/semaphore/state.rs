@@ -30,6 +30,7 @@ impl State {
 
     /// Takes `n` permits if that needs no waiting (rule 1: not while anyone
     /// waits, even if enough are free).
+    #[inline]
     pub(super) fn try_take(&mut self, n: usize) -> Result<(), TryAcquireError> {
         if self.closed {
             Err(TryAcquireError::Closed)
@@ -42,22 +43,49 @@ impl State {
     }
 }
 
-/// Gives `n` permits to the waiters from the head, waking each one that is
-/// fully served with no borrow held (rule 3); the rest become free.
+/// Gives `n` permits back: to the waiters from the head if anyone waits
+/// (rule 1), else to the free count. The common case, nobody waiting, is
+/// inlined into the caller: a borrow, a test and an addition.
 ///
 /// # Panics
 ///
 /// If the free count would overflow `usize`.
-pub(super) fn release(state: &RefCell<State>, mut n: usize) {
+#[inline]
+pub(super) fn release(state: &RefCell<State>, n: usize) {
+    {
+        let mut state = state.borrow_mut();
+        if state.waiters.is_empty() {
+            add_free(&mut state, n);
+            return;
+        }
+    }
+    serve_waiters(state, n);
+}
+
+/// Adds `n` to the free count.
+///
+/// # Panics
+///
+/// If the free count would overflow `usize`.
+#[inline]
+fn add_free(state: &mut State, n: usize) {
+    state.permits = state
+        .permits
+        .checked_add(n)
+        .expect("Semaphore::add_permits: the permit count overflowed usize");
+}
+
+/// Gives `n` permits to the waiters from the head, waking each one that is
+/// fully served with no borrow held (rule 3); what is left after the last
+/// waiter becomes free.
+#[inline(never)]
+fn serve_waiters(state: &RefCell<State>, mut n: usize) {
     while n > 0 {
         let served = {
             let mut guard = state.borrow_mut();
             let state = &mut *guard;
             let Some(head) = state.waiters.head() else {
-                state.permits = state
-                    .permits
-                    .checked_add(n)
-                    .expect("Semaphore::add_permits: the permit count overflowed usize");
+                add_free(state, n);
                 return;
             };
             let node = state.waiters.node_mut(head);
